@@ -1,0 +1,21 @@
+/** @type {import('jest').Config} */
+const swc = {
+  jsc: {
+    target: 'es2022',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },
+  testTimeout: 120000,
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+  // Suites start servers, DuckDB instances and worker pools: two at a time fits a 2-core machine.
+  maxWorkers: 2,
+};

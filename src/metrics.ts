@@ -1,0 +1,85 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The Prometheus metrics of one gateway instance. Each instance owns its registry so that
+ * several gateways in one process (tests) do not mix their counts.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  readonly backendQueries = new Counter({
+    name: 'gateway_backend_queries_total',
+    help: 'Queries sent to the metadata store.',
+    labelNames: ['backend'] as const,
+    registers: [this.registry],
+  });
+
+  readonly backendQueryErrors = new Counter({
+    name: 'gateway_backend_query_errors_total',
+    help: 'Store queries that failed after retries.',
+    labelNames: ['backend'] as const,
+    registers: [this.registry],
+  });
+
+  readonly backendQuerySeconds = new Histogram({
+    name: 'gateway_backend_query_duration_seconds',
+    help: 'Latency of one store query, retries included.',
+    labelNames: ['backend'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly graphqlRequests = new Counter({
+    name: 'gateway_graphql_requests_total',
+    help: 'GraphQL operations served, by operation name and outcome.',
+    labelNames: ['operation', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly graphqlSeconds = new Histogram({
+    name: 'gateway_graphql_request_duration_seconds',
+    help: 'Latency of one GraphQL operation.',
+    labelNames: ['operation'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly inferenceBatchSize = new Histogram({
+    name: 'gateway_inference_batch_size',
+    help: 'Images per model.predict call.',
+    labelNames: ['model'] as const,
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [this.registry],
+  });
+
+  readonly inferenceSeconds = new Histogram({
+    name: 'gateway_inference_duration_seconds',
+    help: 'Latency of one model.predict batch in a worker.',
+    labelNames: ['model'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly inferenceQueueDepth = new Gauge({
+    name: 'gateway_inference_queue_depth',
+    help: 'Images waiting for an inference worker.',
+    registers: [this.registry],
+  });
+
+  readonly inferenceWorkers = new Gauge({
+    name: 'gateway_inference_workers',
+    help: 'Inference worker threads running.',
+    registers: [this.registry],
+  });
+
+  readonly visionRequests = new Counter({
+    name: 'gateway_vision_requests_total',
+    help: 'BatchAnnotateImages calls to the Cloud Vision API, by outcome.',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
+  }
+}
