@@ -1,0 +1,53 @@
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GatewayContext } from '../src/context';
+import { ClassNode } from '../src/schema/Class';
+import { ClassConnection, ImageConnection } from '../src/schema/connections';
+import type { ClassRecord } from '../src/store/MetadataStore';
+
+@ArgsType()
+class ClassesArgs {
+  @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the description.' })
+  search?: string;
+
+  @Field(() => Int, { nullable: true, defaultValue: 50, description: 'Page size, 0 to 1000.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string;
+}
+
+@ArgsType()
+class ClassArgs {
+  @Field(() => ID, { nullable: true, description: 'Knowledge Graph id, e.g. `/m/01yrx`.' })
+  label?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'English name, case-insensitive exact, e.g. `cat`.' })
+  description?: string | null;
+}
+
+@ArgsType()
+class ClassImagesArgs {
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: 'Page size, 0 to 1000.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string;
+}
+
+@Resolver(() => ClassNode)
+export class ClassResolver {
+  @Query(() => ClassConnection, { description: 'Classes that have at least one image, by description.' })
+  classes(@Args() { search, first, after }: ClassesArgs, @Ctx() { metadata }: GatewayContext) {
+    return metadata.classes(search, { first, after });
+  }
+
+  @Query(() => ClassNode, { nullable: true, description: 'One class, by label or by description (case-insensitive exact).' })
+  class(@Args() { label, description }: ClassArgs, @Ctx() { metadata }: GatewayContext) {
+    return metadata.classBy({ label, description });
+  }
+
+  @FieldResolver(() => ImageConnection, { description: 'Images with this class, by image id.' })
+  images(@Root() record: ClassRecord, @Args() { first, after }: ClassImagesArgs, @Ctx() { metadata }: GatewayContext) {
+    return metadata.imagesOfClass(record, { first, after });
+  }
+}

@@ -1,0 +1,58 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GatewayContext } from '../src/context';
+import type { ImageRef } from '../src/metadata/MetadataService';
+import { ClassNode } from '../src/schema/Class';
+import { ImageConnection } from '../src/schema/connections';
+import { ImageNode } from '../src/schema/Image';
+import { MatchMode } from '../src/schema/MatchMode';
+import { RelationNode } from '../src/schema/Relation';
+
+@ArgsType()
+class SearchImagesArgs {
+  @Field(() => [String], { description: 'Class descriptions, case-insensitive exact, e.g. ["Cat", "Table"].' })
+  classes!: string[];
+
+  @Field(() => MatchMode, { nullable: true, defaultValue: MatchMode.ANY })
+  match?: MatchMode | null;
+
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: 'Page size, 0 to 1000.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string;
+}
+
+@Resolver(() => ImageNode)
+export class ImageResolver {
+  @Query(() => ImageNode, { nullable: true, description: 'One image; null when the id is unknown.' })
+  image(@Arg('id', () => ID) id: string, @Ctx() { metadata }: GatewayContext) {
+    return metadata.image(id);
+  }
+
+  @Query(() => [ImageNode], { nullable: 'items', description: 'Images in the order of `ids`; null for unknown ids.' })
+  images(@Arg('ids', () => [ID]) ids: string[], @Ctx() { metadata }: GatewayContext) {
+    return metadata.images(ids);
+  }
+
+  @Query(() => ImageConnection, {
+    description: 'Images with any / all of the classes, by number of matched classes (most first), then id.',
+  })
+  searchImages(@Args() { classes, match, first, after }: SearchImagesArgs, @Ctx() { metadata }: GatewayContext) {
+    return metadata.searchImages(classes, match ?? MatchMode.ANY, { first, after });
+  }
+
+  @FieldResolver(() => String, { description: 'Where the image file is served.' })
+  url(@Root() image: ImageRef, @Ctx() { metadata }: GatewayContext) {
+    return metadata.imageUrl(image.id);
+  }
+
+  @FieldResolver(() => [ClassNode], { description: 'The classes labelled on this image, by description.' })
+  classes(@Root() image: ImageRef, @Ctx() { metadata }: GatewayContext) {
+    return metadata.classesOfImage(image.id);
+  }
+
+  @FieldResolver(() => [RelationNode], { description: 'Relations on this image, by subject, relation, object.' })
+  relations(@Root() image: ImageRef, @Ctx() { metadata }: GatewayContext) {
+    return metadata.relationsOfImage(image.id);
+  }
+}

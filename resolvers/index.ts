@@ -1,0 +1,8 @@
+import type { NonEmptyArray } from 'type-graphql';
+import { ClassResolver } from './ClassResolver';
+import { ImageResolver } from './ImageResolver';
+import { RelationResolver } from './RelationResolver';
+
+/** Every resolver class of the schema; the order fixes the order of fields in schema.graphql. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const resolvers: NonEmptyArray<Function> = [ClassResolver, ImageResolver, RelationResolver];

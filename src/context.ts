@@ -1,0 +1,11 @@
+import type { Logger } from './logger';
+import type { MetadataService } from './metadata/MetadataService';
+import type { GatewayServices } from './services';
+
+/** What every resolver receives: the request's own metadata service (with its DataLoaders) and the app's services. */
+export interface GatewayContext {
+  requestId: string;
+  log: Logger;
+  metadata: MetadataService;
+  services: GatewayServices;
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express from 'express';
+import { graphqlUploadExpress } from 'graphql-upload-minimal';
+import type { GatewayConfig } from './config';
+import type { GatewayContext } from './context';
+import { buildGatewaySchema } from './graphql/buildGatewaySchema';
+import { createFormatError } from './graphql/formatError';
+import { costLimitPlugin, depthLimitRule } from './graphql/plugins/queryLimits';
+import { requestObservabilityPlugin } from './graphql/plugins/requestObservability';
+import { logger } from './logger';
+import { MetadataService } from './metadata/MetadataService';
+import { GatewayMetrics } from './metrics';
+import { createServices, type GatewayServices, type ServiceOverrides } from './services';
+
+export interface Gateway {
+  app: express.Express;
+  httpServer: http.Server;
+  services: GatewayServices;
+  /** Starts listening; resolves with the URL of the GraphQL endpoint. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Stops accepting connections, drains in-flight requests, releases the store and models. */
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Wiring only: express, uploads, Apollo, health and metrics endpoints around the services. */
+export async function createGateway(config: GatewayConfig, overrides: ServiceOverrides & { metrics?: GatewayMetrics } = {}): Promise<Gateway> {
+  const metrics = overrides.metrics ?? new GatewayMetrics({ processMetrics: true });
+  const services = await createServices(config, metrics, overrides);
+  const schema = await buildGatewaySchema();
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    csrfPrevention: true,
+    introspection: true,
+    includeStacktraceInErrorResponses: !config.production,
+    formatError: createFormatError(config.production),
+    validationRules: [depthLimitRule(config.maxQueryDepth)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      requestObservabilityPlugin(metrics),
+      costLimitPlugin(config.maxQueryCost),
+    ],
+  });
+  await apollo.start();
+
+  app.use((req, res, next) => {
+    const given = req.header('x-request-id');
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const ready = services.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', store: services.store.backend });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  app.use(
+    '/graphql',
+    cors(),
+    express.json({ limit: '1mb' }),
+    graphqlUploadExpress({ maxFileSize: config.maxUploadBytes, maxFiles: config.maxUploadFiles }),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => {
+        const requestId = String(res.locals.requestId);
+        return {
+          requestId,
+          log: logger.child({ requestId }),
+          metadata: new MetadataService(services.store, services.catalog, config.imageUrlTemplate),
+          services,
+        };
+      },
+    }),
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    httpServer,
+    services,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address() as AddressInfo;
+          const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+          resolve(`http://${shownHost}:${address.port}/graphql`);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
+        await services.close();
+      })();
+      return closing;
+    },
+  };
+}
