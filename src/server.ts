@@ -16,6 +16,7 @@ import { costLimitPlugin, depthLimitRule } from './graphql/plugins/queryLimits';
 import { requestObservabilityPlugin } from './graphql/plugins/requestObservability';
 import { logger } from './logger';
 import { MetadataService } from './metadata/MetadataService';
+import { playgroundRoutes } from './playground/playgroundRoutes';
 import { GatewayMetrics } from './metrics';
 import { createServices, type GatewayServices, type ServiceOverrides } from './services';
 
@@ -76,6 +77,9 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     res.setHeader('content-type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
+
+  // A browser asking for /graphql (Accept: text/html) gets the offline GraphiQL IDE; API clients never do.
+  app.use(playgroundRoutes());
 
   app.use(
     '/graphql',
