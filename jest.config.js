@@ -16,6 +16,7 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },
   testTimeout: 120000,
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  globalSetup: '<rootDir>/test/globalSetup.ts',
   // Suites start servers, DuckDB instances and worker pools: two at a time fits a 2-core machine.
   maxWorkers: 2,
 };
