@@ -1,8 +1,18 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { ClassificationResolver } from './ClassificationResolver';
 import { ClassResolver } from './ClassResolver';
 import { ImageResolver } from './ImageResolver';
+import { LabelResolver } from './LabelResolver';
+import { ModelResolver } from './ModelResolver';
 import { RelationResolver } from './RelationResolver';
 
 /** Every resolver class of the schema; the order fixes the order of fields in schema.graphql. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [ClassResolver, ImageResolver, RelationResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  ClassResolver,
+  ImageResolver,
+  RelationResolver,
+  ModelResolver,
+  ClassificationResolver,
+  LabelResolver,
+];

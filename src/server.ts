@@ -10,6 +10,7 @@ import express from 'express';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
+import { ErrorCode } from './errors';
 import { buildGatewaySchema } from './graphql/buildGatewaySchema';
 import { createFormatError } from './graphql/formatError';
 import { costLimitPlugin, depthLimitRule } from './graphql/plugins/queryLimits';
@@ -97,6 +98,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
         };
       },
     }),
+    requestErrorHandler(config.production),
   );
 
   let closing: Promise<void> | undefined;
@@ -121,5 +123,22 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
       })();
       return closing;
     },
+  };
+}
+
+/**
+ * Requests refused before Apollo runs (a body that is not JSON, a multipart body that breaks the
+ * upload spec, a body over the size limit) answer in GraphQL's error shape with a code, never
+ * express's HTML page with a stack trace. The upload parser's one 5xx (a multipart body with
+ * neither `operations` nor `map`) is the client's fault too, hence 400 for every multipart request.
+ */
+function requestErrorHandler(production: boolean): express.ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const given = Number(error?.status ?? error?.statusCode);
+    const status = given >= 400 && given < 500 ? given : req.is('multipart/form-data') ? 400 : 500;
+    if (status >= 500) logger.error({ err: error, requestId: res.locals.requestId }, 'request failed before GraphQL execution');
+    const message = status < 500 || !production ? String(error?.message ?? error) : 'Internal server error';
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : ErrorCode.InternalServerError } }] });
   };
 }

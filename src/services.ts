@@ -1,9 +1,12 @@
+import { ClassificationService } from './classification/ClassificationService';
 import type { GatewayConfig } from './config';
 import { logger } from './logger';
 import { ClassCatalog } from './metadata/ClassCatalog';
 import type { GatewayMetrics } from './metrics';
+import { ModelRegistry } from './models/ModelRegistry';
 import { createStore } from './store/createStore';
 import type { MetadataStore } from './store/MetadataStore';
+import { VisionLabeler } from './vision/VisionLabeler';
 
 /** The long-lived parts of a gateway, built once at start and shared by all requests. */
 export interface GatewayServices {
@@ -11,6 +14,9 @@ export interface GatewayServices {
   metrics: GatewayMetrics;
   store: MetadataStore;
   catalog: ClassCatalog;
+  models: ModelRegistry;
+  vision: VisionLabeler;
+  classification: ClassificationService;
   /** Everything is loaded and able to answer (for /readyz). */
   isReady(): boolean;
   close(): Promise<void>;
@@ -21,19 +27,24 @@ export interface ServiceOverrides {
 }
 
 export async function createServices(config: GatewayConfig, metrics: GatewayMetrics, overrides: ServiceOverrides = {}): Promise<GatewayServices> {
-  const store = overrides.store ?? (await createStore(config, metrics));
+  const [store, models] = await Promise.all([overrides.store ?? createStore(config, metrics), ModelRegistry.create(config, metrics)]);
   const catalog = new ClassCatalog(await store.readCatalog());
   logger.info({ backend: store.backend, classes: catalog.size, relationTypes: catalog.relationTypes.length }, 'metadata catalog ready');
+  const vision = VisionLabeler.create(config, metrics);
+  const classification = new ClassificationService(models, vision, config);
   let closed = false;
   return {
     config,
     metrics,
     store,
     catalog,
-    isReady: () => !closed,
+    models,
+    vision,
+    classification,
+    isReady: () => !closed && models.isReady(),
     async close() {
       closed = true;
-      await store.close();
+      await Promise.allSettled([store.close(), models.close(), vision.close()]);
     },
   };
 }

@@ -1,6 +1,52 @@
 import express from 'express';
+import { gzipped, loadPlaygroundAssets } from './assets';
+import { ASSETS_PATH, PLAYGROUND_CSP, PLAYGROUND_HTML } from './page';
 
-/** Routes of the in-browser GraphQL IDE. Filled in by the playground work (issue #5). */
+/** A GET that a browser makes: it prefers HTML to any GraphQL response type. API clients never do. */
+function wantsHtml(req: express.Request): boolean {
+  return req.accepts(['application/graphql-response+json', 'application/json', 'text/html']) === 'text/html';
+}
+
+/**
+ * The offline GraphiQL IDE at GET /graphql for browsers, with its files under /graphql/assets/.
+ * Every other request to /graphql falls through to Apollo.
+ */
 export function playgroundRoutes(): express.Router {
-  return express.Router();
+  const assets = loadPlaygroundAssets();
+  const router = express.Router();
+
+  router.get('/graphql', (req, res, next) => {
+    res.vary('Accept');
+    if (!wantsHtml(req)) return next();
+    res.set({
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': PLAYGROUND_CSP,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
+    res.send(PLAYGROUND_HTML);
+  });
+
+  router.get(`${ASSETS_PATH}/:name`, async (req, res, next) => {
+    const asset = assets.get(req.params.name);
+    if (!asset) {
+      res.status(404).type('text/plain').send('Not found');
+      return;
+    }
+    try {
+      res.vary('Accept-Encoding');
+      res.set({ 'content-type': asset.contentType, 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' });
+      if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+        res.set('content-encoding', 'gzip');
+        res.send(await gzipped(asset));
+      } else {
+        res.send(asset.body);
+      }
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  return router;
 }

@@ -1,0 +1,45 @@
+import { Args, ArgsType, Ctx, Field, Float, ID, Int, Mutation, Resolver } from 'type-graphql';
+import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
+import type { GatewayContext } from '../src/context';
+import { ImageClassification } from '../src/schema/classification';
+
+@ArgsType()
+class ClassifyArgs {
+  @Field(() => [GraphQLUpload], { description: 'Images (JPEG, PNG, WebP, GIF), sent as a GraphQL multipart request.' })
+  files!: Promise<FileUpload>[];
+
+  @Field(() => ID, { nullable: true, description: 'A `Model.id`; the default model when omitted.' })
+  model?: string | null;
+
+  @Field(() => Float, { nullable: true, defaultValue: 0.05, description: 'Labels scoring below this are left out.' })
+  minConfidence?: number | null;
+
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: 'Most labels per image.' })
+  maxResults?: number | null;
+}
+
+@ArgsType()
+class LabelDetectionArgs {
+  @Field(() => [GraphQLUpload], { description: 'Images, sent as a GraphQL multipart request (16 per Vision call).' })
+  files!: Promise<FileUpload>[];
+
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: 'Most labels per image (passed to Vision).' })
+  maxResults?: number | null;
+}
+
+@Resolver()
+export class ClassificationResolver {
+  @Mutation(() => [ImageClassification], {
+    description: 'Labels uploaded images with a local TensorFlow.js model; results in the order of `files`.',
+  })
+  classify(@Args() { files, model, minConfidence, maxResults }: ClassifyArgs, @Ctx() { services }: GatewayContext) {
+    return services.classification.classify(files, { model, minConfidence: minConfidence ?? 0.05, maxResults: maxResults ?? 10 });
+  }
+
+  @Mutation(() => [ImageClassification], {
+    description: 'Labels uploaded images with the Google Cloud Vision API; results in the order of `files`.',
+  })
+  labelDetection(@Args() { files, maxResults }: LabelDetectionArgs, @Ctx() { services }: GatewayContext) {
+    return services.classification.labelDetection(files, maxResults ?? 10);
+  }
+}

@@ -1,0 +1,16 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { GatewayContext } from '../src/context';
+import type { Prediction } from '../src/models/types';
+import { ClassNode } from '../src/schema/Class';
+import { Label } from '../src/schema/classification';
+
+@Resolver(() => Label)
+export class LabelResolver {
+  @FieldResolver(() => ClassNode, {
+    nullable: true,
+    description: 'The Open Images class this label names: by `mid`, else by description (name, synonyms, head noun).',
+  })
+  class(@Root() label: Prediction, @Ctx() { metadata }: GatewayContext) {
+    return metadata.classForLabel(label.name, label.mid);
+  }
+}

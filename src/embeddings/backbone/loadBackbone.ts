@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { LayersModel, SymbolicTensor, io } from '@tensorflow/tfjs';
+import { DEFAULT_INPUT_RANGE, DEFAULT_INPUT_SIZE, readModelArtifacts, readModelSpec } from '../../models/modelFolder';
+import type { Tf } from '../../models/tfBackend';
+import { Backbone, type BackboneInfo, type BackboneSource } from './Backbone';
+import { NSFWJS_FEATURE_LAYER, readNsfwjsMobileNetV2 } from './nsfwjsMobileNetV2';
+
+export const DEFAULT_BACKBONE: BackboneSource = { kind: 'nsfwjs' };
+
+const POOLING_LAYERS = ['GlobalAveragePooling2D', 'GlobalMaxPooling2D'];
+
+export class BackboneError extends Error {
+  override name = 'BackboneError';
+}
+
+/** Loads a backbone and cuts it at its feature layer. */
+export async function loadBackbone(tf: Tf, source: BackboneSource = DEFAULT_BACKBONE): Promise<Backbone> {
+  if (source.kind === 'nsfwjs') {
+    const { artifacts, version } = await readNsfwjsMobileNetV2();
+    const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    return cut(tf, model, `nsfwjs@${version}/mobilenet_v2`, source, NSFWJS_FEATURE_LAYER, [0, 1]);
+  }
+  const dir = path.resolve(source.dir);
+  const artifacts = await readModelArtifacts(dir);
+  if (!artifacts.modelTopology || Array.isArray((artifacts.modelTopology as { node?: unknown }).node)) {
+    throw new BackboneError(`${dir} holds a graph model; a backbone must be a TF.js layers model`);
+  }
+  const spec = await readModelSpec(dir).catch(() => undefined); // a backbone folder may have no labels
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const featureLayer = source.featureLayer ?? defaultFeatureLayer(model);
+  const name = `${path.basename(dir)}@${weightsDigest(artifacts)}`;
+  return cut(tf, model, name, { kind: 'folder', dir, featureLayer }, featureLayer, spec?.inputRange ?? DEFAULT_INPUT_RANGE);
+}
+
+function cut(tf: Tf, model: LayersModel, name: string, source: BackboneSource, featureLayer: string, inputRange: [number, number]): Backbone {
+  let layer;
+  try {
+    layer = model.getLayer(featureLayer);
+  } catch {
+    model.dispose();
+    throw new BackboneError(`the backbone has no layer "${featureLayer}"; its layers end with: ${model.layers.slice(-8).map((l) => l.name).join(', ')}`);
+  }
+  let output = layer.output as SymbolicTensor;
+  if (output.shape.length === 4) {
+    // A convolutional feature map: pool it to one vector per image.
+    output = tf.layers.globalAveragePooling2d({ name: `${featureLayer}_pooled` }).apply(output) as SymbolicTensor;
+  }
+  const featureSize = output.shape.at(-1);
+  if (output.shape.length !== 2 || typeof featureSize !== 'number') {
+    model.dispose();
+    throw new BackboneError(`layer "${featureLayer}" gives shape [${output.shape.join(', ')}]; pick a pooled or flattened layer`);
+  }
+  const inputShape = model.inputs[0].shape;
+  const inputSize = typeof inputShape[1] === 'number' ? inputShape[1] : DEFAULT_INPUT_SIZE;
+  const info: BackboneInfo = { id: `${name}:${featureLayer}`, source, featureLayer, featureSize, inputSize, inputRange };
+  return new Backbone(tf, info, model, output);
+}
+
+/** The last global pooling layer, else the last Flatten: where ImageNet classifiers hold their image embedding. */
+function defaultFeatureLayer(model: LayersModel): string {
+  const layers = [...model.layers].reverse();
+  const found = layers.find((l) => POOLING_LAYERS.includes(l.getClassName())) ?? layers.find((l) => l.getClassName() === 'Flatten');
+  if (!found) throw new BackboneError('no global pooling or Flatten layer found: name the feature layer (--feature-layer)');
+  return found.name;
+}
+
+function weightsDigest(artifacts: io.ModelArtifacts): string {
+  const hash = createHash('sha256').update(JSON.stringify(artifacts.modelTopology));
+  const data = artifacts.weightData;
+  for (const buffer of Array.isArray(data) ? data : data ? [data] : []) hash.update(new Uint8Array(buffer));
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** `--backbone` / `--feature-layer` as given to the scripts: nothing or `nsfwjs` for the default, else a model folder. */
+export function backboneSourceOf(backbone?: string, featureLayer?: string): BackboneSource {
+  if (!backbone || backbone === 'nsfwjs') {
+    if (featureLayer && featureLayer !== NSFWJS_FEATURE_LAYER) {
+      throw new BackboneError(`the default backbone's feature layer is ${NSFWJS_FEATURE_LAYER}; --feature-layer applies to --backbone <model dir>`);
+    }
+    return DEFAULT_BACKBONE;
+  }
+  return { kind: 'folder', dir: path.resolve(backbone), ...(featureLayer ? { featureLayer } : {}) };
+}

@@ -1,0 +1,86 @@
+import { promises as fs } from 'node:fs';
+import { decodeImage } from '../models/decodeImage';
+import type { BackboneThread } from './BackboneThread';
+import type { EmbeddingRow } from './embeddingsParquet';
+import type { ImageFile } from './imageFiles';
+
+export interface EmbedImagesOptions {
+  files: ImageFile[];
+  /** Started threads with the same backbone; batches are spread over them. */
+  threads: BackboneThread[];
+  batchSize: number;
+  maxImagePixels: number;
+  onProgress?(done: number, total: number): void;
+}
+
+export interface EmbeddedImages {
+  rows: EmbeddingRow[];
+  dim: number;
+  /** rows × dim, in the order of `files` (failures left out). */
+  embeddings: Float32Array;
+  /** Files that could not be read or decoded: listed, not fatal. */
+  failures: Array<{ path: string; message: string }>;
+}
+
+interface Batch {
+  rows: EmbeddingRow[];
+  features?: Float32Array;
+  failures: Array<{ path: string; message: string }>;
+}
+
+/** Decodes images on the main thread (sharp works off the event loop) while the backbone threads embed. */
+export async function embedImages(options: EmbedImagesOptions): Promise<EmbeddedImages> {
+  const { files, threads, batchSize } = options;
+  const { inputSize, featureSize: dim } = threads[0].info;
+  const batches: Batch[] = [];
+  let next = 0;
+  let done = 0;
+  const work = async (thread: BackboneThread) => {
+    while (next * batchSize < files.length) {
+      const index = next++;
+      const slice = files.slice(index * batchSize, (index + 1) * batchSize);
+      const batch: Batch = { rows: [], failures: [] };
+      batches[index] = batch;
+      const decoded = await Promise.all(
+        slice.map(async (file): Promise<{ pixels?: Uint8Array; error?: { message: string } }> => {
+          try {
+            return await decodeImage(await fs.readFile(file.file), inputSize, options.maxImagePixels);
+          } catch (error) {
+            return { error: { message: (error as Error).message } };
+          }
+        }),
+      );
+      const pixels: Uint8Array[] = [];
+      decoded.forEach((image, i) => {
+        if (image.pixels) {
+          pixels.push(image.pixels);
+          batch.rows.push({ path: slice[i].path, label: slice[i].label });
+        } else batch.failures.push({ path: slice[i].path, message: image.error?.message ?? 'not decoded' });
+      });
+      if (pixels.length > 0) batch.features = await thread.embed(pack(pixels), pixels.length);
+      done += slice.length;
+      options.onProgress?.(done, files.length);
+    }
+  };
+  await Promise.all(threads.map(work));
+
+  const rows = batches.flatMap((batch) => batch.rows);
+  const embeddings = new Float32Array(rows.length * dim);
+  let offset = 0;
+  for (const batch of batches) {
+    if (!batch.features) continue;
+    embeddings.set(batch.features, offset);
+    offset += batch.features.length;
+  }
+  return { rows, dim, embeddings, failures: batches.flatMap((batch) => batch.failures) };
+}
+
+function pack(images: Uint8Array[]): Uint8Array {
+  const packed = new Uint8Array(images.reduce((sum, image) => sum + image.length, 0));
+  let offset = 0;
+  for (const image of images) {
+    packed.set(image, offset);
+    offset += image.length;
+  }
+  return packed;
+}

@@ -1,0 +1,346 @@
+import type { Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { ErrorCode, GatewayError } from '../errors';
+import { logger } from '../logger';
+import type { GatewayMetrics } from '../metrics';
+import { spawnInferenceWorker } from './spawnWorker';
+import type { LoadedReply, PredictReply, WorkerReply, WorkerRequest, WorkerStats } from './workerProtocol';
+
+export interface InferencePoolOptions {
+  workers: number;
+  /** Most images in one predict call. */
+  maxBatch: number;
+  /** How long queued images wait for more to join their batch while a worker is idle. */
+  maxWaitMs: number;
+  /** Images admitted but not yet handed to a worker; beyond it, requests get OVERLOADED. */
+  queueLimit: number;
+  metrics?: GatewayMetrics;
+}
+
+/** How a model is named to the pool: `key` is unique per loaded version, `label` names it in metrics. */
+export interface PoolModel {
+  key: string;
+  label: string;
+}
+
+interface Job {
+  pixels: Uint8Array;
+  enqueuedAt: number;
+  resolve(scores: Float32Array): void;
+  reject(error: Error): void;
+}
+
+interface ModelQueue {
+  model: PoolModel;
+  jobs: Job[];
+}
+
+interface PendingReply {
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+}
+
+interface WorkerSlot {
+  index: number;
+  worker: Worker;
+  state: 'starting' | 'idle' | 'busy' | 'dead';
+  backend?: string;
+  fatal?: string;
+  /** Settles when the worker has its backend and the models the pool had when it started. */
+  ready: Promise<void>;
+  models: Map<string, LoadedReply>;
+  pending: Map<number, PendingReply>;
+}
+
+const log = logger.child({ component: 'inference-pool' });
+
+/** Places images may wait for a worker, reserved before decoding so that an overloaded pool refuses at once. */
+export class Admission {
+  constructor(
+    private readonly pool: { release(count: number): void },
+    private remaining: number,
+  ) {}
+
+  consume(count: number): void {
+    if (count > this.remaining) throw new Error('admission exceeded');
+    this.remaining -= count;
+  }
+
+  release(): void {
+    this.pool.release(this.remaining);
+    this.remaining = 0;
+  }
+}
+
+/**
+ * worker_threads running TF.js (one backend per thread, since wasm uses one thread), each holding
+ * every loaded model. Images queue per model; an idle worker takes up to `maxBatch` of one model at
+ * once, after waiting up to `maxWaitMs` for a batch to fill. A worker that dies fails its in-flight
+ * batch with MODEL_UNAVAILABLE and is replaced.
+ */
+export class InferencePool {
+  private readonly slots: WorkerSlot[] = [];
+  private readonly models = new Map<string, string>();
+  private readonly queues = new Map<string, ModelQueue>();
+  private reserved = 0;
+  private queued = 0;
+  private nextRequestId = 0;
+  private timer?: NodeJS.Timeout;
+  private closing = false;
+  private recentCrashes: number[] = [];
+
+  private constructor(private readonly options: InferencePoolOptions) {}
+
+  /** Starts the workers; rejects if their TF.js backend cannot start. */
+  static async start(options: InferencePoolOptions): Promise<InferencePool> {
+    const pool = new InferencePool(options);
+    for (let index = 0; index < Math.max(1, options.workers); index++) pool.spawn(index);
+    try {
+      await Promise.all(pool.slots.map((slot) => slot.ready));
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  get backend(): string {
+    return this.slots.find((slot) => slot.backend)?.backend ?? 'unknown';
+  }
+
+  get liveWorkers(): number {
+    return this.slots.filter((slot) => slot.state === 'idle' || slot.state === 'busy').length;
+  }
+
+  /** Loads a model folder into every worker (and into the workers that replace them later). */
+  async load(key: string, dir: string): Promise<LoadedReply> {
+    this.models.set(key, dir);
+    const results = await Promise.allSettled(this.slots.map((slot) => this.loadInto(slot, key, dir)));
+    const loaded = results.find((result) => result.status === 'fulfilled');
+    const failure = results.find((result) => result.status === 'rejected');
+    if (!loaded || (failure && !(failure.reason instanceof GatewayError))) {
+      this.unload(key);
+      throw failure?.reason ?? new Error('no inference worker is running');
+    }
+    return loaded.value;
+  }
+
+  unload(key: string): void {
+    this.models.delete(key);
+    for (const slot of this.slots) {
+      if (slot.models.delete(key)) this.request(slot, { type: 'unload', key }).catch(() => undefined);
+    }
+  }
+
+  /** Reserves room for `count` images, or throws OVERLOADED. Release what is left in a `finally`. */
+  admit(count: number): Admission {
+    if (this.closing) throw shuttingDown();
+    if (this.reserved + this.queued + count > this.options.queueLimit) {
+      throw new GatewayError(
+        ErrorCode.Overloaded,
+        `Too many images are waiting for inference (limit ${this.options.queueLimit}); retry shortly.`,
+      );
+    }
+    this.reserved += count;
+    return new Admission(this, count);
+  }
+
+  /** @internal called by Admission */
+  release(count: number): void {
+    this.reserved -= count;
+  }
+
+  /** Class scores for each image (RGB bytes at the model's input size), in order. */
+  run(model: PoolModel, images: Uint8Array[], admission: Admission): Promise<Float32Array[]> {
+    if (images.length === 0) return Promise.resolve([]);
+    if (this.closing) return Promise.reject(shuttingDown());
+    admission.consume(images.length);
+    this.reserved -= images.length;
+    this.queued += images.length;
+    let queue = this.queues.get(model.key);
+    if (!queue) this.queues.set(model.key, (queue = { model, jobs: [] }));
+    const enqueuedAt = performance.now();
+    const results = images.map(
+      (pixels) => new Promise<Float32Array>((resolve, reject) => queue.jobs.push({ pixels, enqueuedAt, resolve, reject })),
+    );
+    this.options.metrics?.inferenceQueueDepth.set(this.queued);
+    this.pump();
+    return Promise.all(results);
+  }
+
+  async workerStats(): Promise<WorkerStats[]> {
+    const live = this.slots.filter((slot) => slot.state === 'idle' || slot.state === 'busy');
+    return Promise.all(live.map((slot) => this.request<WorkerStats>(slot, { type: 'stats' })));
+  }
+
+  /** Fault injection for tests and operators: stops one worker as a crash would. */
+  async killWorker(index: number): Promise<void> {
+    await this.slots[index]?.worker.terminate();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.timer);
+    this.failQueued(shuttingDown());
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    this.options.metrics?.inferenceWorkers.set(0);
+  }
+
+  private spawn(index: number): void {
+    const worker = spawnInferenceWorker();
+    let markReady!: () => void;
+    let failReady!: (error: Error) => void;
+    const slot: WorkerSlot = {
+      index,
+      worker,
+      state: 'starting',
+      ready: new Promise((resolve, reject) => ((markReady = resolve), (failReady = reject))),
+      models: new Map(),
+      pending: new Map(),
+    };
+    slot.ready.catch(() => undefined);
+    this.slots[index] = slot;
+    let crash: Error | undefined;
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'ready') {
+        slot.backend = reply.backend;
+        this.loadKnownModels(slot).then(() => {
+          if (slot.state !== 'starting') return;
+          slot.state = 'idle';
+          this.options.metrics?.inferenceWorkers.set(this.liveWorkers);
+          markReady();
+          this.pump();
+        });
+      } else if (reply.type === 'fatal') {
+        slot.fatal = reply.message;
+      } else {
+        const pending = slot.pending.get(reply.id);
+        slot.pending.delete(reply.id);
+        if (reply.type === 'ok') pending?.resolve(reply.result);
+        else pending?.reject(new Error(reply.message));
+      }
+    });
+    worker.on('error', (error) => (crash = error));
+    worker.on('exit', (code) => {
+      const wasStarting = slot.state === 'starting';
+      slot.state = 'dead';
+      this.options.metrics?.inferenceWorkers.set(this.liveWorkers);
+      const error = this.closing
+        ? shuttingDown()
+        : new GatewayError(ErrorCode.ModelUnavailable, 'The inference worker stopped unexpectedly; retry the request.');
+      for (const pending of slot.pending.values()) pending.reject(error);
+      slot.pending.clear();
+      failReady(slot.fatal ? new Error(`inference worker could not start: ${slot.fatal}`) : error);
+      if (this.closing) return;
+      log.error({ worker: index, code, err: crash, fatal: slot.fatal }, 'inference worker exited; starting a new one');
+      if (wasStarting && slot.fatal && this.liveWorkers === 0) this.failQueued(error);
+      setTimeout(() => this.closing || this.spawn(index), this.respawnDelay()).unref();
+    });
+  }
+
+  private async loadKnownModels(slot: WorkerSlot): Promise<void> {
+    // Iterates the live map, so a model added meanwhile is loaded here too.
+    for (const [key, dir] of this.models) {
+      try {
+        slot.models.set(key, await this.request<LoadedReply>(slot, { type: 'load', key, dir }));
+      } catch (error) {
+        log.warn({ worker: slot.index, model: key, err: error }, 'model failed to load in a new worker');
+      }
+    }
+  }
+
+  private async loadInto(slot: WorkerSlot, key: string, dir: string): Promise<LoadedReply> {
+    await slot.ready;
+    const known = slot.models.get(key);
+    if (known) return known;
+    const reply = await this.request<LoadedReply>(slot, { type: 'load', key, dir });
+    if (this.models.has(key)) slot.models.set(key, reply);
+    return reply;
+  }
+
+  private respawnDelay(): number {
+    const now = Date.now();
+    this.recentCrashes = [...this.recentCrashes.filter((time) => now - time < 60_000), now];
+    return Math.min(10_000, 100 * 2 ** (this.recentCrashes.length - 1));
+  }
+
+  private request<T>(slot: WorkerSlot, message: DistributiveOmit<WorkerRequest, 'id'>, transfer: ArrayBuffer[] = []): Promise<T> {
+    const id = ++this.nextRequestId;
+    return new Promise<T>((resolve, reject) => {
+      if (slot.state === 'dead') return reject(new GatewayError(ErrorCode.ModelUnavailable, 'The inference worker is restarting; retry the request.'));
+      slot.pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
+      slot.worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  /** Hands batches to idle workers; called whenever images arrive or a worker frees up. */
+  private pump(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.closing) return;
+    const now = performance.now();
+    let idle = this.slots.filter((slot) => slot.state === 'idle');
+    while (idle.length > 0) {
+      const queue = this.oldestServableQueue(idle);
+      if (!queue) return;
+      const waited = now - queue.jobs[0].enqueuedAt;
+      if (queue.jobs.length < this.options.maxBatch && waited < this.options.maxWaitMs) {
+        this.timer = setTimeout(() => this.pump(), this.options.maxWaitMs - waited);
+        return;
+      }
+      const eligible = idle.filter((slot) => slot.models.has(queue.model.key));
+      // Spreading a short queue over the idle workers lowers latency; under load batches fill up anyway.
+      const size = Math.min(this.options.maxBatch, Math.ceil(queue.jobs.length / eligible.length));
+      this.dispatch(eligible[0], queue.model, queue.jobs.splice(0, size));
+      idle = idle.filter((slot) => slot !== eligible[0]);
+    }
+  }
+
+  private oldestServableQueue(idle: WorkerSlot[]): ModelQueue | undefined {
+    let oldest: ModelQueue | undefined;
+    for (const queue of this.queues.values()) {
+      if (queue.jobs.length === 0 || !idle.some((slot) => slot.models.has(queue.model.key))) continue;
+      if (!oldest || queue.jobs[0].enqueuedAt < oldest.jobs[0].enqueuedAt) oldest = queue;
+    }
+    return oldest;
+  }
+
+  private dispatch(slot: WorkerSlot, model: PoolModel, jobs: Job[]): void {
+    slot.state = 'busy';
+    this.queued -= jobs.length;
+    this.options.metrics?.inferenceQueueDepth.set(this.queued);
+    const imageBytes = jobs[0].pixels.length;
+    const pixels = new Uint8Array(imageBytes * jobs.length);
+    jobs.forEach((job, i) => pixels.set(job.pixels, i * imageBytes));
+    this.request<PredictReply>(slot, { type: 'predict', key: model.key, pixels, count: jobs.length }, [pixels.buffer])
+      .then(
+        ({ scores, seconds }) => {
+          this.options.metrics?.inferenceBatchSize.observe({ model: model.label }, jobs.length);
+          this.options.metrics?.inferenceSeconds.observe({ model: model.label }, seconds);
+          const classes = scores.length / jobs.length;
+          jobs.forEach((job, i) => job.resolve(scores.subarray(i * classes, (i + 1) * classes)));
+        },
+        (error: Error) => this.failJobs(jobs, error),
+      )
+      .finally(() => {
+        if (slot.state === 'busy') slot.state = 'idle';
+        this.pump();
+      });
+  }
+
+  private failJobs(jobs: Job[], error: Error): void {
+    for (const job of jobs) job.reject(error);
+  }
+
+  private failQueued(error: Error): void {
+    for (const queue of this.queues.values()) {
+      this.queued -= queue.jobs.length;
+      this.failJobs(queue.jobs.splice(0), error);
+    }
+    this.options.metrics?.inferenceQueueDepth.set(this.queued);
+  }
+}
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+const shuttingDown = () => new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime is shutting down.');

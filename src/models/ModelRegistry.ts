@@ -1,0 +1,195 @@
+import path from 'node:path';
+import type { GatewayConfig } from '../config';
+import { ErrorCode, GatewayError, badUserInput } from '../errors';
+import { logger } from '../logger';
+import type { GatewayMetrics } from '../metrics';
+import { decodeImage } from './decodeImage';
+import { MODEL_ID_PATTERN, discoverModelFolders } from './discoverModels';
+import { InferencePool } from './InferencePool';
+import { ModelSpec, isModelFolder, readModelSpec } from './modelFolder';
+import { topPredictions } from './topPredictions';
+import type { ImageOutcome, LabelOptions, ModelInfo } from './types';
+
+export type { ImageFailure, ImageOutcome, LabelOptions, ModelInfo, Prediction } from './types';
+
+interface ModelEntry {
+  id: string;
+  /** Unique per loaded version, so a reload never mixes one version's scores with another's labels. */
+  key: string;
+  spec: ModelSpec;
+  inputSize: number;
+  backend: string;
+  pendingRequests: number;
+  retired: boolean;
+}
+
+const log = logger.child({ component: 'models' });
+
+export const NO_MODEL_MESSAGE =
+  'No image model is installed. Set MODEL_DIR to a TensorFlow.js model folder (model.json, weight shards, metadata.json with the labels), ' +
+  'or run `npm run model:download -- mobilenet_v2_1.0_224` to put one in MODELS_DIR (default ./models), then restart the gateway.';
+
+/**
+ * The models the gateway serves, by id: MODEL_DIR (the default) and the folders in MODELS_DIR, plus the
+ * ones registered at run time. Classification runs on a shared pool of inference workers.
+ */
+export class ModelRegistry {
+  private readonly models = new Map<string, ModelEntry>();
+  private readonly loadErrors = new Map<string, string>();
+  private pool?: Promise<InferencePool>;
+  private startedPool?: InferencePool;
+  private defaultId?: string;
+  private version = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly config: GatewayConfig,
+    private readonly metrics?: GatewayMetrics,
+  ) {}
+
+  /** Loads every model it finds; a missing or broken model is logged and left out, never thrown. */
+  static async create(config: GatewayConfig, metrics?: GatewayMetrics): Promise<ModelRegistry> {
+    const registry = new ModelRegistry(config, metrics);
+    const folders = await discoverModelFolders(config);
+    for (const { id, dir } of folders) {
+      try {
+        await registry.register(id, dir);
+      } catch (error) {
+        registry.loadErrors.set(id, (error as Error).message);
+        log.error({ model: id, dir, err: error }, 'model not loaded');
+      }
+    }
+    registry.defaultId = config.modelDir ? path.basename(path.resolve(config.modelDir)) : [...registry.models.keys()].sort()[0];
+    if (folders.length === 0) log.warn({ modelsDir: path.resolve(config.modelsDir) }, NO_MODEL_MESSAGE);
+    return registry;
+  }
+
+  list(): ModelInfo[] {
+    return [...this.models.values()].sort((a, b) => a.id.localeCompare(b.id)).map(describe);
+  }
+
+  /** MODEL_DIR's model when set, else the first model by name at start, else the first registered. */
+  get defaultModelId(): string | undefined {
+    return this.defaultId;
+  }
+
+  /**
+   * One outcome per image, in order. Unknown modelId -> GatewayError MODEL_NOT_FOUND; no model at all ->
+   * MODEL_UNAVAILABLE; a full queue -> OVERLOADED, before any decoding. Per-image decode problems are outcomes.
+   */
+  async classify(images: Buffer[], options: LabelOptions & { modelId?: string }): Promise<ImageOutcome[]> {
+    const entry = this.resolve(options.modelId);
+    const pool = this.startedPool;
+    if (!pool || this.closed) throw new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime is shutting down.');
+    const admission = pool.admit(images.length);
+    entry.pendingRequests++;
+    try {
+      const decoded = await Promise.all(images.map((bytes) => decodeImage(bytes, entry.inputSize, this.config.maxImagePixels)));
+      const pixels = decoded.flatMap((image) => (image.pixels ? [image.pixels] : []));
+      const scores = await pool.run({ key: entry.key, label: entry.id }, pixels, admission).catch((error: unknown) => {
+        if (error instanceof GatewayError) throw error;
+        log.error({ model: entry.id, err: error }, 'inference failed');
+        throw new GatewayError(ErrorCode.ModelUnavailable, `Inference with model "${entry.id}" failed.`);
+      });
+      let next = 0;
+      return decoded.map((image) =>
+        image.error ? { error: image.error } : { labels: topPredictions(scores[next++], entry.spec.labels, entry.spec.mids, options) },
+      );
+    } finally {
+      admission.release();
+      entry.pendingRequests--;
+      this.unloadIfRetired(entry);
+    }
+  }
+
+  /** Loads (or reloads) a model folder under `id`; requests already running finish on the version they started with. */
+  async register(id: string, dir: string): Promise<ModelInfo> {
+    if (this.closed) throw new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime is shutting down.');
+    if (!MODEL_ID_PATTERN.test(id)) throw badUserInput(`Model id "${id}" must be letters, digits, ".", "_" or "-" (at most 100)`);
+    let spec: ModelSpec;
+    try {
+      if (!(await isModelFolder(dir))) throw new Error('no model.json in the folder');
+      spec = await readModelSpec(dir);
+    } catch (error) {
+      throw loadFailure(id, error);
+    }
+    const pool = await this.startPool();
+    const key = `${id}#${++this.version}`;
+    let inputSize: number;
+    try {
+      ({ inputSize } = await pool.load(key, dir));
+    } catch (error) {
+      throw loadFailure(id, error);
+    }
+    const entry: ModelEntry = { id, key, spec, inputSize, backend: pool.backend, pendingRequests: 0, retired: false };
+    const previous = this.models.get(id);
+    this.models.set(id, entry);
+    this.loadErrors.delete(id);
+    this.defaultId ??= id;
+    if (previous) {
+      previous.retired = true;
+      this.unloadIfRetired(previous);
+    }
+    log.info({ model: id, dir, backend: entry.backend, labels: spec.labels.length, inputSize }, 'model loaded');
+    return describe(entry);
+  }
+
+  /** False while shutting down or while every inference worker is down; true with no model installed (a setup state, not a transient one). */
+  isReady(): boolean {
+    if (this.closed) return false;
+    return this.models.size === 0 || (this.startedPool?.liveWorkers ?? 0) > 0;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const pool = await this.pool?.catch(() => undefined);
+    await pool?.close();
+  }
+
+  /** @internal the worker pool, for tests and benchmarks that look inside (memory, crashes). */
+  get inferencePool(): InferencePool | undefined {
+    return this.startedPool;
+  }
+
+  private resolve(modelId: string | undefined): ModelEntry {
+    const id = modelId ?? this.defaultId;
+    const entry = id === undefined ? undefined : this.models.get(id);
+    if (entry) return entry;
+    if (this.models.size === 0 || modelId === undefined) {
+      const reason = id !== undefined && this.loadErrors.get(id);
+      throw new GatewayError(
+        ErrorCode.ModelUnavailable,
+        reason ? `The default model "${id}" could not be loaded (${reason}). ${NO_MODEL_MESSAGE}` : NO_MODEL_MESSAGE,
+      );
+    }
+    throw new GatewayError(ErrorCode.ModelNotFound, `No model "${modelId}". Available: ${[...this.models.keys()].sort().join(', ')}.`, {
+      modelId,
+    });
+  }
+
+  private startPool(): Promise<InferencePool> {
+    this.pool ??= InferencePool.start({ ...this.config.inference, metrics: this.metrics }).then(
+      (pool) => (this.startedPool = pool),
+      (error: unknown) => {
+        this.pool = undefined;
+        throw error;
+      },
+    );
+    return this.pool;
+  }
+
+  private unloadIfRetired(entry: ModelEntry): void {
+    if (entry.retired && entry.pendingRequests === 0) this.startedPool?.unload(entry.key);
+  }
+}
+
+function describe(entry: ModelEntry): ModelInfo {
+  const info: ModelInfo = { id: entry.id, labels: [...entry.spec.labels], inputSize: entry.inputSize, backend: entry.backend };
+  if (entry.spec.evaluation !== undefined) info.evaluation = entry.spec.evaluation;
+  return info;
+}
+
+function loadFailure(id: string, error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  return new GatewayError(ErrorCode.ModelUnavailable, `Model "${id}" could not be loaded: ${(error as Error).message}`, { modelId: id }, { cause: error });
+}

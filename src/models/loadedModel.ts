@@ -1,0 +1,55 @@
+import type { GraphModel, LayersModel, Tensor } from '@tensorflow/tfjs';
+import { DEFAULT_INPUT_SIZE, ModelFolderError, ModelSpec, isGraphModel, readModelArtifacts, readModelSpec } from './modelFolder';
+import type { Tf } from './tfBackend';
+
+/** A model loaded into this thread's TF.js backend, with the preprocessing its metadata describes. */
+export class LoadedModel {
+  private constructor(
+    private readonly tf: Tf,
+    private readonly model: LayersModel | GraphModel,
+    readonly spec: ModelSpec,
+    readonly inputSize: number,
+  ) {}
+
+  static async load(tf: Tf, dir: string): Promise<LoadedModel> {
+    const [spec, artifacts] = await Promise.all([readModelSpec(dir), readModelArtifacts(dir)]);
+    const handler = tf.io.fromMemory(artifacts);
+    const model = isGraphModel(artifacts) ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
+    const inputShape = model.inputs[0]?.shape;
+    const shapeSize = inputShape?.[1];
+    const inputSize = spec.inputSize ?? (typeof shapeSize === 'number' && shapeSize > 0 ? shapeSize : DEFAULT_INPUT_SIZE);
+    const outputs = model.outputs[0]?.shape?.at(-1);
+    if (typeof outputs === 'number' && outputs > 0 && outputs - spec.labelOffset !== spec.labels.length) {
+      model.dispose();
+      throw new ModelFolderError(
+        `the model has ${outputs} outputs but its metadata has ${spec.labels.length} labels (labelOffset ${spec.labelOffset})`,
+      );
+    }
+    return new LoadedModel(tf, model, spec, inputSize);
+  }
+
+  /**
+   * Class probabilities for `count` RGB images of inputSize² pixels, packed one after the other in
+   * `pixels` (0-255). Returns count × labels.length scores, row-major.
+   */
+  predict(pixels: Uint8Array, count: number): Float32Array {
+    const size = this.inputSize;
+    const [low, high] = this.spec.inputRange;
+    const scale = (high - low) / 255;
+    const input = new Float32Array(pixels.length);
+    for (let i = 0; i < pixels.length; i++) input[i] = pixels[i] * scale + low;
+    const classes = this.spec.labels.length;
+    return this.tf.tidy(() => {
+      let output = this.model.predict(this.tf.tensor4d(input, [count, size, size, 3])) as Tensor | Tensor[];
+      if (Array.isArray(output)) output = output[0];
+      let scores = output.reshape([count, -1]);
+      if (this.spec.labelOffset > 0) scores = scores.slice([0, this.spec.labelOffset], [count, classes]);
+      if (this.spec.outputs === 'logits') scores = this.tf.softmax(scores);
+      return scores.dataSync() as Float32Array;
+    });
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

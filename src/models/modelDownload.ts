@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { MODEL_ID_PATTERN } from './discoverModels';
+import type { CatalogueEntry, LabelsSource, PinnedUrl } from './modelCatalogue';
+import { readModelSpec } from './modelFolder';
+
+export interface DownloadRequest extends Omit<CatalogueEntry, 'description'> {
+  /** Folder name under modelsDir, and so the model id the gateway serves it under. */
+  name: string;
+  modelsDir: string;
+  /** Accept files whose sha256 is not pinned (the digests are printed so they can be pinned). */
+  allowUnverified?: boolean;
+  /** Replace an existing folder of that name. */
+  force?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface DownloadResult {
+  dir: string;
+  digest: string;
+  labelsSha256: string;
+  verified: boolean;
+  files: string[];
+}
+
+export class DownloadError extends Error {
+  override name = 'DownloadError';
+}
+
+const MAX_FILE_BYTES = 512 * 2 ** 20;
+const FETCH_TIMEOUT_MS = 120_000;
+const PARALLEL_FETCHES = 4;
+const SHARD_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]+$/;
+
+/**
+ * The digest a catalogue pins for a model: sha256 of the `sha256sum`-style listing of model.json and
+ * then every weight shard in manifest order, i.e. `sha256sum model.json <shards...> | sha256sum`.
+ */
+export function folderDigest(files: { name: string; bytes: Buffer }[]): string {
+  const listing = files.map((file) => `${sha256(file.bytes)}  ${file.name}\n`).join('');
+  return sha256(Buffer.from(listing));
+}
+
+/** The digest of a model folder already on disk, to pin a model one trusts. */
+export async function digestOfFolder(dir: string): Promise<string> {
+  const modelJson = await fs.readFile(path.join(dir, 'model.json'));
+  const names = shardNames(modelJson);
+  const shards = await Promise.all(names.map(async (name) => ({ name, bytes: await fs.readFile(path.join(dir, name)) })));
+  return folderDigest([{ name: 'model.json', bytes: modelJson }, ...shards]);
+}
+
+/**
+ * Fetches model.json, its shards and its labels, refuses anything whose sha256 differs from the pinned
+ * one, and only then writes the folder (model.json, shards, metadata.json) under modelsDir, atomically.
+ */
+export async function downloadModel(request: DownloadRequest): Promise<DownloadResult> {
+  const log = request.log ?? (() => undefined);
+  if (!MODEL_ID_PATTERN.test(request.name)) throw new DownloadError(`"${request.name}" is not a valid model name (letters, digits, ".", "_", "-")`);
+  const target = path.resolve(request.modelsDir, request.name);
+  if (!request.force && (await exists(target))) throw new DownloadError(`${target} already exists (use --force to replace it)`);
+  for (const [what, pinned] of [['model', request.model], ['labels', request.labels]] as const) {
+    if (!pinned.sha256 && !request.allowUnverified) {
+      throw new DownloadError(`no sha256 is pinned for the ${what} at ${pinned.url}; pass --allow-unverified to fetch it anyway and print its digest`);
+    }
+  }
+
+  log(`fetching ${request.model.url}`);
+  const modelJson = await fetchBytes(request.model.url);
+  const names = shardNames(modelJson);
+  const shards = await mapLimited(names, PARALLEL_FETCHES, async (name) => ({ name, bytes: await fetchBytes(shardUrl(request.model.url, name)) }));
+  const digest = folderDigest([{ name: 'model.json', bytes: modelJson }, ...shards]);
+  checkPinned('model', request.model, digest);
+  log(`model digest ${digest} (${names.length} shards)${request.model.sha256 ? ', verified' : ', NOT VERIFIED: pin it after checking'}`);
+
+  const labelsBytes = await fetchBytes(request.labels.url);
+  const labelsSha256 = sha256(labelsBytes);
+  checkPinned('labels', request.labels, labelsSha256);
+  const labels = parseLabels(labelsBytes, request.labels);
+  const verified = Boolean(request.model.sha256 && request.labels.sha256);
+
+  const metadata = {
+    labels,
+    ...request.preprocessing,
+    source: { model: request.model.url, digest, labels: request.labels.url, labelsSha256, verified, downloadedAt: new Date().toISOString() },
+  };
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const staging = await fs.mkdtemp(path.join(path.dirname(target), `.${request.name}.partial-`));
+  try {
+    await fs.writeFile(path.join(staging, 'model.json'), modelJson);
+    for (const shard of shards) await fs.writeFile(path.join(staging, shard.name), shard.bytes);
+    await fs.writeFile(path.join(staging, 'metadata.json'), JSON.stringify(metadata, null, 1));
+    await readModelSpec(staging);
+    await fs.rm(target, { recursive: true, force: true });
+    await fs.rename(staging, target);
+  } catch (error) {
+    await fs.rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  log(`wrote ${target} (${labels.length} labels)`);
+  return { dir: target, digest, labelsSha256, verified, files: ['model.json', ...names, 'metadata.json'] };
+}
+
+function checkPinned(what: string, pinned: PinnedUrl, actual: string): void {
+  if (pinned.sha256 && pinned.sha256.toLowerCase() !== actual) {
+    throw new DownloadError(`${what} sha256 mismatch for ${pinned.url}: expected ${pinned.sha256}, got ${actual}; nothing was written`);
+  }
+}
+
+function shardNames(modelJson: Buffer): string[] {
+  let manifest: unknown;
+  try {
+    manifest = (JSON.parse(modelJson.toString('utf8')) as { weightsManifest?: unknown }).weightsManifest;
+  } catch {
+    throw new DownloadError('model.json is not valid JSON');
+  }
+  if (!Array.isArray(manifest)) throw new DownloadError('model.json has no weightsManifest: not a TF.js model');
+  const names = manifest.flatMap((group: { paths?: unknown }) => (Array.isArray(group.paths) ? group.paths : []));
+  const unsafe = names.find((name) => typeof name !== 'string' || !SHARD_NAME.test(name));
+  if (unsafe !== undefined) throw new DownloadError(`refusing weight shard path ${JSON.stringify(unsafe)}: shards must be plain file names`);
+  return names as string[];
+}
+
+/** Shards sit next to model.json; hosts like TF Hub also want model.json's query string on them. */
+function shardUrl(modelUrl: string, name: string): string {
+  const url = new URL(modelUrl);
+  return new URL(encodeURIComponent(name) + url.search, url).toString();
+}
+
+function parseLabels(bytes: Buffer, source: LabelsSource): string[] {
+  const lines = bytes.toString('utf8').split(/\r?\n/).map((line) => line.trim());
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const labels = lines.slice(source.dropFirst ?? 0);
+  if (labels.length === 0 || labels.some((label) => label === '')) throw new DownloadError(`${source.url} is not a list of labels, one per line`);
+  return labels;
+}
+
+async function fetchBytes(url: string): Promise<Buffer> {
+  let response: Response;
+  try {
+    response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (error) {
+    throw new DownloadError(`cannot fetch ${url}: ${(error as Error).message}`);
+  }
+  if (!response.ok) throw new DownloadError(`cannot fetch ${url}: HTTP ${response.status}`);
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_FILE_BYTES) throw new DownloadError(`${url} is larger than ${MAX_FILE_BYTES} bytes`);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  if (bytes.length > MAX_FILE_BYTES) throw new DownloadError(`${url} is larger than ${MAX_FILE_BYTES} bytes`);
+  return bytes;
+}
+
+async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,32 @@
+import type { ErrorCode } from '../errors';
+
+/** A model the gateway serves, as the API describes it. */
+export interface ModelInfo {
+  id: string;
+  labels: string[];
+  inputSize: number;
+  /** TF.js backend running it: 'tensorflow' (tfjs-node) or 'wasm'. */
+  backend: string;
+  /** Whatever the model's metadata.json holds under `evaluation` (e.g. accuracy written by training). */
+  evaluation?: unknown;
+}
+
+/** One label of one image. `mid` is the Knowledge Graph / Open Images id when the source knows it. */
+export interface Prediction {
+  name: string;
+  score: number;
+  mid?: string;
+}
+
+export interface ImageFailure {
+  code: ErrorCode;
+  message: string;
+}
+
+/** What happened to one image of a request: its labels, or why it has none. */
+export type ImageOutcome = { labels: Prediction[]; error?: undefined } | { labels?: undefined; error: ImageFailure };
+
+export interface LabelOptions {
+  minConfidence: number;
+  maxResults: number;
+}

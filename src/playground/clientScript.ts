@@ -1,0 +1,48 @@
+import { EXAMPLE_TABS } from './examples';
+
+/**
+ * The browser-side setup, served as /graphql/assets/playground.js: the page's CSP forbids
+ * inline scripts, so this cannot live in the HTML. Plain ES2017 on the globals that the UMD
+ * bundles define (React, ReactDOM, GraphiQL).
+ *
+ * The fetcher sends `apollo-require-preflight` so Apollo's CSRF prevention lets GraphiQL's
+ * requests through. `?query=` (and `variables`, `operationName`) in the page URL prefill the editor.
+ */
+export const PLAYGROUND_SCRIPT = `(function () {
+  'use strict';
+  var endpoint = window.location.origin + window.location.pathname;
+  var params = new URLSearchParams(window.location.search);
+  var send = GraphiQL.createFetcher({
+    url: endpoint,
+    headers: { 'apollo-require-preflight': 'true' },
+    enableIncrementalDelivery: false
+  });
+  // Right after a tab switch GraphiQL can still hold the previous tab's operation name;
+  // a name the document does not define is dropped rather than sent.
+  function definedName(query, name) {
+    if (!name) return name;
+    try {
+      var known = GraphiQL.GraphQL.parse(query).definitions.some(function (d) {
+        return d.kind === 'OperationDefinition' && d.name && d.name.value === name;
+      });
+      return known ? name : undefined;
+    } catch (e) {
+      return name;
+    }
+  }
+  function fetcher(params, options) {
+    return send(Object.assign({}, params, { operationName: definedName(params.query, params.operationName) }), options);
+  }
+  var props = {
+    fetcher: fetcher,
+    defaultTabs: ${JSON.stringify(EXAMPLE_TABS)},
+    defaultEditorToolsVisibility: true
+  };
+  if (params.get('query')) {
+    props.query = params.get('query');
+    props.variables = params.get('variables') || undefined;
+    props.operationName = params.get('operationName') || undefined;
+  }
+  ReactDOM.createRoot(document.getElementById('graphiql')).render(React.createElement(GraphiQL, props));
+})();
+`;

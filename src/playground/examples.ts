@@ -1,0 +1,92 @@
+/** The operations a first visit to the playground opens, one tab each. They run on the demo data. */
+export interface ExampleTab {
+  query: string;
+  variables?: string;
+}
+
+export const EXAMPLE_TABS: ExampleTab[] = [
+  {
+    query: `# Welcome to the Open Images gateway. Run an operation with Ctrl-Enter or the ▶ button;
+# the other tabs hold more examples. The schema is in the Docs panel on the left.
+query Classes {
+  classes(search: "a", first: 5) {
+    totalCount
+    edges {
+      node {
+        label
+        description
+        imageCount
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+`,
+  },
+  {
+    query: `query SearchImages($classes: [String!]!) {
+  searchImages(classes: $classes, match: ALL, first: 5) {
+    totalCount
+    edges {
+      node {
+        id
+        url
+        classes {
+          description
+        }
+      }
+    }
+  }
+}
+`,
+    variables: JSON.stringify({ classes: ['Woman', 'Coffee cup'] }, null, 2),
+  },
+  {
+    query: `query SearchRelations {
+  searchRelations(subject: "Wom%", relation: "holds", first: 5) {
+    totalCount
+    edges {
+      node {
+        subject {
+          description
+        }
+        relation
+        object {
+          description
+        }
+        image {
+          id
+        }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `query Image($id: ID!) {
+  image(id: $id) {
+    id
+    url
+    classes {
+      label
+      description
+    }
+    relations {
+      subject {
+        description
+      }
+      relation
+      object {
+        description
+      }
+    }
+  }
+}
+`,
+    variables: JSON.stringify({ id: '149fe5480869d8ab' }, null, 2),
+  },
+];

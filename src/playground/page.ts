@@ -1,0 +1,48 @@
+/** Where the playground's files are served; absolute, so `/graphql/` with a slash works too. */
+export const ASSETS_PATH = '/graphql/assets';
+
+/** The page: no inline script or style, so the CSP below can allow only this origin. */
+export const PLAYGROUND_HTML = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>Open Images GraphQL gateway</title>
+    <link rel="icon" href="data:," />
+    <link rel="stylesheet" href="${ASSETS_PATH}/graphiql.min.css" />
+    <link rel="stylesheet" href="${ASSETS_PATH}/playground.css" />
+    <script defer src="${ASSETS_PATH}/react.production.min.js"></script>
+    <script defer src="${ASSETS_PATH}/react-dom.production.min.js"></script>
+    <script defer src="${ASSETS_PATH}/graphiql.min.js"></script>
+    <script defer src="${ASSETS_PATH}/playground.js"></script>
+  </head>
+  <body>
+    <div id="graphiql">
+      <noscript>The GraphQL playground needs JavaScript. The API itself is at this URL: POST a JSON body { "query": "..." }.</noscript>
+    </div>
+  </body>
+</html>
+`;
+
+/**
+ * Only this origin: scripts, styles, fetches. Fonts and icons are data: URLs inside GraphiQL's CSS.
+ * GraphiQL's dialogs insert a <style> element (react-remove-scroll, with no way to pass a nonce),
+ * hence 'unsafe-inline' for style elements alone; style attributes and scripts stay 'self' only.
+ */
+export const PLAYGROUND_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "style-src-elem 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const PLAYGROUND_CSS = `html, body { margin: 0; height: 100%; }
+#graphiql { height: 100vh; }
+`;

@@ -1,0 +1,60 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { LayersModel, io } from '@tensorflow/tfjs';
+import type { Tf } from '../models/tfBackend';
+
+/** What metadata.json holds besides the labels: read by src/models (labels, inputSize, inputRange, outputs, evaluation). */
+export interface TrainedModelMetadata {
+  labels: string[];
+  inputSize: number;
+  inputRange: [number, number];
+  outputs: 'probabilities';
+  multiLabel: boolean;
+  backbone: string;
+  evaluation: unknown;
+  training: Record<string, unknown>;
+}
+
+const WEIGHTS_FILE = 'weights.bin';
+
+/**
+ * Writes a TF.js layers model folder that MODEL_DIR, MODELS_DIR and `classify(model:)` load as is:
+ * model.json + weights.bin (one shard), metadata.json, and evaluation.json (the same report as
+ * metadata.json's "evaluation"). The folder is written beside `dir` and renamed into place, so a
+ * reader never sees half a model.
+ */
+export async function writeModelFolder(tf: Tf, model: LayersModel, dir: string, metadata: TrainedModelMetadata): Promise<void> {
+  const target = path.resolve(dir);
+  const staging = `${target}.partial-${process.pid}-${Date.now()}`;
+  await fs.mkdir(staging, { recursive: true });
+  try {
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts: io.ModelArtifacts) => {
+        const weights = concatenate(artifacts.weightData);
+        const modelJson = {
+          format: 'layers-model',
+          generatedBy: artifacts.generatedBy,
+          convertedBy: null,
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+        };
+        await fs.writeFile(path.join(staging, 'model.json'), JSON.stringify(modelJson));
+        await fs.writeFile(path.join(staging, WEIGHTS_FILE), weights);
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.length } };
+      }),
+    );
+    await fs.writeFile(path.join(staging, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
+    await fs.writeFile(path.join(staging, 'evaluation.json'), `${JSON.stringify(metadata.evaluation, null, 2)}\n`);
+    await fs.rm(target, { recursive: true, force: true });
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.rename(staging, target);
+  } catch (error) {
+    await fs.rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function concatenate(data: io.ModelArtifacts['weightData']): Buffer {
+  const parts = Array.isArray(data) ? data : data ? [data] : [];
+  return Buffer.concat(parts.map((part) => Buffer.from(part)));
+}

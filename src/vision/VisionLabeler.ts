@@ -1,0 +1,131 @@
+import { ImageAnnotatorClient, protos } from '@google-cloud/vision';
+import { GoogleAuth, grpc } from 'google-gax';
+import type { GatewayConfig } from '../config';
+import { ErrorCode, GatewayError } from '../errors';
+import { logger } from '../logger';
+import type { GatewayMetrics } from '../metrics';
+import type { ImageOutcome, Prediction } from '../models/types';
+import { isRetryable, outcomeLabel, visionCallError } from './visionErrors';
+
+/** The most images the Vision API takes in one BatchAnnotateImages request. */
+export const VISION_BATCH_LIMIT = 16;
+const UNAVAILABLE_RETRIES = 2;
+const RETRY_BASE_DELAY_MS = 100;
+const CREDENTIALS_RECHECK_MS = 60_000;
+
+type BatchResponse = protos.google.cloud.vision.v1.IBatchAnnotateImagesResponse;
+type ImageResponse = protos.google.cloud.vision.v1.IAnnotateImageResponse;
+
+const log = logger.child({ component: 'vision' });
+
+/**
+ * Label detection with Google Cloud Vision. With VISION_API_ENDPOINT it talks plaintext gRPC to that
+ * host:port and sends no credentials (emulators, tests); otherwise it uses Application Default Credentials.
+ *
+ * The client is only built once credentials are known to exist: a client built without any fails every
+ * call and then rejects, unhandled, when closed, which takes the process down.
+ */
+export class VisionLabeler {
+  private client?: Promise<ImageAnnotatorClient>;
+  private closed = false;
+
+  private constructor(
+    private readonly config: GatewayConfig['vision'],
+    private readonly metrics?: GatewayMetrics,
+  ) {}
+
+  static create(config: GatewayConfig, metrics?: GatewayMetrics): VisionLabeler {
+    return new VisionLabeler(config.vision, metrics);
+  }
+
+  /** One outcome per image, in order; calls of at most 16 images run in parallel. Whole-call failures throw typed GatewayErrors. */
+  async labelImages(images: Buffer[], maxResults: number): Promise<ImageOutcome[]> {
+    if (images.length === 0) return [];
+    const client = await this.connect();
+    const chunks: Buffer[][] = [];
+    for (let i = 0; i < images.length; i += VISION_BATCH_LIMIT) chunks.push(images.slice(i, i + VISION_BATCH_LIMIT));
+    const answers = await Promise.all(chunks.map((chunk) => this.annotate(client, chunk, maxResults)));
+    return answers.flat();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = await this.client?.catch(() => undefined);
+    await client?.close().catch((error: unknown) => log.warn({ err: error }, 'closing the Vision client failed'));
+  }
+
+  private async annotate(client: ImageAnnotatorClient, images: Buffer[], maxResults: number): Promise<ImageOutcome[]> {
+    const request = {
+      requests: images.map((content) => ({ image: { content }, features: [{ type: 'LABEL_DETECTION' as const, maxResults }] })),
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const [response] = await client.batchAnnotateImages(request, { timeout: this.config.timeoutMs, retry: null });
+        this.metrics?.visionRequests.inc({ status: 'ok' });
+        return images.map((_, i) => outcomeOf(response, i, maxResults));
+      } catch (error) {
+        this.metrics?.visionRequests.inc({ status: outcomeLabel(error) });
+        if (isRetryable(error) && attempt < UNAVAILABLE_RETRIES) {
+          await delay(RETRY_BASE_DELAY_MS * 3 ** attempt);
+          continue;
+        }
+        log.warn({ err: error, images: images.length, attempts: attempt + 1 }, 'Cloud Vision call failed');
+        throw visionCallError(error);
+      }
+    }
+  }
+
+  private connect(): Promise<ImageAnnotatorClient> {
+    if (this.closed) return Promise.reject(new GatewayError(ErrorCode.VisionUnavailable, 'The Vision client is shutting down.'));
+    this.client ??= this.buildClient().catch((error: unknown) => {
+      // Credentials may be provided later (mounted secret); look again after a while, not on every request.
+      setTimeout(() => (this.client = undefined), CREDENTIALS_RECHECK_MS).unref();
+      throw error;
+    });
+    return this.client;
+  }
+
+  private async buildClient(): Promise<ImageAnnotatorClient> {
+    if (this.config.apiEndpoint) {
+      const { host, port } = parseEndpoint(this.config.apiEndpoint);
+      return new ImageAnnotatorClient({ apiEndpoint: host, port, sslCreds: grpc.credentials.createInsecure() });
+    }
+    const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-vision'] });
+    try {
+      await auth.getClient();
+    } catch (error) {
+      log.warn({ err: error }, 'no Google credentials for Cloud Vision');
+      throw new GatewayError(
+        ErrorCode.VisionUnavailable,
+        'Cloud Vision is not configured: no Application Default Credentials were found. Set GOOGLE_APPLICATION_CREDENTIALS to a ' +
+          'service account key file (or run `gcloud auth application-default login`), or set VISION_API_ENDPOINT to a Vision-compatible endpoint.',
+      );
+    }
+    return new ImageAnnotatorClient({ auth });
+  }
+}
+
+function outcomeOf(response: BatchResponse, index: number, maxResults: number): ImageOutcome {
+  const answer: ImageResponse | undefined = response.responses?.[index];
+  if (!answer) return { error: { code: ErrorCode.VisionError, message: 'Cloud Vision returned no result for this image.' } };
+  if (answer.error && answer.error.code) {
+    return { error: { code: ErrorCode.VisionError, message: `Cloud Vision could not label this image: ${answer.error.message ?? 'unknown error'}` } };
+  }
+  const labels = (answer.labelAnnotations ?? []).map((annotation): Prediction => {
+    const label: Prediction = { name: annotation.description ?? '', score: annotation.score ?? 0 };
+    if (annotation.mid) label.mid = annotation.mid;
+    return label;
+  });
+  return { labels: labels.sort((a, b) => b.score - a.score).slice(0, maxResults) };
+}
+
+/** `host:port`, `[v6::addr]:port`. */
+export function parseEndpoint(endpoint: string): { host: string; port: number } {
+  const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(endpoint.trim());
+  if (!match) {
+    throw new GatewayError(ErrorCode.VisionUnavailable, `VISION_API_ENDPOINT must be host:port, got "${endpoint}".`);
+  }
+  return { host: match[1], port: Number(match[2]) };
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,20 @@
+import { NativeBigQuery as BigQuery } from './nativeClient';
+import { FakeBigQuery } from './FakeBigQuery';
+test('probe', async () => {
+  const fake = await FakeBigQuery.start();
+  const bq = new BigQuery({ projectId: 'p', apiEndpoint: fake.url, autoRetry: false });
+  await fake.warehouse.createDataset('p', 'd');
+  await fake.warehouse.createTable('p', 'd', 't', [{ name: 'a', type: 'STRING', mode: 'REQUIRED' }, { name: 'n', type: 'INTEGER' }]);
+  await fake.warehouse.loadRows('p', 'd', 't', [{ a: 'x', n: 1 }, { a: 'y', n: 2 }, { a: 'z%', n: 3 }], 'WRITE_APPEND');
+  fake.pageSize = 1;
+  fake.incompletePolls = 2;
+  const [rows] = await bq.query({ query: 'SELECT a, n FROM `p.d.t` WHERE a IN UNNEST(@ids) OR a LIKE @p ORDER BY a', params: { ids: ['x', 'y'], p: 'z\\%' }, types: { ids: ['STRING'], p: 'STRING' } });
+  console.log(rows, JSON.stringify(fake.requests.map(r => [r.method, r.path, r.query, r.body]), null, 0));
+  fake.reset();
+  const [rows2] = await bq.query({ query: 'SELECT a FROM `p.d.t` WHERE a IN UNNEST(@ids)', params: { ids: [] }, types: { ids: ['STRING'] } });
+  console.log(rows2, JSON.stringify(fake.requests[0].body));
+  fake.inject({ kind: 'malformed' });
+  const r = await Promise.race([bq.query('SELECT 1 AS x').then(() => 'ok', (e) => 'error: ' + e.message), new Promise((res) => setTimeout(() => res('hang'), 1500))]);
+  console.log(r);
+  await fake.stop();
+});
