@@ -17,17 +17,17 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping: draining in-flight requests');
     const forced = setTimeout(() => {
       logger.error({ graceMs: config.shutdownGraceMs }, 'drain took too long; exiting');
-      process.exit(1);
+      exitAfterLogs(1);
     }, config.shutdownGraceMs);
     forced.unref();
     gateway.close().then(
       () => {
         logger.info('stopped');
-        process.exit(0);
+        exitAfterLogs(0);
       },
       (error) => {
         logger.error({ err: error }, 'error while stopping');
-        process.exit(1);
+        exitAfterLogs(1);
       },
     );
   };
@@ -35,8 +35,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** pino writes asynchronously: exit once the lines logged so far are out, or process.exit drops the last ones. */
+function exitAfterLogs(code: number): void {
+  process.exitCode = code;
+  logger.flush(() => process.exit(code));
+}
+
 main().catch((error) => {
   if (error instanceof ConfigError) logger.fatal(`configuration error: ${error.message}`);
   else logger.fatal({ err: error }, 'gateway failed to start');
-  process.exit(1);
+  exitAfterLogs(1);
 });

@@ -46,6 +46,10 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT. Apollo's own handler would call stop() first, and a second,
+    // concurrent stop() (gateway.close) never resolves in @apollo/server 5.5.1: the process then
+    // exits 0 without closing the store, or hangs until the grace timer exits 1.
+    stopOnTerminationSignals: false,
     introspection: true,
     includeStacktraceInErrorResponses: !config.production,
     formatError: createFormatError(config.production),

@@ -1,6 +1,18 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode, isGatewayError } from '../errors';
+
+const GATEWAY_CODES = new Set<unknown>(Object.values(ErrorCode));
+
+/**
+ * Apollo re-codes every validation error GRAPHQL_VALIDATION_FAILED; the code that a gateway rule
+ * gave its error (QUERY_TOO_DEEP) is on the original and wins.
+ */
+function ruleCode(error: unknown): unknown {
+  const original = (error as { originalError?: unknown } | undefined)?.originalError;
+  const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
+  return GATEWAY_CODES.has(code) ? code : undefined;
+}
 
 /**
  * What a client sees of an error. Gateway errors keep their code and message. Anything
@@ -13,7 +25,7 @@ export function createFormatError(production: boolean) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions: production ? extensions : formatted.extensions };
     }
-    const code = formatted.extensions?.code ?? ErrorCode.InternalServerError;
+    const code = ruleCode(error) ?? formatted.extensions?.code ?? ErrorCode.InternalServerError;
     if (code === ErrorCode.InternalServerError && production) {
       return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code } };
     }

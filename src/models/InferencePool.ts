@@ -127,6 +127,7 @@ export class InferencePool {
 
   unload(key: string): void {
     this.models.delete(key);
+    if (!this.queues.get(key)?.jobs.length) this.queues.delete(key);
     for (const slot of this.slots) {
       if (slot.models.delete(key)) this.request(slot, { type: 'unload', key }).catch(() => undefined);
     }
@@ -164,6 +165,7 @@ export class InferencePool {
       (pixels) => new Promise<Float32Array>((resolve, reject) => queue.jobs.push({ pixels, enqueuedAt, resolve, reject })),
     );
     this.options.metrics?.inferenceQueueDepth.set(this.queued);
+    this.failUnservable();
     this.pump();
     return Promise.all(results);
   }
@@ -209,6 +211,7 @@ export class InferencePool {
           slot.state = 'idle';
           this.options.metrics?.inferenceWorkers.set(this.liveWorkers);
           markReady();
+          this.failUnservable();
           this.pump();
         });
       } else if (reply.type === 'fatal') {
@@ -326,6 +329,16 @@ export class InferencePool {
         if (slot.state === 'busy') slot.state = 'idle';
         this.pump();
       });
+  }
+
+  /** Once every worker is up, images for a model none of them could load (e.g. its folder vanished before a respawn) would wait forever. */
+  private failUnservable(): void {
+    if (this.slots.some((slot) => slot.state === 'starting' || slot.state === 'dead')) return;
+    for (const queue of this.queues.values()) {
+      if (queue.jobs.length === 0 || this.slots.some((slot) => slot.models.has(queue.model.key))) continue;
+      this.queued -= queue.jobs.length;
+      this.failJobs(queue.jobs.splice(0), new GatewayError(ErrorCode.ModelUnavailable, `Model "${queue.model.label}" is not loaded in any inference worker.`));
+    }
   }
 
   private failJobs(jobs: Job[], error: Error): void {

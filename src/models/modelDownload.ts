@@ -90,7 +90,9 @@ export async function downloadModel(request: DownloadRequest): Promise<DownloadR
     await fs.writeFile(path.join(staging, 'model.json'), modelJson);
     for (const shard of shards) await fs.writeFile(path.join(staging, shard.name), shard.bytes);
     await fs.writeFile(path.join(staging, 'metadata.json'), JSON.stringify(metadata, null, 1));
-    await readModelSpec(staging);
+    await readModelSpec(staging).catch((error: Error) => {
+      throw new DownloadError(`the downloaded model is not usable: ${error.message}`);
+    });
     await fs.rm(target, { recursive: true, force: true });
     await fs.rename(staging, target);
   } catch (error) {
@@ -143,10 +145,18 @@ async function fetchBytes(url: string): Promise<Buffer> {
     throw new DownloadError(`cannot fetch ${url}: ${(error as Error).message}`);
   }
   if (!response.ok) throw new DownloadError(`cannot fetch ${url}: HTTP ${response.status}`);
-  if (Number(response.headers.get('content-length') ?? 0) > MAX_FILE_BYTES) throw new DownloadError(`${url} is larger than ${MAX_FILE_BYTES} bytes`);
-  const bytes = Buffer.from(await response.arrayBuffer());
-  if (bytes.length > MAX_FILE_BYTES) throw new DownloadError(`${url} is larger than ${MAX_FILE_BYTES} bytes`);
-  return bytes;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  for (let read = await reader?.read(); read && !read.done; read = await reader!.read()) {
+    size += read.value.length;
+    if (size > MAX_FILE_BYTES) {
+      await reader!.cancel();
+      throw new DownloadError(`${url} is larger than ${MAX_FILE_BYTES} bytes`);
+    }
+    chunks.push(read.value);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {

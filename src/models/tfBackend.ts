@@ -3,12 +3,22 @@ import * as tf from '@tensorflow/tfjs';
 
 export type Tf = typeof tf;
 
+let initialised: Promise<{ tf: Tf; backend: string }> | undefined;
+
 /**
  * Picks the fastest TF.js backend this install has: the native one of `@tensorflow/tfjs-node` (an
  * optionalDependency whose install downloads libtensorflow, so it is absent offline), else WebAssembly.
- * Call once per thread: each worker gets its own backend instance.
+ * Each thread (worker) has its own backend; calling again in the same thread returns the same one.
  */
-export async function initBackend(): Promise<{ tf: Tf; backend: string }> {
+export function initBackend(): Promise<{ tf: Tf; backend: string }> {
+  initialised ??= selectBackend().catch((error: unknown) => {
+    initialised = undefined;
+    throw error;
+  });
+  return initialised;
+}
+
+async function selectBackend(): Promise<{ tf: Tf; backend: string }> {
   if (loadNativeBinding()) {
     await tf.setBackend('tensorflow');
   } else {

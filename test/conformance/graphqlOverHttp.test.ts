@@ -20,8 +20,11 @@ const GET_AUDITS = ['5A70', '6A70', 'D6D5'];
 const summary = (results: AuditResult[], status: AuditResult['status']) =>
   results.filter((r) => r.status === status).map((r) => `${r.id} ${r.name}${'reason' in r ? `: ${r.reason}` : ''}`);
 
-const withPreflight: typeof fetch = (input, init) =>
-  fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), 'apollo-require-preflight': 'true' } });
+const withPreflight: typeof fetch = (input, init) => {
+  const headers = new Headers(init?.headers);
+  headers.set('apollo-require-preflight', 'true');
+  return fetch(input, { ...init, headers });
+};
 
 describe.each([
   ['development', {}],

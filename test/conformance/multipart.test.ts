@@ -5,7 +5,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { projectRoot } from '../../src/paths';
 import { startGateway, type RunningGateway } from '../support/startGateway';
-import { abortedUpload, CLASSIFY, postMultipart, PREFLIGHT, uploadFields, type Part } from './multipart';
+import { abortedUpload, postMultipart, PREFLIGHT, uploadFields, type Part } from './multipart';
 
 /** GraphQL multipart request spec (https://github.com/jaydenseric/graphql-multipart-request-spec) at the HTTP boundary. */
 
@@ -27,6 +27,10 @@ const originalTmpDir = realEnv.TMPDIR;
 let gw: RunningGateway;
 let tmpDir: string;
 const file = (name: string, bytes: number): Part => ({ name, filename: `${name}.jpg`, contentType: 'image/jpeg', value: Buffer.alloc(bytes, 0xff) });
+
+/** The codes of the request's errors and of each file's `error`. */
+const errorCodes = (body: any): string[] =>
+  [...(body.errors ?? []).map((e: any) => e.extensions?.code), ...(body.data?.classify ?? []).map((r: any) => r.error?.code)].filter(Boolean);
 
 beforeAll(async () => {
   // A private temp folder for this worker, so files other suites create cannot blur the check.
@@ -63,12 +67,13 @@ describe('requests that break the multipart spec get 400', () => {
     });
   });
 
-  itWithClassify('a map naming a file that never comes: refused, never classified', async () => {
+  // The parser learns that a file is missing only at the end of the body, after the operation has
+  // started, so this one cannot be a 400: the file's own error says so instead.
+  itWithClassify('a map naming a file that never comes: that file fails with BAD_USER_INPUT', async () => {
     const response = await postMultipart(gw.url, [operations, map, file('other', 10)]);
-    if (response.status !== 400) {
-      const codes = [...(response.body.errors ?? []), ...(response.body.data?.classify ?? []).map((r: any) => r.error)].map((e: any) => e?.extensions?.code ?? e?.code);
-      expect(codes).toContain('BAD_USER_INPUT');
-    }
+    if (response.status === 400) return;
+    expect(response.status).toBe(200);
+    expect(errorCodes(response.body)).toEqual(['BAD_USER_INPUT']);
   });
 });
 
@@ -76,7 +81,7 @@ describe('CSRF prevention', () => {
   it.each([[{}], [{ 'x-apollo-operation-name': '' }], [{ 'apollo-require-preflight': '' }]])('refuses a multipart request without a preflight header (%j) with 400', async (headers) => {
     const response = await postMultipart(gw.url, [...uploadFields(1), file('f0', 10)], headers as Record<string, string>);
     expect(response.status).toBe(400);
-    expect(JSON.stringify(response.body)).toMatch(/CSRF|preflight/i);
+    expect(response.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/CSRF/), extensions: expect.objectContaining({ code: 'BAD_REQUEST' }) })]);
   });
 
   it.each([[PREFLIGHT], [{ 'x-apollo-operation-name': 'Classify' }]])('lets a multipart request with %j past the CSRF check', async (headers) => {
@@ -89,8 +94,7 @@ describe('upload limits', () => {
   itWithClassify('a file over MAX_UPLOAD_BYTES gets 413 or its FILE_TOO_LARGE error', async () => {
     const response = await postMultipart(gw.url, [...uploadFields(1), file('f0', MAX_UPLOAD_BYTES + 100_000)]);
     if (response.status === 413) return;
-    const errors = [...(response.body.errors ?? []), ...(response.body.data?.classify ?? []).map((r: any) => r.error)];
-    expect(errors.map((e: any) => e?.extensions?.code ?? e?.code)).toContain('FILE_TOO_LARGE');
+    expect(errorCodes(response.body)).toEqual(['FILE_TOO_LARGE']);
   });
 });
 
@@ -119,17 +123,16 @@ describe('uploads aborted mid-stream', () => {
     await settle();
     expect(await connections()).toBe(0);
     expect(fs.readdirSync(tmpDir)).toEqual(before);
-    // 20 MB went in; what stays must be far less than one upload's worth per request.
+    // 20 MB went in: keeping even half of each upload would exceed this bound.
     expect((await memory()) - baseline).toBeLessThan(8 * 1024 * 1024);
   });
 });
 
 describe('afterwards', () => {
-it('keeps serving after all of it', async () => {
-  const { status, body } = await gw.graphql('{ relationTypes { name } }');
-  expect(status).toBe(200);
-  expect(body.data.relationTypes.length).toBeGreaterThan(0);
-  expect((await fetch(new URL('/healthz', gw.url))).status).toBe(200);
-  expect(CLASSIFY).toContain('classify(files: $files)');
-});
+  it('keeps serving after all of it', async () => {
+    const { status, body } = await gw.graphql('{ relationTypes { name } }');
+    expect(status).toBe(200);
+    expect(body.data.relationTypes.length).toBeGreaterThan(0);
+    expect((await fetch(new URL('/healthz', gw.url))).status).toBe(200);
+  });
 });

@@ -50,10 +50,7 @@ describe('production (NODE_ENV=production)', () => {
     expect(JSON.stringify(body)).not.toMatch(STACK_LINE);
   });
 
-  // Fails until the cost plugin stops turning variable coercion errors into a 500 INTERNAL_SERVER_ERROR
-  // (getComplexity throws on them in didResolveOperation; fix in src/graphql/plugins/queryLimits.ts,
-  // see the conformance notes). Drop `.failing` once that lands.
-  it.failing.each(badVariables)('%s: 400 BAD_USER_INPUT', async (_case, query, variables) => {
+  it.each(badVariables)('%s: 400 BAD_USER_INPUT', async (_case, query, variables) => {
     const { status, body } = await gw.graphql(query, variables);
     expect(expectEveryErrorCoded(body)).toEqual(['BAD_USER_INPUT']);
     expect(status).toBe(400);

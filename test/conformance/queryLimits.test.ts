@@ -48,10 +48,7 @@ it('counts depth through fragments too', async () => {
   expect(body.errors[0].message).toMatch(/^Query depth 13 exceeds/);
 });
 
-// Fails until formatError keeps a validation rule's own code: Apollo re-codes every validation
-// error GRAPHQL_VALIDATION_FAILED (fix in src/graphql/formatError.ts, see the conformance notes).
-// Drop `.failing` once that lands.
-it.failing('gives the depth refusal the code QUERY_TOO_DEEP', async () => {
+it('gives the depth refusal the code QUERY_TOO_DEEP', async () => {
   const { codes } = await refusedBeforeTheStore(deepQuery(maxQueryDepth + 1));
   expect(codes).toEqual(['QUERY_TOO_DEEP']);
 });

@@ -70,8 +70,9 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     for (const wake of waiters) wake();
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  // 'close', not 'exit': it comes after stdout is drained, so the last log lines are in.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       for (const wake of waiters) wake();
       resolve({ code, signal });
     }),

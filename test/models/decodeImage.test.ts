@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import sharp from 'sharp';
+import sharp, { type Sharp, type SharpOptions } from 'sharp';
 import { ErrorCode } from '../../src/errors';
 import { decodeImage } from '../../src/models/decodeImage';
 import { solid } from './support/images';
@@ -11,7 +11,7 @@ const LIMIT = 40_000_000;
 const pixel = (pixels: Uint8Array, size: number, x: number, y: number) => [...pixels.subarray((y * size + x) * 3, (y * size + x) * 3 + 3)];
 
 /** Left half red, right half blue. */
-async function splitImage(width: number, height: number): Promise<sharp.Sharp> {
+async function splitImage(width: number, height: number): Promise<Sharp> {
   const half = await solid('#0000ff', width / 2, height).png().toBuffer();
   return solid('#ff0000', width, height).composite([{ input: half, left: width / 2, top: 0 }]);
 }
@@ -60,7 +60,7 @@ describe('decodeImage', () => {
 
   test('an animated GIF gives its first frame', async () => {
     const frames = await Promise.all(['#ff0000', '#0000ff'].map((colour) => solid(colour, 8, 8).raw().toBuffer()));
-    const animated = await sharp(Buffer.concat(frames), { raw: { width: 8, height: 16, channels: 3, pageHeight: 8 } } as sharp.SharpOptions)
+    const animated = await sharp(Buffer.concat(frames), { raw: { width: 8, height: 16, channels: 3, pageHeight: 8 } } as SharpOptions)
       .gif({ loop: 0, delay: [100, 100] })
       .toBuffer();
     expect((await sharp(animated).metadata()).pages).toBe(2);

@@ -92,6 +92,16 @@ describe('InferencePool', () => {
     await pool.close();
   });
 
+  test('images for a model no worker has loaded fail instead of waiting forever', async () => {
+    const pool = await InferencePool.start({ workers: 1, maxBatch: 4, maxWaitMs: 0, queueLimit: 8 });
+    const admission = pool.admit(1);
+    await expect(pool.run({ key: 'never#1', label: 'never' }, [new Uint8Array(12)], admission)).rejects.toMatchObject({
+      code: ErrorCode.ModelUnavailable,
+    });
+    admission.release();
+    await pool.close();
+  });
+
   test('close fails queued work with MODEL_UNAVAILABLE and stops the workers', async () => {
     const pool = await InferencePool.start({ workers: 1, maxBatch: 1, maxWaitMs: 0, queueLimit: 64 });
     const { inputSize } = await pool.load('slow#1', slowDir);

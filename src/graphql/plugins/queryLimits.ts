@@ -76,13 +76,22 @@ export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [paginationEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [paginationEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (error) {
+            // Variables that do not coerce make the estimate throw; that is the client's mistake
+            // (what execution would answer), not a 500. Refusing, not skipping, keeps the limit whole.
+            throw new GraphQLError(error instanceof Error ? error.message : String(error), {
+              extensions: { code: ErrorCode.BadUserInput, http: { status: 400 } },
+            });
+          }
           if (cost > maxCost) {
             throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages.`, {
               extensions: { code: ErrorCode.QueryTooComplex, cost, maxCost, http: { status: 400 } },

@@ -31,7 +31,7 @@ const scalarTypes: Record<string, DuckDBType> = {
 export function bindParameters(parameters: QueryParameter[] | undefined, parameterMode: string | undefined): BoundParameters {
   const bound: BoundParameters = { values: {}, types: {} };
   if (!parameters || parameters.length === 0) return bound;
-  if (parameterMode !== 'NAMED') throw new InvalidParameterError('Only named query parameters are supported');
+  if (parameterMode?.toUpperCase() !== 'NAMED') throw new InvalidParameterError('Only named query parameters are supported');
   for (const parameter of parameters) {
     if (!parameter.name) throw new InvalidParameterError('Query parameter without a name');
     const { type, arrayType } = parameter.parameterType;

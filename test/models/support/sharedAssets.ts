@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** ../shared beside the repository: real photos and pretrained models, present on developer machines and CI. */
-export const SHARED_DIR = path.resolve(__dirname, '../../../../shared');
+/**
+ * ../shared beside the repository: real photos and pretrained models, present on developer machines and
+ * CI. SHARED_DIR overrides it (SHARED_DIR=/nowhere shows what a clone without it runs).
+ */
+export const SHARED_DIR = path.resolve(process.env.SHARED_DIR ?? path.join(__dirname, '../../../../shared'));
 
 /** The path of a file or folder under ../shared, or undefined with a visible notice when it is absent. */
 export function sharedPath(relative: string, fallbackNote: string): string | undefined {

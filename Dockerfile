@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+# Open Images GraphQL gateway. Build: docker build -t openimages-gateway .
+# Run:   docker run -p 4000:4000 openimages-gateway   (GraphiQL at http://localhost:4000/graphql)
+
+# --- build: all dependencies, TypeScript -> dist/ ---------------------------------------------
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY resolvers ./resolvers
+COPY scripts ./scripts
+COPY bench ./bench
+RUN npm run build
+
+# --- runtime: production dependencies, compiled code, demo data -------------------------------
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    PORT=4000 \
+    HOST=0.0.0.0
+WORKDIR /app
+COPY package.json package-lock.json ./
+# The optional @tensorflow/tfjs-node downloads libtensorflow while installing (internet needed);
+# where that fails npm drops it and inference runs on the bundled WebAssembly backend.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# Served when DATA_DIR is unset; found relative to package.json (src/paths.ts).
+COPY src/store/demo ./src/store/demo
+# MODELS_DIR (./models) is where `model:download` and trainModel write: owned by the runtime user.
+RUN mkdir -p /app/models && chown node:node /app/models
+USER node
+EXPOSE 4000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node is PID 1 and handles SIGTERM itself (drains in-flight requests, then exits 0).
+CMD ["node", "dist/src/main.js"]
