@@ -29,6 +29,11 @@ export async function loadNewlineDelimitedJson(client: BigQuery, target: LoadTar
       },
     },
   };
+  const multipart = [
+    { 'Content-Type': 'application/json', body: JSON.stringify(resource) },
+    // The client's multipart writer closes the body only after a stream part.
+    { 'Content-Type': 'application/octet-stream', body: fs.createReadStream(file) },
+  ];
   await new Promise<void>((resolve, reject) => {
     client.makeAuthenticatedRequest(
       {
@@ -36,11 +41,7 @@ export async function loadNewlineDelimitedJson(client: BigQuery, target: LoadTar
         uri: `${client.apiEndpoint}/upload/bigquery/v2/projects/${encodeURIComponent(target.projectId)}/jobs`,
         qs: { uploadType: 'multipart' },
         headers: {},
-        multipart: [
-          { 'Content-Type': 'application/json', body: JSON.stringify(resource) },
-          // The client's multipart writer closes the body only after a stream part.
-          { 'Content-Type': 'application/octet-stream', body: fs.createReadStream(file) },
-        ],
+        multipart,
       },
       (error: Error | null) => (error ? reject(error) : resolve()),
     );

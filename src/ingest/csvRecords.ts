@@ -73,8 +73,9 @@ function parseRecord(text: string, start: number, atEnd: boolean): ParsedRecord 
   let error: string | undefined;
   for (;;) {
     let value = '';
-    if (text[i] === '"') {
-      i += 1;
+    const quoteAt = quotedFieldStart(text, i);
+    if (quoteAt >= 0) {
+      i = quoteAt + 1;
       for (;;) {
         const quote = text.indexOf('"', i);
         if (quote < 0) {
@@ -91,9 +92,10 @@ function parseRecord(text: string, start: number, atEnd: boolean): ParsedRecord 
         i = quote + 1;
         break;
       }
+      while (text[i] === ' ' || text[i] === '\t') i += 1;
       const after = text[i];
       if (after !== ',' && after !== '\n' && after !== '\r' && after !== undefined) {
-        error ??= 'INVALID QUOTE: characters after a closing quote';
+        error ??= 'UNQUOTED VALUE: characters after a closing quote';
       }
     }
     const stop = nextDelimiter(text, i);
@@ -103,9 +105,8 @@ function parseRecord(text: string, start: number, atEnd: boolean): ParsedRecord 
       fields.push(value);
       return { fields, end: text.length, error };
     }
-    const unquotedPart = text.slice(i, stop);
-    if (unquotedPart.includes('"') && !error) error = 'INVALID QUOTE: quote inside an unquoted value';
-    value += unquotedPart;
+    // A quote inside an unquoted value is kept as a character, as DuckDB's reader does.
+    value += text.slice(i, stop);
     fields.push(value);
     if (text[stop] === ',') {
       i = stop + 1;
@@ -115,6 +116,13 @@ function parseRecord(text: string, start: number, atEnd: boolean): ParsedRecord 
     if (text[stop] === '\r' && stop + 1 >= text.length && !atEnd) return undefined;
     return { fields, end, error };
   }
+}
+
+/** Where a quoted field's opening quote is (spaces before it are allowed), or -1 for an unquoted field. */
+function quotedFieldStart(text: string, from: number): number {
+  let i = from;
+  while (text[i] === ' ' || text[i] === '\t') i += 1;
+  return text[i] === '"' ? i : -1;
 }
 
 function nextDelimiter(text: string, from: number): number {

@@ -4,6 +4,9 @@ import type { ImageFailure } from './types';
 
 export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp', 'gif'] as const;
 
+// Uploads are decoded once each: sharp's operation cache would only hold memory, never give a hit.
+sharp.cache(false);
+
 export type DecodedImage = { pixels: Uint8Array; error?: undefined } | { pixels?: undefined; error: ImageFailure };
 
 /**

@@ -21,7 +21,7 @@ export async function postMultipart(
   form.append('operations', JSON.stringify({ query, variables: { ...options.variables, [variable]: placeholder } }));
   const map = Object.fromEntries(files.map((_, i) => [String(i), [options.single ? `variables.${variable}` : `variables.${variable}.${i}`]]));
   form.append('map', JSON.stringify(map));
-  files.forEach((file, i) => form.append(String(i), new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.filename));
+  files.forEach((file, i) => form.append(String(i), new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }), file.filename));
   const response = await fetch(url, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true', ...options.headers } });
   const text = await response.text();
   let body: any;

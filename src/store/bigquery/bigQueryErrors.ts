@@ -83,7 +83,7 @@ export function redactSecrets(text: string): string {
   return text
     .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[redacted]')
     .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
-    .replace(/([?&](?:access_token|key|token|client_secret|refresh_token)=)[^&\s"']+/gi, '$1[redacted]')
+    .replace(/(\b(?:access_token|refresh_token|id_token|client_secret|api_?key|key|token|password)=)[^&\s"')]+/gi, '$1[redacted]')
     .replace(/("(?:private_key|client_secret|refresh_token|access_token)"\s*:\s*")[^"]*"/gi, '$1[redacted]"')
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, '$1[redacted]@');
 }

@@ -15,6 +15,9 @@ export function toNamedParameters(params: Record<string, SqlValue>): QueryParame
       if (!Number.isInteger(value)) throw new TypeError(`Query parameter ${name} must be an integer, got ${value}`);
       type = 'INT64';
     } else type = 'STRING';
-    return { ...BigQuery.valueToQueryParameter_(value, type), name };
+    const parameter = BigQuery.valueToQueryParameter_(value, type);
+    // The client leaves integers as JSON numbers; the REST reference types `value` as a string.
+    if (typeof value === 'number') parameter.parameterValue = { value: String(value) };
+    return { ...parameter, name };
   });
 }

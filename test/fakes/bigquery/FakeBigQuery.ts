@@ -75,6 +75,8 @@ export class FakeBigQuery {
   readonly location = 'US';
 
   private readonly jobs = new Map<string, Job>();
+  /** Replies held back by `slow` faults and incomplete polls; stop() drops them. */
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly routes: Route[];
 
   private constructor(
@@ -128,6 +130,7 @@ export class FakeBigQuery {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.warehouse.close();
@@ -149,7 +152,7 @@ export class FakeBigQuery {
     try {
       if (!route) throw new BigQueryApiError(404, 'notFound', `Not found: ${req.method} ${url.pathname}`);
       const fault = route.queryRoute ? this.faults.take() : undefined;
-      if (fault?.kind === 'slow') await delay(fault.ms);
+      if (fault?.kind === 'slow') await this.delay(fault.ms);
       if (fault?.kind === 'malformed') {
         send(res, 200, '{"kind": "bigquery#queryResponse", "jobComplete": tr');
         return;
@@ -162,6 +165,16 @@ export class FakeBigQuery {
         : { status: 500, body: errorBody(500, 'internalError', error instanceof Error ? error.message : String(error)) };
     }
     send(res, reply.status, reply.body === undefined ? '' : JSON.stringify(reply.body));
+  }
+
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
   }
 
   private async runQuery(project: string, request: ParsedRequest): Promise<Reply> {
@@ -183,7 +196,7 @@ export class FakeBigQuery {
     const job = this.job(jobId);
     if (job.pendingPolls > 0) {
       job.pendingPolls -= 1;
-      await delay(this.incompletePollDelayMs);
+      await this.delay(this.incompletePollDelayMs);
       if (job.pendingPolls === 0) (job.resource.status as Record<string, unknown>).state = 'DONE';
       return { status: 200, body: { kind: 'bigquery#getQueryResultsResponse', etag: randomUUID(), jobReference: job.resource.jobReference, jobComplete: false } };
     }
@@ -337,4 +350,3 @@ function send(res: http.ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

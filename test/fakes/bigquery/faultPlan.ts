@@ -8,7 +8,9 @@ export type Fault =
   /** The reply is sent after `ms`. */
   | { kind: 'slow'; ms: number }
   /** A 200 reply whose body is not valid JSON (a truncated document). */
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /** A normal reply: schedules a later fault after this many good ones. */
+  | { kind: 'none' };
 
 export class FaultPlan {
   private readonly queue: Array<{ fault: Fault; remaining: number }> = [];

@@ -1,0 +1,8 @@
+import { DuckDbStore } from '../../src/store/duckdb/DuckDbStore';
+import { contractDataDir } from './contractData';
+import { describeStoreContract } from './contract';
+
+describeStoreContract('duckdb', contractDataDir('duckdb store'), async (dataDir) => {
+  const store = await DuckDbStore.open({ dataDir });
+  return { store, close: () => store.close() };
+});
