@@ -79,6 +79,22 @@ describe('classify with a local TensorFlow.js model', () => {
     expect(body.data.classify[1].labels.length).toBeGreaterThan(0);
   });
 
+  it('exposes request, store and inference metrics at /metrics', async () => {
+    await gw.graphql('query CatClass { class(description: "Cat") { images(first: 1) { edges { node { id } } } } }');
+    const text = await (await fetch(gw.url.replace(/\/graphql$/, '/metrics'))).text();
+    for (const series of [
+      'gateway_graphql_requests_total{operation="CatClass",status="ok"}',
+      'gateway_graphql_request_duration_seconds_bucket{le="0.005",operation="CatClass"}',
+      'gateway_backend_queries_total{backend="duckdb"}',
+      'gateway_backend_query_duration_seconds_count{backend="duckdb"}',
+      'gateway_inference_batch_size_count{model="mobilenet_v1_0.25_224"}',
+      'gateway_inference_queue_depth',
+      'gateway_inference_workers 1',
+    ]) {
+      expect(text).toContain(series);
+    }
+  });
+
   it('an unknown model id is MODEL_NOT_FOUND; bad arguments are BAD_USER_INPUT', async () => {
     const unknown = await postMultipart(gw.url, CLASSIFY, [{ filename: 'chelsea.png', bytes: photo('chelsea.png') }], { variables: { model: 'nope' } });
     expect(unknown.body.errors[0].extensions.code).toBe('MODEL_NOT_FOUND');
