@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -10,9 +11,17 @@ import path from 'node:path';
  *   BENCH_DURATION=10   seconds per scenario
  *   BENCH_ONLY=name     run the scenarios whose name contains this
  *   DATA_DIR, STORE, …  as for the gateway (default: the built-in demo data in DuckDB)
+ *   BENCH_MODEL_DIR     model for the classify scenarios (default ../shared/models/mobilenet_v1_0.25_224;
+ *                       the classify scenarios are skipped, with a notice, when there is none)
+ *   BENCH_PHOTO         photo they upload (default ../shared/data/photos/chelsea.png)
  *
  * A scenario is a plain object: add one to `scenarios()` (a classify scenario only needs a
- * multipart body and its content-type header in `requests`).
+ * multipart body and its content-type header in `requests`). A scenario with `gatewayEnv` gets a
+ * gateway of its own started with those variables (e.g. a small INFERENCE_QUEUE_LIMIT).
+ *
+ * Answers are sorted by what they say: `ok`, `OVERLOADED` (the gateway refusing work at once, which
+ * is the intended answer past saturation), other GraphQL errors, non-2xx, and transport errors and
+ * timeouts (which are never intended). `error %` counts everything but `ok` and `OVERLOADED`.
  */
 
 interface BenchRequest {
@@ -29,6 +38,12 @@ export interface Scenario {
   durationSeconds: number;
   /** Each connection sends these in turn, round and round. */
   requests: BenchRequest[];
+  /** Variables for a gateway of this scenario's own (merged over the environment). */
+  gatewayEnv?: Record<string, string>;
+  /** `overload`: OVERLOADED answers are expected, so the check before the run accepts them. */
+  expect?: 'ok' | 'overload';
+  /** Seconds autocannon waits for an answer before counting a timeout (default 10). */
+  timeoutSeconds?: number;
 }
 
 interface AutocannonResult {
@@ -37,6 +52,13 @@ interface AutocannonResult {
   errors: number;
   timeouts: number;
   non2xx: number;
+}
+
+/** What the 2xx answers said, read from their bodies (autocannon itself only sees status codes). */
+interface AnswerCounts {
+  ok: number;
+  overloaded: number;
+  graphqlErrors: number;
 }
 // autocannon ships no types; this is the part used here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -76,21 +98,76 @@ function metadataMix(sample: Sample): BenchRequest[] {
   return requests;
 }
 
+/** Scenario names, so that main() knows which need the dataset sample before they can be built. */
+const METADATA_SCENARIOS = ['metadata-mix c=1', 'metadata-mix c=10', 'metadata-mix c=50', 'image-lookup c=10'];
+
 function scenarios(sample: Sample, durationSeconds: number): Scenario[] {
   const mix = metadataMix(sample);
   const lookups = sample.imageIds.slice(0, 16).map((id) => graphqlRequest(IMAGE, { id }));
   return [
-    { name: 'metadata-mix c=1', connections: 1, durationSeconds, requests: mix },
-    { name: 'metadata-mix c=10', connections: 10, durationSeconds, requests: mix },
-    { name: 'metadata-mix c=50', connections: 50, durationSeconds, requests: mix },
-    { name: 'image-lookup c=10', connections: 10, durationSeconds, requests: lookups },
+    { name: METADATA_SCENARIOS[0], connections: 1, durationSeconds, requests: mix },
+    { name: METADATA_SCENARIOS[1], connections: 10, durationSeconds, requests: mix },
+    { name: METADATA_SCENARIOS[2], connections: 50, durationSeconds, requests: mix },
+    { name: METADATA_SCENARIOS[3], connections: 10, durationSeconds, requests: lookups },
   ];
 }
 
-async function post(url: string, request: BenchRequest): Promise<any> {
+const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared');
+const CLASSIFY = `mutation Classify($files: [Upload!]!) { classify(files: $files, maxResults: 5) { filename error { code } labels { name score } } }`;
+
+/** A GraphQL multipart request (operations, map, one file) with Apollo's CSRF preflight header. */
+function classifyRequest(photo: string): BenchRequest {
+  const boundary = '----bench-load-boundary-7d3f';
+  const name = path.basename(photo);
+  const type = /\.png$/i.test(name) ? 'image/png' : 'image/jpeg';
+  const field = (field: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${value}\r\n`;
+  const body = Buffer.concat([
+    Buffer.from(field('operations', JSON.stringify({ query: CLASSIFY, variables: { files: [null] } }))),
+    Buffer.from(field('map', JSON.stringify({ 0: ['variables.files.0'] }))),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`),
+    fs.readFileSync(photo),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'apollo-require-preflight': 'true' }, body };
+}
+
+/**
+ * Classification at a concurrency the pool absorbs (one request per inference worker: never more than
+ * a worker's worth queued, so 0 errors expected), and far past saturation against a gateway whose
+ * INFERENCE_QUEUE_LIMIT is small: the requests beyond it must be answered at once with OVERLOADED,
+ * not left to time out.
+ */
+function classifyScenarios(durationSeconds: number): Scenario[] {
+  const modelDir = path.resolve(process.env.BENCH_MODEL_DIR ?? path.join(SHARED, 'models', 'mobilenet_v1_0.25_224'));
+  const photo = path.resolve(process.env.BENCH_PHOTO ?? path.join(SHARED, 'data', 'photos', 'chelsea.png'));
+  if (!fs.existsSync(path.join(modelDir, 'model.json')) || !fs.existsSync(photo)) {
+    // eslint-disable-next-line no-console
+    console.warn(`classify scenarios skipped: no model at ${modelDir} or no photo at ${photo} (set BENCH_MODEL_DIR / BENCH_PHOTO)`);
+    return [];
+  }
+  const requests = [classifyRequest(photo)];
+  const workers = String(os.availableParallelism());
+  const model = { MODEL_DIR: modelDir, MODELS_DIR: path.join(os.tmpdir(), 'bench-load-no-models'), INFERENCE_WORKERS: workers };
+  return [
+    { name: `classify c=${workers} (below saturation)`, connections: Number(workers), durationSeconds, requests, gatewayEnv: model },
+    {
+      name: 'classify c=64, INFERENCE_QUEUE_LIMIT=4 (overload)',
+      connections: 64,
+      durationSeconds,
+      requests,
+      gatewayEnv: { ...model, INFERENCE_QUEUE_LIMIT: '4' },
+      expect: 'overload',
+    },
+  ];
+}
+
+async function post(url: string, request: BenchRequest, allowOverloaded = false): Promise<any> {
   const response = await fetch(url, { method: request.method ?? 'POST', headers: request.headers, body: request.body === undefined ? undefined : new Uint8Array(Buffer.from(request.body)) });
-  const body = (await response.json()) as { errors?: unknown[] };
-  if (response.status !== 200 || body.errors) throw new Error(`bench request failed (${response.status}): ${JSON.stringify(body).slice(0, 500)}`);
+  const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+  const overloaded = body.errors?.every((error) => error.extensions?.code === 'OVERLOADED');
+  if (response.status !== 200 || (body.errors && !(allowOverloaded && overloaded))) {
+    throw new Error(`bench request failed (${response.status}): ${JSON.stringify(body).slice(0, 500)}`);
+  }
   return body;
 }
 
@@ -104,20 +181,32 @@ async function discover(url: string): Promise<Sample> {
   return { imageIds, classes, relations };
 }
 
-async function run(origin: string, scenario: Scenario): Promise<AutocannonResult> {
+async function run(origin: string, scenario: Scenario): Promise<{ result: AutocannonResult; answers: AnswerCounts }> {
   // Every request is checked once first: a benchmark of error responses measures nothing.
-  for (const request of scenario.requests) await post(origin + (request.path ?? '/graphql'), request);
-  return autocannon({
+  for (const request of scenario.requests) await post(origin + (request.path ?? '/graphql'), request, scenario.expect === 'overload');
+  const answers: AnswerCounts = { ok: 0, overloaded: 0, graphqlErrors: 0 };
+  const onResponse = (status: number, body: string) => {
+    if (status < 200 || status >= 300) return; // counted by autocannon as non2xx
+    if (!body.includes('"errors"')) answers.ok++;
+    else if (body.includes('"OVERLOADED"')) answers.overloaded++;
+    else answers.graphqlErrors++;
+  };
+  const result = await autocannon({
     url: origin,
     connections: scenario.connections,
     duration: scenario.durationSeconds,
-    requests: scenario.requests.map((r) => ({ method: r.method ?? 'POST', path: r.path ?? '/graphql', headers: r.headers, body: r.body })),
+    timeout: scenario.timeoutSeconds ?? 10,
+    requests: scenario.requests.map((r) => ({ method: r.method ?? 'POST', path: r.path ?? '/graphql', headers: r.headers, body: r.body, onResponse })),
   });
+  return { result, answers };
 }
 
-function report(name: string, result: AutocannonResult): Record<string, string | number> {
-  const failed = result.errors + result.timeouts + result.non2xx;
-  const attempted = result.requests.total + result.errors + result.timeouts;
+function report(name: string, { result, answers }: { result: AutocannonResult; answers: AnswerCounts }): Record<string, string | number> {
+  // Transport errors (autocannon's `errors` include its timeouts) and non-2xx never count as answers.
+  const transport = result.errors - result.timeouts;
+  const failed = transport + result.timeouts + result.non2xx + answers.graphqlErrors;
+  const attempted = result.requests.total + transport + result.timeouts;
+  const percent = (count: number) => (attempted === 0 ? 0 : Number(((100 * count) / attempted).toFixed(2)));
   return {
     scenario: name,
     'req/s': Math.round(result.requests.average),
@@ -125,7 +214,14 @@ function report(name: string, result: AutocannonResult): Record<string, string |
     'p99 ms': result.latency.p99,
     'max ms': result.latency.max,
     requests: result.requests.total,
-    'error %': attempted === 0 ? 0 : Number(((100 * failed) / attempted).toFixed(2)),
+    ok: answers.ok,
+    OVERLOADED: answers.overloaded,
+    'overloaded %': percent(answers.overloaded),
+    'other GraphQL errors': answers.graphqlErrors,
+    non2xx: result.non2xx,
+    'transport errors': transport,
+    timeouts: result.timeouts,
+    'error %': percent(failed),
   };
 }
 
@@ -133,9 +229,9 @@ function report(name: string, result: AutocannonResult): Record<string, string |
  * The gateway as deployed (`node dist/src/main.js`, NODE_ENV=production, info logs), in its own
  * process so that autocannon does not share its event loop. Resolves with its URL once it is ready.
  */
-function startGateway(): Promise<{ url: string; child: ChildProcess }> {
+function startGateway(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'main.js')], {
-    env: { NODE_ENV: 'production', ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { NODE_ENV: 'production', ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -153,26 +249,40 @@ function startGateway(): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
-async function main(): Promise<void> {
-  const durationSeconds = Number(process.env.BENCH_DURATION ?? 10);
-  const { url, child } = await startGateway();
+/** Runs `scenarios` against one gateway started with `env`, then stops it. */
+async function runOnGateway(env: Record<string, string>, chosen: (sample: Sample | undefined) => Scenario[], needsSample: boolean, rows: Record<string, string | number>[]): Promise<void> {
+  const { url, child } = await startGateway(env);
   const origin = new URL(url).origin;
   try {
-    const sample = await discover(url);
-    const chosen = scenarios(sample, durationSeconds).filter((s) => !process.env.BENCH_ONLY || s.name.includes(process.env.BENCH_ONLY));
-    // eslint-disable-next-line no-console
-    console.log(`gateway ${url} (pid ${child.pid}), ${durationSeconds} s per scenario, node ${process.version}, ${os.availableParallelism()} cores`);
-    const rows = [];
-    for (const scenario of chosen) {
+    const sample = needsSample ? await discover(url) : undefined;
+    for (const scenario of chosen(sample)) {
+      // eslint-disable-next-line no-console
+      console.log(`gateway ${url} (pid ${child.pid}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}: ${scenario.name}`);
       rows.push(report(scenario.name, await run(origin, scenario)));
       // eslint-disable-next-line no-console
       console.log(JSON.stringify(rows[rows.length - 1]));
     }
-    // eslint-disable-next-line no-console
-    console.table(rows);
   } finally {
     child.kill('SIGTERM');
+    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
   }
+}
+
+async function main(): Promise<void> {
+  const durationSeconds = Number(process.env.BENCH_DURATION ?? 10);
+  const only = (name: string) => !process.env.BENCH_ONLY || name.includes(process.env.BENCH_ONLY);
+  // eslint-disable-next-line no-console
+  console.log(`${durationSeconds} s per scenario, node ${process.version}, ${os.availableParallelism()} cores`);
+  const rows: Record<string, string | number>[] = [];
+  if (METADATA_SCENARIOS.some(only)) {
+    await runOnGateway({}, (sample) => scenarios(sample!, durationSeconds).filter((s) => only(s.name)), true, rows);
+  }
+  // Scenarios with gateway variables of their own each get their own gateway.
+  for (const scenario of classifyScenarios(durationSeconds).filter((s) => only(s.name))) {
+    await runOnGateway(scenario.gatewayEnv ?? {}, () => [scenario], false, rows);
+  }
+  // eslint-disable-next-line no-console
+  console.table(rows);
 }
 
 main().catch((error) => {

@@ -5,6 +5,9 @@ import { ImageResolver } from './ImageResolver';
 import { LabelResolver } from './LabelResolver';
 import { ModelResolver } from './ModelResolver';
 import { RelationResolver } from './RelationResolver';
+import { TrainingResolver } from './TrainingResolver';
+import { SimilarityResolver } from './SimilarityResolver';
+import { ModelEvaluationResolver } from './ModelEvaluationResolver';
 
 /** Every resolver class of the schema; the order fixes the order of fields in schema.graphql. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -15,4 +18,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ModelResolver,
   ClassificationResolver,
   LabelResolver,
+  TrainingResolver,
+  SimilarityResolver,
+  ModelEvaluationResolver,
 ];

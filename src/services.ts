@@ -1,11 +1,13 @@
 import { ClassificationService } from './classification/ClassificationService';
 import type { GatewayConfig } from './config';
+import { EmbeddingIndex } from './embeddings/EmbeddingIndex';
 import { logger } from './logger';
 import { ClassCatalog } from './metadata/ClassCatalog';
 import type { GatewayMetrics } from './metrics';
 import { ModelRegistry } from './models/ModelRegistry';
 import { createStore } from './store/createStore';
 import type { MetadataStore } from './store/MetadataStore';
+import { TrainingJobs } from './training/TrainingJobs';
 import { VisionLabeler } from './vision/VisionLabeler';
 
 /** The long-lived parts of a gateway, built once at start and shared by all requests. */
@@ -17,6 +19,9 @@ export interface GatewayServices {
   models: ModelRegistry;
   vision: VisionLabeler;
   classification: ClassificationService;
+  training: TrainingJobs;
+  /** Loaded from EMBEDDINGS for similarImages; undefined when unset. */
+  embeddings?: EmbeddingIndex;
   /** Everything is loaded and able to answer (for /readyz). */
   isReady(): boolean;
   close(): Promise<void>;
@@ -32,6 +37,13 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
   logger.info({ backend: store.backend, classes: catalog.size, relationTypes: catalog.relationTypes.length }, 'metadata catalog ready');
   const vision = VisionLabeler.create(config, metrics);
   const classification = new ClassificationService(models, vision, config);
+  const training = new TrainingJobs({
+    dataRoot: config.trainingDataRoot,
+    modelsDir: config.modelsDir,
+    maxImagePixels: config.maxImagePixels,
+    register: (id, dir) => models.register(id, dir),
+  });
+  const embeddings = config.embeddingsFile ? EmbeddingIndex.open(config.embeddingsFile, { maxImagePixels: config.maxImagePixels }) : undefined;
   let closed = false;
   return {
     config,
@@ -41,10 +53,12 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     models,
     vision,
     classification,
+    training,
+    embeddings,
     isReady: () => !closed && models.isReady(),
     async close() {
       closed = true;
-      await Promise.allSettled([store.close(), models.close(), vision.close()]);
+      await Promise.allSettled([store.close(), models.close(), vision.close(), training.close(), embeddings?.close()]);
     },
   };
 }

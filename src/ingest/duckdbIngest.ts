@@ -16,6 +16,16 @@ export type { IngestReport, RejectedRow } from './ingestReport';
 
 export type IngestStep = 'classes' | 'image_labels' | 'relations' | 'derived';
 
+/**
+ * Image lookups name a few ids out of millions: ART indexes answer them without scanning (the tables
+ * are also sorted by image id, which helps range scans but not a batch of scattered ids).
+ */
+const LOOKUP_INDEXES = [
+  'CREATE INDEX images_by_id ON images (ImageId)',
+  'CREATE INDEX image_labels_by_image ON image_labels (ImageId)',
+  'CREATE INDEX relations_by_image ON relations (ImageId)',
+];
+
 const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -93,6 +103,9 @@ export async function ingestIntoDuckDb(
   await loadTable('relations', layout.relations);
   onStep('relations', 3, total);
   for (const statement of derivedTableStatements(duckDbDialect)) await connection.run(statement);
+  for (const statement of LOOKUP_INDEXES) await connection.run(statement);
+  // Write everything to the database file now rather than leaving it in the WAL for the first reads.
+  await connection.run('CHECKPOINT');
   onStep('derived', 4, total);
 
   const count = async (table: string) => Number((await connection.runAndReadAll(`SELECT COUNT(*) AS n FROM ${table}`)).getRowObjectsJS()[0].n);

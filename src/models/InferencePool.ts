@@ -75,7 +75,8 @@ export class Admission {
 /**
  * worker_threads running TF.js (one backend per thread, since wasm uses one thread), each holding
  * every loaded model. Images queue per model; an idle worker takes up to `maxBatch` of one model at
- * once, after waiting up to `maxWaitMs` for a batch to fill. A worker that dies fails its in-flight
+ * once, after waiting up to `maxWaitMs` for a batch to fill while more admitted images are still being
+ * decoded (a lone request does not wait). A worker that dies fails its in-flight
  * batch with MODEL_UNAVAILABLE and is replaced.
  */
 export class InferencePool {
@@ -287,7 +288,9 @@ export class InferencePool {
       const queue = this.oldestServableQueue(idle);
       if (!queue) return;
       const waited = now - queue.jobs[0].enqueuedAt;
-      if (queue.jobs.length < this.options.maxBatch && waited < this.options.maxWaitMs) {
+      // Wait for a batch to fill only while more images are on their way (admitted, still decoding):
+      // with none coming, waiting would only add latency to a lone request.
+      if (queue.jobs.length < this.options.maxBatch && waited < this.options.maxWaitMs && this.reserved > 0) {
         this.timer = setTimeout(() => this.pump(), this.options.maxWaitMs - waited);
         return;
       }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import v8 from 'node:v8';
 import { parentPort, threadId } from 'node:worker_threads';
 import { LoadedModel } from './loadedModel';
@@ -13,6 +14,7 @@ const port = parentPort;
 const models = new Map<string, LoadedModel>();
 
 async function main(): Promise<void> {
+  nameThread();
   let runtime: { tf: Tf; backend: string };
   try {
     runtime = await initBackend();
@@ -64,6 +66,18 @@ async function handle({ tf, backend }: { tf: Tf; backend: string }, request: Wor
     }
   } catch (error) {
     send({ type: 'failed', id: request.id, message: (error as Error).message });
+  }
+}
+
+/**
+ * Linux: name this thread "tfjs-inference" (as `top -H`, `ps -L` and /proc/<pid>/task/<tid>/comm show
+ * it) so that operators and benchmarks can tell inference CPU from the main thread's and libvips'.
+ */
+function nameThread(): void {
+  try {
+    fs.writeFileSync('/proc/thread-self/comm', 'tfjs-inference');
+  } catch {
+    // not Linux, or /proc not mounted: cosmetic only
   }
 }
 

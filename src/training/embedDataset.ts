@@ -42,74 +42,79 @@ interface Vector {
   features: Float32Array;
 }
 
+/** One image read: its vectors (copy 0, then augmented copies), those still to compute as pixels. */
+interface Prepared {
+  item: DatasetItem;
+  hash: string;
+  features: Array<Float32Array | undefined>;
+  misses: Array<{ copy: number; variant: string; pixels: Uint8Array }>;
+}
+
 /**
  * Every image through the frozen backbone, once: vectors are cached by image content, and each
  * augmented copy by the seed and copy number that determine it. Images that cannot be read or decoded
  * are reported and left out.
  */
 export async function embedDataset(options: EmbedDatasetOptions): Promise<EmbeddedDataset> {
-  const { dataset, backbone, cache } = options;
-  const { inputSize, featureSize } = backbone.info;
+  const { dataset, backbone, cache, batchSize } = options;
+  const { featureSize } = backbone.info;
   const failures: EmbeddedDataset['failures'] = [];
   const vectors: Vector[] = [];
   let computed = 0;
   let cached = 0;
-  let done = 0;
 
-  for (let start = 0; start < dataset.items.length; start += options.batchSize) {
-    const chunk = dataset.items.slice(start, start + options.batchSize);
-    const pending: Array<{ item: DatasetItem; hash: string; variant: string; pixels: Uint8Array; slot: number }> = [];
-    const slots: Array<Vector | undefined> = [];
-    await Promise.all(
-      chunk.map(async (item) => {
-        const copies = item.split === 'TRAIN' ? options.augment : 0;
-        const firstSlot = slots.length;
-        slots.length += 1 + copies;
-        try {
-          const bytes = await options.reader.read(item.source);
-          const hash = sha256(bytes);
-          let base: Uint8Array | undefined;
-          for (let copy = 0; copy <= copies; copy++) {
-            const variant = copy === 0 ? '' : `${AUGMENTATION_VERSION}-${options.seed}-${copy}`;
-            const hit = await cache.get(hash, variant, featureSize);
-            if (hit) {
-              slots[firstSlot + copy] = { item, features: hit };
-              cached++;
-              continue;
-            }
-            if (!base) {
-              const decoded = await decodeImage(bytes, inputSize, options.maxImagePixels);
-              if (decoded.error) throw new Error(decoded.error.message);
-              base = decoded.pixels;
-            }
-            const pixels = copy === 0 ? base : augment(base, inputSize, randomAugmentation(seededRandom(seedFrom(options.seed, hash, copy))));
-            pending.push({ item, hash, variant, pixels, slot: firstSlot + copy });
-          }
-        } catch (error) {
-          failures.push({ source: item.source, message: (error as Error).message });
-          for (let slot = firstSlot; slot <= firstSlot + copies; slot++) slots[slot] = undefined;
-          for (let i = pending.length - 1; i >= 0; i--) if (pending[i].item === item) pending.splice(i, 1);
-        }
-      }),
-    );
-    for (let i = 0; i < pending.length; i += options.batchSize) {
-      const batch = pending.slice(i, i + options.batchSize);
-      const packed = new Uint8Array(batch.length * inputSize * inputSize * 3);
-      batch.forEach((entry, j) => packed.set(entry.pixels, j * entry.pixels.length));
+  for (let start = 0; start < dataset.items.length; start += batchSize) {
+    const chunk = dataset.items.slice(start, start + batchSize);
+    const prepared: Prepared[] = [];
+    const outcomes = await Promise.allSettled(chunk.map((item) => prepare(item, options)));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') prepared.push(outcome.value);
+      else failures.push({ source: chunk[i].source, message: (outcome.reason as Error).message });
+    });
+    const misses = prepared.flatMap((p) => p.misses.map((miss) => ({ ...miss, target: p })));
+    for (let i = 0; i < misses.length; i += batchSize) {
+      const batch = misses.slice(i, i + batchSize);
+      const packed = new Uint8Array(batch.reduce((sum, miss) => sum + miss.pixels.length, 0));
+      batch.forEach((miss, j) => packed.set(miss.pixels, j * miss.pixels.length));
       const features = backbone.embed(packed, batch.length);
-      for (const [j, entry] of batch.entries()) {
+      for (const [j, miss] of batch.entries()) {
         const vector = features.slice(j * featureSize, (j + 1) * featureSize);
-        await cache.put(entry.hash, entry.variant, vector);
-        slots[entry.slot] = { item: entry.item, features: vector };
-        computed++;
+        await cache.put(miss.target.hash, miss.variant, vector);
+        miss.target.features[miss.copy] = vector;
       }
     }
-    vectors.push(...slots.filter((slot): slot is Vector => slot !== undefined));
-    done += chunk.length;
-    options.onProgress?.(done, dataset.items.length);
+    computed += misses.length;
+    for (const p of prepared) {
+      cached += p.features.length - p.misses.length;
+      vectors.push(...p.features.map((features) => ({ item: p.item, features: features! })));
+    }
+    options.onProgress?.(Math.min(start + batchSize, dataset.items.length), dataset.items.length);
   }
   failures.sort((a, b) => (a.source < b.source ? -1 : 1));
   return { splits: splitData(vectors, dataset.labels, featureSize), failures, computed, cached };
+}
+
+/** Reads one image, looks its vectors up in the cache, and decodes (and augments) it only if some are missing. */
+async function prepare(item: DatasetItem, options: EmbedDatasetOptions): Promise<Prepared> {
+  const { inputSize, featureSize } = options.backbone.info;
+  const bytes = await options.reader.read(item.source);
+  const hash = sha256(bytes);
+  const copies = item.split === 'TRAIN' ? options.augment : 0;
+  const prepared: Prepared = { item, hash, features: [], misses: [] };
+  let base: Uint8Array | undefined;
+  for (let copy = 0; copy <= copies; copy++) {
+    const variant = copy === 0 ? '' : `${AUGMENTATION_VERSION}-${options.seed}-${copy}`;
+    prepared.features[copy] = await options.cache.get(hash, variant, featureSize);
+    if (prepared.features[copy]) continue;
+    if (!base) {
+      const decoded = await decodeImage(bytes, inputSize, options.maxImagePixels);
+      if (decoded.error) throw new Error(decoded.error.message);
+      base = decoded.pixels;
+    }
+    const pixels = copy === 0 ? base : augment(base, inputSize, randomAugmentation(seededRandom(seedFrom(options.seed, hash, copy))));
+    prepared.misses.push({ copy, variant, pixels });
+  }
+  return prepared;
 }
 
 function splitData(vectors: Vector[], labels: string[], featureSize: number): Record<Split, SplitData> {

@@ -158,3 +158,20 @@ const clamp = (p: number) => Math.min(1 - 1e-7, Math.max(1e-7, p));
 function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
+
+/** The report stored in a model's metadata.json, if it has the shape written by training; null otherwise. */
+export function asModelEvaluation(value: unknown): ModelEvaluation | null {
+  const report = value as Partial<ModelEvaluation> | null | undefined;
+  const ok =
+    typeof report === 'object' &&
+    report !== null &&
+    typeof report.accuracy === 'number' &&
+    typeof report.auPrc === 'number' &&
+    typeof report.logLoss === 'number' &&
+    typeof report.examples === 'number' &&
+    Array.isArray(report.perClass) &&
+    Array.isArray(report.confidenceMetrics) &&
+    Array.isArray(report.confusionMatrix?.labels) &&
+    Array.isArray(report.confusionMatrix?.matrix);
+  return ok ? { ...(report as ModelEvaluation), multiLabel: report.multiLabel === true } : null;
+}

@@ -1,4 +1,4 @@
-import type { Sequential, layers } from '@tensorflow/tfjs';
+import type { Sequential, Tensor, layers } from '@tensorflow/tfjs';
 import { seededRandom, shuffle } from '../embeddings/random';
 import type { Tf } from '../models/tfBackend';
 import type { SplitData } from './embedDataset';
@@ -66,8 +66,9 @@ export async function trainHead(
 ): Promise<Sequential> {
   if (train.count === 0) throw new Error('no TRAIN images to learn from');
   const model = tf.sequential({ layers: head });
+  const optimizer = tf.train.adam(options.learningRate);
   model.compile({
-    optimizer: tf.train.adam(options.learningRate),
+    optimizer,
     loss: options.multiLabel ? 'binaryCrossentropy' : 'categoricalCrossentropy',
   });
   const featureSize = train.features.length / train.count;
@@ -96,6 +97,7 @@ export async function trainHead(
     onEpoch?.(report);
     await new Promise((resolve) => setImmediate(resolve)); // lets progress messages out between epochs
   }
+  optimizer.dispose(); // a model does not dispose an optimizer it was given
   return model;
 }
 
@@ -103,7 +105,7 @@ export async function trainHead(
 export function predictHead(tf: Tf, model: Sequential, data: SplitData): Float32Array {
   if (data.count === 0) return new Float32Array(0);
   const featureSize = data.features.length / data.count;
-  return tf.tidy(() => (model.predict(tf.tensor2d(data.features, [data.count, featureSize])) as import('@tensorflow/tfjs').Tensor).dataSync() as Float32Array);
+  return tf.tidy(() => (model.predict(tf.tensor2d(data.features, [data.count, featureSize])) as Tensor).dataSync() as Float32Array);
 }
 
 function validationMetrics(tf: Tf, model: Sequential, data: SplitData, multiLabel: boolean): Pick<EpochReport, 'validationLoss' | 'validationAccuracy'> {

@@ -108,31 +108,30 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
     const evaluation = evaluate(predictHead(tf, trained, test), test.targets, dataset.labels, dataset.multiLabel);
 
     report({ stage: 'saving', progress: 0.98 });
-    const classifier = backbone.classifierWith(head);
     const seconds = { embedding: (embeddingDone - started) / 1000, training: (trainingDone - embeddingDone) / 1000, total: 0 };
-    await writeModelFolder(tf, classifier, options.out, {
-      labels: dataset.labels,
-      inputSize: backbone.info.inputSize,
-      inputRange: backbone.info.inputRange,
-      outputs: 'probabilities',
-      multiLabel: dataset.multiLabel,
-      backbone: backbone.info.id,
-      evaluation,
-      training: {
-        trainedAt: new Date().toISOString(),
-        images: { train: train.count, validation: validation.count, test: test.count },
-        epochs: settings.epochs,
-        batchSize: settings.batchSize,
-        learningRate: settings.learningRate,
-        hiddenUnits: settings.hiddenUnits,
-        l2: settings.l2,
-        augment: settings.augment,
-        seed: settings.seed,
-        finalLoss: history.at(-1)?.loss,
-        seconds: { embedding: round(seconds.embedding), training: round(seconds.training) },
-      },
-    });
-    trained.dispose();
+    const classifier = backbone.classifierWith(head);
+    try {
+      await writeModelFolder(tf, classifier, options.out, {
+        labels: dataset.labels,
+        inputSize: backbone.info.inputSize,
+        inputRange: backbone.info.inputRange,
+        outputs: 'probabilities',
+        multiLabel: dataset.multiLabel,
+        backbone: backbone.info.id,
+        evaluation,
+        training: {
+          trainedAt: new Date().toISOString(),
+          images: { train: train.count, validation: validation.count, test: test.count },
+          ...settings,
+          finalLoss: history.at(-1)?.loss,
+          seconds: { embedding: round(seconds.embedding), training: round(seconds.training) },
+        },
+      });
+    } finally {
+      // TF.js counts each application of a layer: the head has two (the training model and the classifier).
+      trained.dispose();
+      for (const layer of head) layer.dispose();
+    }
     seconds.total = (performance.now() - started) / 1000;
     report({ stage: 'saving', progress: 1 });
     return {

@@ -25,7 +25,8 @@ const WEIGHTS_FILE = 'weights.bin';
  */
 export async function writeModelFolder(tf: Tf, model: LayersModel, dir: string, metadata: TrainedModelMetadata): Promise<void> {
   const target = path.resolve(dir);
-  const staging = `${target}.partial-${process.pid}-${Date.now()}`;
+  // A leading dot: model discovery skips it if the process stops half-way.
+  const staging = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}-${Date.now()}`);
   await fs.mkdir(staging, { recursive: true });
   try {
     await model.save(

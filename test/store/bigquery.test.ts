@@ -10,7 +10,7 @@ import { describeStoreContract } from './contract';
 // The tables are loaded by the real loader through the fake's load-job endpoints, then queried by the store.
 describeStoreContract('bigquery', contractDataDir('bigquery store'), async (dataDir) => {
   const fake = await FakeBigQuery.start();
-  const settings = { project: 'gateway-tests', dataset: 'openimages', apiEndpoint: fake.url, timeoutMs: 10_000, maxRetries: 2 };
+  const settings = { project: 'gateway-tests', dataset: 'openimages', apiEndpoint: fake.url, timeoutMs: 30_000, maxRetries: 2 };
   await ingestIntoBigQuery(createBigQueryClient(settings), resolveDataset(settings.dataset, settings.project), detectDatasetLayout(dataDir));
   const store = BigQueryStore.connect(settings);
   return {

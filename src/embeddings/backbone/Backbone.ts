@@ -2,7 +2,7 @@ import type { LayersModel, SymbolicTensor, Tensor, layers } from '@tensorflow/tf
 import type { Tf } from '../../models/tfBackend';
 
 /** Where a backbone comes from: the MobileNetV2 shipped by nsfwjs, or any TF.js layers model folder. */
-export type BackboneSource = { kind: 'nsfwjs' } | { kind: 'folder'; dir: string; featureLayer?: string };
+export type BackboneSource = { kind: 'nsfwjs'; featureLayer?: string } | { kind: 'folder'; dir: string; featureLayer?: string };
 
 export interface BackboneInfo {
   /** Identity of the weights and the feature layer: keys the embedding cache, recorded in Parquet files. */

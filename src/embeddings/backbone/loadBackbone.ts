@@ -19,7 +19,8 @@ export async function loadBackbone(tf: Tf, source: BackboneSource = DEFAULT_BACK
   if (source.kind === 'nsfwjs') {
     const { artifacts, version } = await readNsfwjsMobileNetV2();
     const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-    return cut(tf, model, `nsfwjs@${version}/mobilenet_v2`, source, NSFWJS_FEATURE_LAYER, [0, 1]);
+    const featureLayer = source.featureLayer ?? NSFWJS_FEATURE_LAYER;
+    return cut(tf, model, `nsfwjs@${version}/mobilenet_v2`, { kind: 'nsfwjs', featureLayer }, featureLayer, [0, 1]);
   }
   const dir = path.resolve(source.dir);
   const artifacts = await readModelArtifacts(dir);
@@ -74,11 +75,7 @@ function weightsDigest(artifacts: io.ModelArtifacts): string {
 
 /** `--backbone` / `--feature-layer` as given to the scripts: nothing or `nsfwjs` for the default, else a model folder. */
 export function backboneSourceOf(backbone?: string, featureLayer?: string): BackboneSource {
-  if (!backbone || backbone === 'nsfwjs') {
-    if (featureLayer && featureLayer !== NSFWJS_FEATURE_LAYER) {
-      throw new BackboneError(`the default backbone's feature layer is ${NSFWJS_FEATURE_LAYER}; --feature-layer applies to --backbone <model dir>`);
-    }
-    return DEFAULT_BACKBONE;
-  }
-  return { kind: 'folder', dir: path.resolve(backbone), ...(featureLayer ? { featureLayer } : {}) };
+  const layer = featureLayer ? { featureLayer } : {};
+  if (!backbone || backbone === 'nsfwjs') return { kind: 'nsfwjs', ...layer };
+  return { kind: 'folder', dir: path.resolve(backbone), ...layer };
 }

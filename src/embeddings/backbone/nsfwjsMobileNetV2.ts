@@ -65,8 +65,24 @@ async function base64LiteralOf(file: string): Promise<Buffer | undefined> {
   } catch {
     return undefined;
   }
-  const literals = text.match(/"[A-Za-z0-9+/]{1024,}={0,2}"/g);
-  return literals?.length === 1 ? Buffer.from(literals[0].slice(1, -1), 'base64') : undefined;
+  const literals: string[] = [];
+  for (let open = text.indexOf('"'); open !== -1; ) {
+    const close = text.indexOf('"', open + 1);
+    if (close === -1) break;
+    if (close - open > 1024 && isBase64(text, open + 1, close)) literals.push(text.slice(open + 1, close));
+    open = text.indexOf('"', close + 1);
+  }
+  return literals.length === 1 ? Buffer.from(literals[0], 'base64') : undefined;
+}
+
+/** A linear scan: a regular expression over a multi-megabyte literal overflows V8's regexp stack. */
+function isBase64(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || (c === 61 && i >= end - 2);
+    if (!ok) return false;
+  }
+  return true;
 }
 
 const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };

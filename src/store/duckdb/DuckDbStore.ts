@@ -19,7 +19,7 @@ export interface DuckDbStoreOptions {
   metrics?: GatewayMetrics;
 }
 
-const REQUIRED_TABLES = ['classes', 'image_labels', 'relations', 'images', 'class_stats', 'relation_stats'];
+const REQUIRED_TABLES = ['classes', 'image_labels', 'relations', 'images', 'class_stats', 'relation_stats', 'label_words', 'small_numbers', 'relation_search'];
 
 /** The embedded default store: DuckDB in process, in memory or in a file. */
 export class DuckDbStore extends SqlMetadataStore {

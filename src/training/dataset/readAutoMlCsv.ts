@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { assertInside } from './assertInside';
 import { parseCsv } from './parseCsv';
 import { datasetOf, DatasetError, type Dataset, type DatasetItem, type Split } from './types';
 
@@ -63,14 +64,6 @@ async function resolveSource(location: string, csvDir: string, options: CsvOptio
   const resolved = path.resolve(csvDir, location);
   if (options.localRoot) await assertInside(options.localRoot, resolved, `line ${line}: "${location}"`);
   return resolved;
-}
-
-/** Refuses a path that leaves `root`, through ".." or through a symbolic link. */
-export async function assertInside(root: string, target: string, what: string): Promise<string> {
-  const realRoot = await fs.realpath(root);
-  const real = await fs.realpath(target).catch(() => path.resolve(target));
-  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) throw new DatasetError(`${what} is outside the training data root`);
-  return real;
 }
 
 const looksLikeImage = (value: string) => REMOTE.test(value) || /\.(jpe?g|png|webp|gif|bmp|tiff?)$/i.test(value);

@@ -15,6 +15,8 @@ export class SourceError extends Error {
   override name = 'SourceError';
 }
 
+class RetryableError extends Error {}
+
 /** Reads image bytes from a local path, a gs://bucket/object URI (Cloud Storage) or an http(s) URL. */
 export class SourceReader {
   private storage?: Storage;
@@ -50,16 +52,29 @@ export class SourceReader {
     }
   }
 
+  /** Transient failures (network errors, 429, 5xx) are retried twice; kept-alive sockets closed by the server are one. */
   private async readHttp(url: string): Promise<Buffer> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.fetchOnce(url);
+      } catch (error) {
+        if (!(error instanceof RetryableError) || attempt >= 2) throw error instanceof RetryableError ? new SourceError(error.message) : error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * 4 ** attempt));
+      }
+    }
+  }
+
+  private async fetchOnce(url: string): Promise<Buffer> {
     let response: Response;
     try {
       response = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow' });
     } catch (error) {
-      throw new SourceError(`${url}: ${(error as Error).message}`);
+      throw new RetryableError(`${url}: ${(error as Error).message}`);
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new SourceError(`${url}: HTTP ${response.status}`);
+      const message = `${url}: HTTP ${response.status}`;
+      throw response.status === 429 || response.status >= 500 ? new RetryableError(message) : new SourceError(message);
     }
     const declared = Number(response.headers.get('content-length'));
     if (declared > this.maxBytes) {

@@ -99,7 +99,9 @@ export class FakeBigQuery {
 
   static async start(): Promise<FakeBigQuery> {
     const warehouse = await FakeWarehouse.open();
-    const server = http.createServer();
+    // Idle keep-alive sockets stay open (as Google's front ends keep them), so that a client reusing one
+    // never races the server closing it; that race is a real ECONNRESET but would make counts flaky.
+    const server = http.createServer({ keepAliveTimeout: 60_000 });
     const fake = new FakeBigQuery(server, warehouse);
     server.on('request', (req, res) => void fake.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

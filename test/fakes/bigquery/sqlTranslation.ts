@@ -5,7 +5,8 @@
  * - `@name` -> `$name`;
  * - `x IN UNNEST(<array>)` -> `x IN (SELECT UNNEST(<array>))`;
  * - `LIKE <pattern>` -> `LIKE <pattern> ESCAPE '\'` (BigQuery's LIKE escapes with a backslash, DuckDB's has no default);
- * - BigQuery string literals ('..' or ".." with backslash escapes) -> DuckDB '..' literals.
+ * - BigQuery string literals ('..' or ".." with backslash escapes) -> DuckDB '..' literals;
+ * - `CLUSTER BY ...` of CREATE TABLE is dropped (a storage hint DuckDB has no syntax for).
  * Anything else passes through; DuckDB reports what it does not understand.
  */
 
@@ -48,6 +49,9 @@ export function translateStandardSql(sql: string, defaultProject: string): strin
           const end = closingParen(tokens, nextSignificant(tokens, i));
           out.push('(SELECT UNNEST', translateStandardSql(joinText(tokens, nextSignificant(tokens, i), end + 1), defaultProject), ')');
           i = end;
+        } else if (upper === 'CLUSTER' && nextWord(tokens, i) === 'BY') {
+          // Storage layout only: DuckDB has no clustering clause; skip up to the AS of CREATE TABLE ... AS.
+          i = indexOfWord(tokens, i, 'AS') - 1;
         } else if (upper === 'LIKE') {
           const start = nextSignificant(tokens, i);
           const end = operandEnd(tokens, start);
@@ -149,6 +153,16 @@ function previousWord(tokens: Token[], from: number): string | undefined {
   let i = from - 1;
   while (i >= 0 && (tokens[i].kind === 'space' || tokens[i].kind === 'comment')) i -= 1;
   return i >= 0 && tokens[i].kind === 'word' ? tokens[i].text.toUpperCase() : undefined;
+}
+
+function nextWord(tokens: Token[], from: number): string | undefined {
+  const i = nextSignificant(tokens, from);
+  return tokens[i].kind === 'word' ? tokens[i].text.toUpperCase() : undefined;
+}
+
+function indexOfWord(tokens: Token[], from: number, word: string): number {
+  for (let i = from; i < tokens.length; i += 1) if (tokens[i].kind === 'word' && tokens[i].text.toUpperCase() === word) return i;
+  throw new UnsupportedSqlError(`Expected ${word} after position ${from}`);
 }
 
 function closingParen(tokens: Token[], open: number): number {

@@ -1,0 +1,28 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
+import type { GatewayContext } from '../src/context';
+import type { SimilarMatch } from '../src/embeddings/EmbeddingIndex';
+import { openImagesIdOf } from '../src/embeddings/openImagesId';
+import { similarImages } from '../src/embeddings/similarImages';
+import { ImageNode } from '../src/schema/Image';
+import { SimilarImage } from '../src/schema/similarity';
+
+@Resolver(() => SimilarImage)
+export class SimilarityResolver {
+  @Query(() => [SimilarImage], {
+    description: 'The images of the EMBEDDINGS file nearest to the uploaded one (cosine similarity of backbone embeddings), best first.',
+  })
+  similarImages(
+    @Arg('file', () => GraphQLUpload) file: Promise<FileUpload>,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: '1 to 1000.' }) first: number | null,
+    @Ctx() { services }: GatewayContext,
+  ) {
+    return similarImages(services.embeddings, file, first ?? 10, services.config.maxUploadBytes);
+  }
+
+  @FieldResolver(() => ImageNode, { nullable: true, description: 'The Open Images image, when the file is named after an Open Images id.' })
+  async image(@Root() match: SimilarMatch, @Ctx() { metadata }: GatewayContext) {
+    const id = openImagesIdOf(match.path);
+    return id && (await metadata.loaders.imageExists.load(id)) ? { id } : null;
+  }
+}

@@ -1,0 +1,33 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GatewayContext } from '../src/context';
+import { ErrorCode, GatewayError } from '../src/errors';
+import { Model } from '../src/schema/classification';
+import { TrainingJobNode, TrainModelInput } from '../src/schema/training';
+import type { TrainingJob } from '../src/training/TrainingJobs';
+
+@Resolver(() => TrainingJobNode)
+export class TrainingResolver {
+  @Mutation(() => TrainingJobNode, {
+    description: 'Starts training a classifier on data under TRAINING_DATA_ROOT (transfer learning on a frozen backbone); poll `trainingJob`.',
+  })
+  trainModel(@Arg('input', () => TrainModelInput) input: TrainModelInput, @Ctx() { services }: GatewayContext) {
+    return services.training.start(input);
+  }
+
+  @Query(() => TrainingJobNode, { nullable: true, description: 'A training job by id. Jobs are kept in memory: a restart forgets them.' })
+  trainingJob(@Arg('id', () => ID) id: string, @Ctx() { services }: GatewayContext) {
+    const job = services.training.get(id);
+    if (!job) throw new GatewayError(ErrorCode.TrainingJobNotFound, `No training job "${id}" (jobs are forgotten when the gateway restarts).`, { id });
+    return job;
+  }
+
+  @Query(() => [TrainingJobNode], { description: 'Recent training jobs, newest first.' })
+  trainingJobs(@Ctx() { services }: GatewayContext) {
+    return services.training.list();
+  }
+
+  @FieldResolver(() => Model, { nullable: true, description: 'The served model, once SUCCEEDED.' })
+  model(@Root() job: TrainingJob, @Ctx() { services }: GatewayContext) {
+    return job.status === 'SUCCEEDED' ? (services.models.list().find((model) => model.id === job.modelId) ?? null) : null;
+  }
+}

@@ -1,0 +1,117 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { backboneSourceOf } from '../embeddings/backbone/loadBackbone';
+import { badUserInput } from '../errors';
+import { MODEL_ID_PATTERN } from '../models/discoverModels';
+import { assertInside } from './dataset/assertInside';
+import { TRAINING_DEFAULTS, type TrainOptions } from './trainClassifier';
+
+/** What a client asks for; paths are relative to TRAINING_DATA_ROOT. */
+export interface TrainModelRequest {
+  modelId: string;
+  /** A folder with one sub-folder per class. */
+  data?: string | null;
+  /** An AutoML Vision CSV (split,path_or_uri,label...). */
+  csv?: string | null;
+  epochs?: number | null;
+  batchSize?: number | null;
+  learningRate?: number | null;
+  hiddenUnits?: number | null;
+  augment?: number | null;
+  seed?: number | null;
+  validationFraction?: number | null;
+  testFraction?: number | null;
+  /** A TF.js layers model folder to use instead of the default backbone. */
+  backbone?: string | null;
+  featureLayer?: string | null;
+}
+
+/** What the gateway fixes for every job. */
+export interface TrainingRequestSettings {
+  /** Unset: training is refused. */
+  dataRoot?: string;
+  modelsDir: string;
+  cacheDir?: string;
+  maxImagePixels: number;
+  gcsApiEndpoint?: string;
+}
+
+/**
+ * Checks a trainModel request and turns it into training options, or throws BAD_USER_INPUT: paths must
+ * stay inside TRAINING_DATA_ROOT, numbers within bounds, and a model folder that training did not
+ * write is never overwritten.
+ */
+export async function trainOptionsFor(request: TrainModelRequest, settings: TrainingRequestSettings): Promise<TrainOptions> {
+  const root = settings.dataRoot;
+  if (!root) throw badUserInput('Training is disabled on this gateway: set TRAINING_DATA_ROOT to the folder that holds training data.');
+  if (!MODEL_ID_PATTERN.test(request.modelId)) {
+    throw badUserInput('`modelId` must be letters, digits, ".", "_" or "-" (at most 100), starting with a letter or digit.', { argument: 'modelId' });
+  }
+  if (!request.data === !request.csv) throw badUserInput('Give exactly one of `data` (a folder of class folders) or `csv` (an AutoML CSV).');
+  const given = (request.data ?? request.csv)!;
+  const resolved = await insideRoot(root, given, request.data ? 'directory' : 'file');
+  const out = path.resolve(settings.modelsDir, request.modelId);
+  await refuseForeignModel(out, request.modelId);
+  const folder = request.backbone && request.backbone !== 'nsfwjs' ? await insideRoot(root, request.backbone, 'directory') : undefined;
+  const backbone = backboneSourceOf(folder, request.featureLayer ?? undefined);
+  const epochs = integerIn('epochs', request.epochs ?? TRAINING_DEFAULTS.epochs, 1, 1000);
+  return {
+    data: request.data ? { kind: 'folder', dir: resolved } : { kind: 'csv', file: resolved, localRoot: root },
+    out,
+    backbone,
+    epochs,
+    batchSize: integerIn('batchSize', request.batchSize ?? TRAINING_DEFAULTS.batchSize, 1, 4096),
+    learningRate: numberIn('learningRate', request.learningRate ?? TRAINING_DEFAULTS.learningRate, 1e-6, 1),
+    hiddenUnits: integerIn('hiddenUnits', request.hiddenUnits ?? TRAINING_DEFAULTS.hiddenUnits, 0, 4096),
+    augment: integerIn('augment', request.augment ?? TRAINING_DEFAULTS.augment, 0, 20),
+    seed: integerIn('seed', request.seed ?? TRAINING_DEFAULTS.seed, 0, 2 ** 31 - 1),
+    split: splitOf(request),
+    cacheDir: settings.cacheDir ?? path.join(settings.modelsDir, '.embedding-cache'),
+    gcsApiEndpoint: settings.gcsApiEndpoint,
+    maxImagePixels: settings.maxImagePixels,
+  };
+}
+
+async function insideRoot(root: string, given: string, kind: 'file' | 'directory'): Promise<string> {
+  const resolved = path.resolve(root, given);
+  let real: string;
+  try {
+    real = await assertInside(root, resolved, `"${given}"`);
+  } catch (error) {
+    throw badUserInput(`${(error as Error).message}; give a path relative to TRAINING_DATA_ROOT.`, { path: given });
+  }
+  const stat = await fs.stat(real).catch(() => undefined);
+  if (!(kind === 'file' ? stat?.isFile() : stat?.isDirectory())) throw badUserInput(`"${given}" is not a ${kind} under TRAINING_DATA_ROOT.`, { path: given });
+  return real;
+}
+
+/** A folder in MODELS_DIR that training did not write (e.g. a downloaded model) is never overwritten. */
+async function refuseForeignModel(dir: string, modelId: string): Promise<void> {
+  const metadata = await fs.readFile(path.join(dir, 'metadata.json'), 'utf8').catch(() => undefined);
+  const hasModel = await fs.stat(path.join(dir, 'model.json')).then(() => true, () => false);
+  if (!hasModel) return;
+  let trained = false;
+  try {
+    trained = metadata !== undefined && typeof (JSON.parse(metadata) as { training?: unknown }).training === 'object';
+  } catch {
+    trained = false;
+  }
+  if (!trained) throw badUserInput(`A model "${modelId}" that was not made by trainModel already exists; choose another modelId.`, { argument: 'modelId' });
+}
+
+function splitOf(request: TrainModelRequest): { validation: number; test: number } {
+  const validation = numberIn('validationFraction', request.validationFraction ?? 0.1, 0, 0.9);
+  const test = numberIn('testFraction', request.testFraction ?? 0.1, 0, 0.9);
+  if (validation + test >= 1) throw badUserInput('`validationFraction` + `testFraction` must be below 1.');
+  return { validation, test };
+}
+
+function integerIn(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw badUserInput(`\`${name}\` must be an integer from ${min} to ${max}.`, { argument: name });
+  return value;
+}
+
+function numberIn(name: string, value: number, min: number, max: number): number {
+  if (!Number.isFinite(value) || value < min || value > max) throw badUserInput(`\`${name}\` must be a number from ${min} to ${max}.`, { argument: name });
+  return value;
+}

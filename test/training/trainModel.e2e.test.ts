@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { TrainingJobs } from '../../src/training/TrainingJobs';
+import { postMultipart } from '../support/multipart';
+import { startGateway, type RunningGateway } from '../support/startGateway';
+import { colourImage, temporaryDir, writeColourFolders } from './support/images';
+
+const TRAIN = `mutation($input: TrainModelInput!) { trainModel(input: $input) { id modelId status progress epochs } }`;
+const JOB = `query($id: ID!) {
+  trainingJob(id: $id) {
+    id status stage progress epoch epochs loss error backbone createdAt startedAt finishedAt
+    evaluation {
+      examples multiLabel accuracy auPrc logLoss
+      perClass { label precision recall f1 support auPrc }
+      confusionMatrix { labels matrix }
+      confidenceMetrics { threshold precision recall f1 }
+    }
+    model { id labels }
+  }
+}`;
+const CLASSIFY = `mutation($files: [Upload!]!, $model: ID) { classify(files: $files, model: $model, maxResults: 3) { filename error { code } labels { name score } } }`;
+
+describe('trainModel / trainingJob through the gateway', () => {
+  let gw: RunningGateway;
+  const root = temporaryDir('train-e2e-');
+  const dataRoot = path.join(root, 'data');
+
+  beforeAll(async () => {
+    await writeColourFolders(path.join(dataRoot, 'colours'), 10);
+    await writeColourFolders(path.join(dataRoot, 'single'), 1);
+    fs.rmSync(path.join(dataRoot, 'single', 'green'), { recursive: true });
+    fs.rmSync(path.join(dataRoot, 'single', 'blue'), { recursive: true });
+    gw = await startGateway({ TRAINING_DATA_ROOT: dataRoot, MODELS_DIR: path.join(root, 'models'), INFERENCE_WORKERS: '1' });
+  });
+  afterAll(() => gw?.close());
+
+  async function waitForJob(id: string, whileRunning?: () => Promise<void>) {
+    const deadline = Date.now() + 100_000;
+    for (;;) {
+      const { body } = await gw.graphql(JOB, { id });
+      const job = body.data.trainingJob;
+      if (job.status === 'SUCCEEDED' || job.status === 'FAILED' || Date.now() > deadline) return job;
+      if (job.status === 'RUNNING') await whileRunning?.();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+
+  it('trains off the request path, then serves the new model in classify without a restart', async () => {
+    const input = { modelId: 'colours', data: 'colours', epochs: 20, batchSize: 8, learningRate: 0.003, testFraction: 0.3, seed: 3 };
+    const { body } = await gw.graphql(TRAIN, { input });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.trainModel).toMatchObject({ modelId: 'colours', status: expect.stringMatching(/QUEUED|RUNNING/), epochs: 20 });
+
+    const latencies: number[] = [];
+    const stages = new Set<string>();
+    const job = await waitForJob(body.data.trainModel.id, async () => {
+      const started = Date.now();
+      const { body: list } = await gw.graphql('{ trainingJobs { id status stage progress } }');
+      latencies.push(Date.now() - started);
+      if (list.data.trainingJobs[0].stage) stages.add(list.data.trainingJobs[0].stage);
+    });
+    expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 1, epoch: 20, error: null, backbone: 'nsfwjs@4.4.0/mobilenet_v2:flatten_1' });
+    expect(job.model).toEqual({ id: 'colours', labels: ['blue', 'green', 'red'] });
+    expect(job.evaluation).toMatchObject({ examples: 9, multiLabel: false, confusionMatrix: { labels: ['blue', 'green', 'red'] } });
+    expect(job.evaluation.accuracy).toBeGreaterThanOrEqual(0.8);
+    expect(job.evaluation.confidenceMetrics).toHaveLength(19);
+    expect(new Date(job.finishedAt).getTime()).toBeGreaterThanOrEqual(new Date(job.startedAt).getTime());
+    // Training runs in a worker thread: the gateway kept answering while it ran.
+    expect(latencies.length).toBeGreaterThan(0);
+    expect(Math.max(...latencies)).toBeLessThan(1000);
+    expect([...stages].some((stage) => ['embedding', 'training'].includes(stage))).toBe(true);
+
+    const { body: classified } = await postMultipart(gw.url, CLASSIFY, [{ filename: 'red.jpg', bytes: await colourImage('red', 5), type: 'image/jpeg' }], {
+      variables: { model: 'colours' },
+    });
+    expect(classified.errors).toBeUndefined();
+    expect(classified.data.classify[0].labels[0].name).toBe('red');
+
+    const { body: models } = await gw.graphql('{ models { id evaluation { accuracy examples perClass { label support } } } }');
+    expect(models.data.models).toEqual([{ id: 'colours', evaluation: { accuracy: job.evaluation.accuracy, examples: 9, perClass: expect.any(Array) } }]);
+    expect(fs.existsSync(path.join(root, 'models', 'colours', 'evaluation.json'))).toBe(true);
+  });
+
+  it('reports a job that cannot train as FAILED, with the reason', async () => {
+    const { body } = await gw.graphql(TRAIN, { input: { modelId: 'single', data: 'single', epochs: 1 } });
+    const job = await waitForJob(body.data.trainModel.id);
+    expect(job).toMatchObject({ status: 'FAILED', evaluation: null, model: null });
+    expect(job.error).toMatch(/at least two labels/);
+  });
+
+  it('refuses data outside TRAINING_DATA_ROOT, malformed requests and unknown jobs', async () => {
+    const refused = async (input: Record<string, unknown>) => (await gw.graphql(TRAIN, { input: { modelId: 'm', ...input } })).body.errors[0];
+    expect(await refused({ data: '..' })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/outside the training data root/) });
+    expect(await refused({ csv: '../../etc/passwd' })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await refused({ data: 'missing' })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/not a directory/) });
+    expect(await refused({ data: 'colours', csv: 'x.csv' })).toMatchObject({ message: expect.stringMatching(/exactly one of/) });
+    expect(await refused({ data: 'colours', modelId: '../evil' })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await refused({ data: 'colours', epochs: 0 })).toMatchObject({ message: expect.stringMatching(/epochs/) });
+    const { body } = await gw.graphql(JOB, { id: 'no-such-job' });
+    expect(body.data.trainingJob).toBeNull();
+    expect(body.errors[0].extensions.code).toBe('TRAINING_JOB_NOT_FOUND');
+  });
+});
+
+describe('TrainingJobs', () => {
+  it('refuses to train when TRAINING_DATA_ROOT is unset', async () => {
+    const jobs = new TrainingJobs({ modelsDir: temporaryDir('models-'), maxImagePixels: 1e7 });
+    await expect(jobs.start({ modelId: 'x', data: 'y' })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/TRAINING_DATA_ROOT/) });
+  });
+
+  it('never overwrites a model folder that training did not write', async () => {
+    const root = temporaryDir('foreign-');
+    fs.mkdirSync(path.join(root, 'data', 'a'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'models', 'downloaded'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'models', 'downloaded', 'model.json'), '{}');
+    fs.writeFileSync(path.join(root, 'models', 'downloaded', 'metadata.json'), '{"labels":["x"]}');
+    const jobs = new TrainingJobs({ dataRoot: path.join(root, 'data'), modelsDir: path.join(root, 'models'), maxImagePixels: 1e7 });
+    await expect(jobs.start({ modelId: 'downloaded', data: '.' })).rejects.toThrow(/not made by trainModel/);
+  });
+});
