@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
 import type { GatewayContext } from '../src/context';
 import type { SimilarMatch } from '../src/embeddings/EmbeddingIndex';
@@ -7,16 +7,21 @@ import { similarImages } from '../src/embeddings/similarImages';
 import { ImageNode } from '../src/schema/Image';
 import { SimilarImage } from '../src/schema/similarity';
 
+@ArgsType()
+class SimilarImagesArgs {
+  @Field(() => GraphQLUpload, { description: 'The query image, sent as a GraphQL multipart request.' })
+  file!: Promise<FileUpload>;
+
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: '1 to 1000.' })
+  first?: number | null;
+}
+
 @Resolver(() => SimilarImage)
 export class SimilarityResolver {
   @Query(() => [SimilarImage], {
     description: 'The images of the EMBEDDINGS file nearest to the uploaded one (cosine similarity of backbone embeddings), best first.',
   })
-  similarImages(
-    @Arg('file', () => GraphQLUpload) file: Promise<FileUpload>,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: '1 to 1000.' }) first: number | null,
-    @Ctx() { services }: GatewayContext,
-  ) {
+  similarImages(@Args() { file, first }: SimilarImagesArgs, @Ctx() { services }: GatewayContext) {
     return similarImages(services.embeddings, file, first ?? 10, services.config.maxUploadBytes);
   }
 

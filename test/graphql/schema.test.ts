@@ -68,4 +68,42 @@ describe('metadata schema contract', () => {
     expect(typeOf('ImageEdge', 'cursor')).toBe('String!');
     expect(typeOf('ImageEdge', 'node')).toBe('Image!');
   });
+
+  it('image model contract (issue #3)', () => {
+    expect(typeOf('Mutation', 'classify')).toBe('[ImageClassification!]!');
+    expect(argsOf('Mutation', 'classify')).toEqual({ files: '[Upload!]!', model: 'ID', minConfidence: 'Float = 0.05', maxResults: 'Int = 10' });
+    expect(typeOf('Mutation', 'labelDetection')).toBe('[ImageClassification!]!');
+    expect(argsOf('Mutation', 'labelDetection')).toEqual({ files: '[Upload!]!', maxResults: 'Int = 10' });
+    expect(typeOf('Query', 'models')).toBe('[Model!]!');
+    expect(schema.getType('Upload')).toBeDefined();
+    expect(typeOf('ImageClassification', 'filename')).toBe('String!');
+    expect(typeOf('ImageClassification', 'mimetype')).toBe('String');
+    expect(typeOf('ImageClassification', 'bytes')).toBe('Int');
+    expect(typeOf('ImageClassification', 'labels')).toBe('[Label!]!');
+    expect(typeOf('ImageClassification', 'error')).toBe('ClassificationError');
+    expect(typeOf('Label', 'name')).toBe('String!');
+    expect(typeOf('Label', 'score')).toBe('Float!');
+    expect(typeOf('Label', 'mid')).toBe('String');
+    expect(typeOf('Label', 'class')).toBe('Class');
+    expect(typeOf('ClassificationError', 'code')).toBe('String!');
+    expect(typeOf('ClassificationError', 'message')).toBe('String!');
+    expect(typeOf('Model', 'id')).toBe('ID!');
+    expect(typeOf('Model', 'labels')).toBe('[String!]!');
+    expect(typeOf('Model', 'inputSize')).toBe('Int!');
+    expect(typeOf('Model', 'backend')).toBe('String!');
+  });
+
+  it('training and similarity contract (issue #4)', () => {
+    expect(typeOf('Mutation', 'trainModel')).toBe('TrainingJob!');
+    expect(Object.keys(argsOf('Mutation', 'trainModel'))).toEqual(['input']);
+    expect(typeOf('Query', 'trainingJob')).toBe('TrainingJob');
+    expect(argsOf('Query', 'trainingJob')).toEqual({ id: 'ID!' });
+    expect(typeOf('Model', 'evaluation')).toBe('ModelEvaluation');
+    expect(typeOf('Query', 'similarImages')).toBe('[SimilarImage!]!');
+    expect(argsOf('Query', 'similarImages')).toEqual({ file: 'Upload!', first: 'Int = 10' });
+    expect(typeOf('SimilarImage', 'path')).toBe('String!');
+    expect(typeOf('SimilarImage', 'label')).toBe('String');
+    expect(typeOf('SimilarImage', 'score')).toBe('Float!');
+    expect(typeOf('SimilarImage', 'image')).toBe('Image');
+  });
 });
