@@ -53,6 +53,8 @@ export interface TrainResult {
   multiLabel: boolean;
   backbone: BackboneInfo;
   evaluation: ModelEvaluation;
+  /** Accuracy of the head on its own TRAIN embeddings: far below 1 means the head underfits. */
+  trainAccuracy: number;
   images: { train: number; validation: number; test: number };
   failures: Array<{ source: string; message: string }>;
   embeddings: { computed: number; cached: number };
@@ -106,6 +108,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
 
     report({ stage: 'evaluating', progress: EMBEDDING_SHARE + TRAINING_SHARE });
     const evaluation = evaluate(predictHead(tf, trained, test), test.targets, dataset.labels, dataset.multiLabel);
+    const trainAccuracy = evaluate(predictHead(tf, trained, train), train.targets, dataset.labels, dataset.multiLabel).accuracy;
 
     report({ stage: 'saving', progress: 0.98 });
     const seconds = { embedding: (embeddingDone - started) / 1000, training: (trainingDone - embeddingDone) / 1000, total: 0 };
@@ -124,6 +127,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
           images: { train: train.count, validation: validation.count, test: test.count },
           ...settings,
           finalLoss: history.at(-1)?.loss,
+          trainAccuracy,
           seconds: { embedding: round(seconds.embedding), training: round(seconds.training) },
         },
       });
@@ -140,6 +144,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       multiLabel: dataset.multiLabel,
       backbone: backbone.info,
       evaluation,
+      trainAccuracy,
       images: { train: train.count, validation: validation.count, test: test.count },
       failures: embedded.failures,
       embeddings: { computed: embedded.computed, cached: embedded.cached },
