@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { BackboneInfo, BackboneSource } from './backbone/Backbone';
 import type { BackboneReply, BackboneRequest, BackboneThreadData, SearchReply } from './backboneThreadProtocol';
-import { spawnWorker } from './spawnWorker';
+import { spawnWorker } from '../workers/spawnWorker';
 
 type Request = BackboneRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 

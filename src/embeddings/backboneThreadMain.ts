@@ -4,7 +4,7 @@ import type { Backbone } from './backbone/Backbone';
 import { loadBackbone } from './backbone/loadBackbone';
 import type { BackboneReply, BackboneRequest, BackboneThreadData } from './backboneThreadProtocol';
 import { cosineTopK, normalize } from './cosineTopK';
-import { workerDataOf } from './spawnWorker';
+import { workerDataOf } from '../workers/spawnWorker';
 
 /** One thread holding a backbone (its own TF.js backend): embeds images and searches an attached matrix. */
 if (!parentPort) throw new Error('backboneThreadMain must run in a worker thread');

@@ -1,9 +1,10 @@
+import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
-import { spawnInferenceWorker } from './spawnWorker';
+import { spawnWorker } from '../workers/spawnWorker';
 import type { LoadedReply, PredictReply, WorkerReply, WorkerRequest, WorkerStats } from './workerProtocol';
 
 export interface InferencePoolOptions {
@@ -190,7 +191,7 @@ export class InferencePool {
   }
 
   private spawn(index: number): void {
-    const worker = spawnInferenceWorker();
+    const worker = spawnWorker(path.join(__dirname, 'inferenceWorker'), undefined);
     let markReady!: () => void;
     let failReady!: (error: Error) => void;
     const slot: WorkerSlot = {

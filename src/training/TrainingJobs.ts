@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from '../embeddings/spawnWorker';
+import { spawnWorker } from '../workers/spawnWorker';
 import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
 import type { ModelEvaluation } from './evaluate';

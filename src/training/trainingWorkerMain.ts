@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { workerDataOf } from '../embeddings/spawnWorker';
+import { workerDataOf } from '../workers/spawnWorker';
 import { initBackend } from '../models/tfBackend';
 import { trainClassifier } from './trainClassifier';
 import type { TrainingWorkerData, TrainingWorkerMessage } from './trainingWorkerProtocol';
