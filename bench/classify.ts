@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/config';
 import { decodeImage } from '../src/models/decodeImage';
-import { cpuPressure, loadAverage, metricSum, processStats, scrapeMetrics, startGatewayProcess, threadCpu, type GatewayProcess, type ThreadGroup } from './support/gatewayProcess';
+import { cpuPressure, loadAverage, metricSum, processStats, scrapeMetrics, startGatewayProcess, threadCpuBetween, threadSnapshot, type GatewayProcess, type ThreadGroup } from './support/gatewayProcess';
 import { multipartRequest, percentile, runLoad, type LoadRequest, type LoadResult } from './support/httpLoad';
 import type { PredictFigures, PredictJob } from './support/predictWorker';
 
@@ -168,19 +168,21 @@ async function httpSlice(gateway: GatewayProcess, request: LoadRequest, concurre
   };
   // Warm-up at this concurrency: connections open, queue and batches at their steady size.
   await runLoad(request, { concurrency, seconds: Math.min(2, seconds / 3), maxRequests: 10_000, timeoutMs: 60_000, check });
+  gateway.assertRunning();
   const before = await scrapeMetrics(gateway.origin); // also resets the event-loop delay histogram
   const cpuBefore = processStats(gateway.pid).cpuSeconds;
-  const threadsBefore = threadCpu(gateway.pid);
+  const threadsBefore = threadSnapshot(gateway.pid);
   const load = await runLoad(request, { concurrency, seconds, maxRequests: 100_000, timeoutMs: 60_000, check });
+  gateway.assertRunning();
   const cpuAfter = processStats(gateway.pid).cpuSeconds;
-  const threadsAfter = threadCpu(gateway.pid);
+  const threads = threadCpuBetween(threadsBefore, threadSnapshot(gateway.pid));
   const after = await scrapeMetrics(gateway.origin);
   const delta = (name: string) => metricSum(after, name) - metricSum(before, name);
   return {
     concurrency,
     load,
     cpuSeconds: cpuAfter - cpuBefore,
-    threadSeconds: Object.fromEntries(THREAD_GROUPS.map((group) => [group, threadsAfter[group] - threadsBefore[group]])) as Record<ThreadGroup, number>,
+    threadSeconds: threads,
     batchImages: delta('gateway_inference_batch_size_sum'),
     batches: delta('gateway_inference_batch_size_count'),
     predictSeconds: delta('gateway_inference_duration_seconds_sum'),

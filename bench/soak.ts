@@ -98,6 +98,7 @@ async function main(): Promise<void> {
       totals.timeouts += result.timeouts;
       totals.transport += result.transportErrors;
       totals.firstProblem ??= result.firstProblem;
+      gateway.assertRunning();
       const metrics = await scrapeMetrics(gateway.origin);
       const sample: Sample = {
         done,

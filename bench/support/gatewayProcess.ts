@@ -11,6 +11,8 @@ export interface GatewayProcess {
   origin: string;
   child: ChildProcess;
   pid: number;
+  /** Throws, saying how, if the gateway has exited (a crash, a kill from outside). */
+  assertRunning(): void;
   stop(): Promise<void>;
 }
 
@@ -34,7 +36,12 @@ export function startGatewayProcess(env: Record<string, string | undefined> = {}
       child.stdout!.off('data', onData);
       child.stdout!.resume(); // keep reading (and dropping) the request logs
       const url = ready[1];
-      resolve({ url, origin: new URL(url).origin, child, pid: child.pid!, stop: () => stopProcess(child) });
+      const assertRunning = () => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`the gateway (pid ${child.pid}) exited unexpectedly: ${child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode}`}`);
+        }
+      };
+      resolve({ url, origin: new URL(url).origin, child, pid: child.pid!, assertRunning, stop: () => stopProcess(child) });
     };
     child.stdout!.on('data', onData);
     child.once('exit', (code) => {
@@ -68,31 +75,43 @@ export function processStats(pid: number): { rssBytes: number; cpuSeconds: numbe
 
 export type ThreadGroup = 'main' | 'inference' | 'libvips' | 'other';
 
+/** CPU seconds of each thread of a process, by thread id, with its kind (Linux). */
+export type ThreadSnapshot = Map<string, { group: ThreadGroup; cpuSeconds: number }>;
+
 /**
- * CPU seconds of a process by kind of thread (Linux): the main thread (HTTP, GraphQL, JS), the
- * inference workers (named "tfjs-inference" by inferenceWorker.ts), libvips' workers, and the rest
- * (libuv's pool where sharp runs, V8's GC and compiler threads).
+ * The threads of a process and their CPU time: the main thread (HTTP, GraphQL, JS), the inference
+ * workers (named "tfjs-inference" by inferenceWorker.ts), libvips' workers, and the rest (libuv's pool
+ * where sharp runs, V8's GC and compiler threads).
  */
-export function threadCpu(pid: number): Record<ThreadGroup, number> {
-  const groups: Record<ThreadGroup, number> = { main: 0, inference: 0, libvips: 0, other: 0 };
+export function threadSnapshot(pid: number): ThreadSnapshot {
+  const snapshot: ThreadSnapshot = new Map();
   let tids: string[] = [];
   try {
     tids = fs.readdirSync(`/proc/${pid}/task`);
   } catch {
-    return groups;
+    return snapshot;
   }
   for (const tid of tids) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const cpu = (Number(fields[11]) + Number(fields[12])) / 100;
       const group: ThreadGroup = Number(tid) === pid ? 'main' : comm.startsWith('tfjs-inference') ? 'inference' : comm.startsWith('libvips') ? 'libvips' : 'other';
-      groups[group] += cpu;
+      snapshot.set(tid, { group, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100 });
     } catch {
       // the thread ended meanwhile
     }
   }
+  return snapshot;
+}
+
+/**
+ * CPU seconds spent between two snapshots, by kind of thread. A thread that ended in between is
+ * missing from `after` and left out (its last moments are lost, which slightly undercounts).
+ */
+export function threadCpuBetween(before: ThreadSnapshot, after: ThreadSnapshot): Record<ThreadGroup, number> {
+  const groups: Record<ThreadGroup, number> = { main: 0, inference: 0, libvips: 0, other: 0 };
+  for (const [tid, thread] of after) groups[thread.group] += thread.cpuSeconds - (before.get(tid)?.cpuSeconds ?? 0);
   return groups;
 }
 
