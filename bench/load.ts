@@ -155,7 +155,7 @@ function classifyScenarios(durationSeconds: number): Scenario[] {
       connections: 64,
       durationSeconds,
       requests,
-      gatewayEnv: { ...model, INFERENCE_QUEUE_LIMIT: '4' },
+      gatewayEnv: { ...model, INFERENCE_QUEUE_LIMIT: '4', MAX_UPLOAD_FILES: '4' },
       expect: 'overload',
     },
   ];

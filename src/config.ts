@@ -81,7 +81,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'INFERENCE_WORKERS', default: 'number of cores', description: 'worker_threads running inference, one TF.js backend each.' },
   { name: 'INFERENCE_MAX_BATCH', default: '8', description: 'Most images one worker predicts at once (micro-batching).' },
   { name: 'INFERENCE_MAX_WAIT_MS', default: '4', description: 'How long a batch waits to fill before it runs.' },
-  { name: 'INFERENCE_QUEUE_LIMIT', default: '256', description: 'Images waiting for a worker before new requests get `OVERLOADED`.' },
+  { name: 'INFERENCE_QUEUE_LIMIT', default: '256', description: 'Images waiting for a worker before new requests get `OVERLOADED`; at least `MAX_UPLOAD_FILES`.' },
   { name: 'VISION_API_ENDPOINT', default: '(unset: Google, with Application Default Credentials)', description: '`host:port` of a plaintext gRPC Vision endpoint (emulators, tests); no credentials are sent.' },
   { name: 'VISION_TIMEOUT_MS', default: '30000', description: 'Deadline for one BatchAnnotateImages call.' },
   { name: 'EMBEDDINGS', default: '(unset)', description: 'Parquet file written by `npm run embed`, served by `similarImages`.' },
@@ -159,6 +159,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   };
   if (config.store === 'bigquery' && !config.bigquery.dataset) {
     throw new ConfigError('STORE=bigquery needs BIGQUERY_DATASET (e.g. myproject.openimages)');
+  }
+  if (config.inference.queueLimit < config.maxUploadFiles) {
+    // The queue admits a request's images all at once: a smaller queue would refuse the largest allowed request forever.
+    throw new ConfigError(
+      `INFERENCE_QUEUE_LIMIT (${config.inference.queueLimit}) must be at least MAX_UPLOAD_FILES (${config.maxUploadFiles}): a request with that many files could never be admitted`,
+    );
   }
   return config;
 }

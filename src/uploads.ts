@@ -35,6 +35,22 @@ export async function readUpload(upload: FileUpload | Promise<FileUpload>, maxBy
   return { filename: file.filename, mimetype: file.mimetype, encoding: file.encoding, bytes };
 }
 
+/**
+ * Drains uploads a request will not use (it was refused before reading them): the multipart parser
+ * waits for each file to be consumed, so unread files would stall the rest of the request body.
+ */
+export function discardUploads(uploads: Array<FileUpload | Promise<FileUpload>>): void {
+  for (const upload of uploads) {
+    Promise.resolve(upload)
+      .then((file) => {
+        const stream = file.createReadStream();
+        stream.on('error', () => undefined);
+        stream.resume();
+      })
+      .catch(() => undefined); // a file that never arrived or was already truncated has nothing to drain
+  }
+}
+
 function readAtMost(stream: Readable, maxBytes: number, filename: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

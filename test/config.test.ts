@@ -18,6 +18,7 @@ describe('configuration', () => {
     [{ STORE: 'postgres' }, /STORE/],
     [{ STORE: 'bigquery' }, /BIGQUERY_DATASET/],
     [{ IMAGE_URL_TEMPLATE: 'https://x/y.jpg' }, /\{id\}/],
+    [{ INFERENCE_QUEUE_LIMIT: '8' }, /INFERENCE_QUEUE_LIMIT \(8\) must be at least MAX_UPLOAD_FILES \(16\)/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

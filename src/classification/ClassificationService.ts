@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config';
 import { badUserInput, ErrorCode, GatewayError, isGatewayError } from '../errors';
 import type { ModelRegistry } from '../models/ModelRegistry';
 import type { ImageFailure, ImageOutcome, Prediction } from '../models/types';
-import { readUpload } from '../uploads';
+import { discardUploads, readUpload } from '../uploads';
 import type { VisionLabeler } from '../vision/VisionLabeler';
 
 /** The result for one uploaded file, in the order of the request's `files`. */
@@ -46,10 +46,14 @@ export class ClassificationService {
   ) {}
 
   async classify(files: UploadArg[], options: ClassifyOptions): Promise<ClassificationResult[]> {
-    checkMaxResults(options.maxResults);
-    if (!(options.minConfidence >= 0 && options.minConfidence <= 1)) {
-      throw badUserInput('`minConfidence` must be between 0 and 1.', { argument: 'minConfidence' });
-    }
+    this.beforeReading(files, () => {
+      checkMaxResults(options.maxResults);
+      if (!(options.minConfidence >= 0 && options.minConfidence <= 1)) {
+        throw badUserInput('`minConfidence` must be between 0 and 1.', { argument: 'minConfidence' });
+      }
+      // A full inference queue refuses the request before a byte of it is buffered.
+      this.models.assertRoomFor(files.length);
+    });
     const read = await this.readAll(files);
     return this.label(read, (images) =>
       this.models.classify(images, { modelId: options.model ?? undefined, minConfidence: options.minConfidence, maxResults: options.maxResults }),
@@ -57,18 +61,32 @@ export class ClassificationService {
   }
 
   async labelDetection(files: UploadArg[], maxResults: number): Promise<ClassificationResult[]> {
-    checkMaxResults(maxResults);
+    this.beforeReading(files, () => checkMaxResults(maxResults));
     const read = await this.readAll(files);
     return this.label(read, (images) => this.vision.labelImages(images, maxResults));
   }
 
-  private async readAll(files: UploadArg[]): Promise<ReadFile[]> {
+  /** Runs the checks that can refuse a request outright; a refused request's uploads are drained, not read. */
+  private beforeReading(files: UploadArg[], checks: () => void): void {
+    try {
+      this.checkFileCount(files);
+      checks();
+    } catch (error) {
+      discardUploads(files);
+      throw error;
+    }
+  }
+
+  private checkFileCount(files: UploadArg[]): void {
     if (files.length === 0) throw badUserInput('`files` must hold at least one file.', { argument: 'files' });
     if (files.length > this.limits.maxUploadFiles) {
       throw new GatewayError(ErrorCode.TooManyFiles, `At most ${this.limits.maxUploadFiles} files per request, got ${files.length}.`, {
         argument: 'files',
       });
     }
+  }
+
+  private async readAll(files: UploadArg[]): Promise<ReadFile[]> {
     // Read every file, even after one fails: the client sent them all and each deserves an answer.
     return Promise.all(files.map((file) => this.readOne(file)));
   }

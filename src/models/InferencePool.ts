@@ -137,6 +137,13 @@ export class InferencePool {
 
   /** Reserves room for `count` images, or throws OVERLOADED. Release what is left in a `finally`. */
   admit(count: number): Admission {
+    this.assertRoom(count);
+    this.reserved += count;
+    return new Admission(this, count);
+  }
+
+  /** Throws OVERLOADED (or shutting down) when `count` more images would not be admitted now; reserves nothing. */
+  assertRoom(count: number): void {
     if (this.closing) throw shuttingDown();
     if (this.reserved + this.queued + count > this.options.queueLimit) {
       throw new GatewayError(
@@ -144,8 +151,6 @@ export class InferencePool {
         `Too many images are waiting for inference (limit ${this.options.queueLimit}); retry shortly.`,
       );
     }
-    this.reserved += count;
-    return new Admission(this, count);
   }
 
   /** @internal called by Admission */

@@ -74,6 +74,14 @@ export class ModelRegistry {
   }
 
   /**
+   * Throws OVERLOADED when the inference queue cannot take `count` more images now, so that a caller can
+   * refuse a request without reading its uploads. Reserves nothing: `classify` still admits for real.
+   */
+  assertRoomFor(count: number): void {
+    this.startedPool?.assertRoom(count);
+  }
+
+  /**
    * One outcome per image, in order. Unknown modelId -> GatewayError MODEL_NOT_FOUND; no model at all ->
    * MODEL_UNAVAILABLE; a full queue -> OVERLOADED, before any decoding. Per-image decode problems are outcomes.
    */

@@ -101,6 +101,16 @@ describe('classify with a local TensorFlow.js model', () => {
     const bad = await postMultipart(gw.url, CLASSIFY, [{ filename: 'chelsea.png', bytes: photo('chelsea.png') }], { variables: { min: 2 } });
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
+
+  it('refuses a request with large uploads and a bad argument before reading them, and the gateway serves on', async () => {
+    // Far more than socket buffers hold: the refused request's uploads are drained, not buffered.
+    const large = Array.from({ length: 3 }, (_, i) => ({ filename: `big-${i}.jpg`, bytes: Buffer.alloc(2 * 1024 * 1024, i + 1) }));
+    const bad = await postMultipart(gw.url, CLASSIFY, large, { variables: { max: 0 } });
+    expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const next = await postMultipart(gw.url, CLASSIFY, [{ filename: 'chelsea.png', bytes: photo('chelsea.png') }]);
+    expect(next.body.errors).toBeUndefined();
+    expect(next.body.data.classify[0].labels.length).toBeGreaterThan(0);
+  });
 });
 
 describe('classify with no model installed', () => {

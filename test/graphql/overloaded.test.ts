@@ -33,6 +33,7 @@ describe('classify when the inference queue is full', () => {
       INFERENCE_MAX_BATCH: '1',
       INFERENCE_MAX_WAIT_MS: '0',
       INFERENCE_QUEUE_LIMIT: String(QUEUE_LIMIT),
+      MAX_UPLOAD_FILES: String(QUEUE_LIMIT),
     });
   });
   afterAll(async () => {

@@ -58,7 +58,7 @@ describe('InferencePool', () => {
   });
 
   test('when the queue is full, a request gets OVERLOADED at once and the others still finish', async () => {
-    const registry = await registryWith({ INFERENCE_WORKERS: '1', INFERENCE_QUEUE_LIMIT: '4', INFERENCE_MAX_BATCH: '1' });
+    const registry = await registryWith({ INFERENCE_WORKERS: '1', INFERENCE_QUEUE_LIMIT: '4', MAX_UPLOAD_FILES: '4', INFERENCE_MAX_BATCH: '1' });
     const images = await Promise.all(Array.from({ length: 4 }, () => solidPng('#0000ff')));
     const first = registry.classify(images, options);
     const started = Date.now();

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { processRequest, type FileUpload } from 'graphql-upload-minimal';
 import { ErrorCode } from '../../src/errors';
-import { readUpload } from '../../src/uploads';
+import { discardUploads, readUpload } from '../../src/uploads';
 
 /**
  * Real multipart requests over loopback HTTP, parsed by graphql-upload-minimal as the gateway mounts it;
@@ -130,5 +130,26 @@ describe('readUpload', () => {
     expect(outcome).toEqual({ code: ErrorCode.BadUserInput, message: expect.stringMatching(/cut\.jpg|interrupted|disconnected/) });
     expect(Date.now() - started).toBeLessThan(5000);
     await server.close();
+  });
+});
+
+describe('discardUploads', () => {
+  test('drains the files of a refused request, so that its whole body is consumed', async () => {
+    let drained = false;
+    const server = http.createServer(async (req, res) => {
+      const operation = (await processRequest(req, res, { maxFileSize: Infinity })) as { variables: { files: { promise: Promise<FileUpload> }[] } };
+      discardUploads(operation.variables.files.map((upload) => upload.promise));
+      const answer = () => ((drained = true), res.end('refused'));
+      if (req.readableEnded) answer();
+      else req.once('end', answer);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { head, fileParts, tail } = multipartBody([
+      { name: 'a.jpg', type: 'image/jpeg', bytes: bytes(3 * 1024 * 1024) },
+      { name: 'b.jpg', type: 'image/jpeg', bytes: bytes(3 * 1024 * 1024) },
+    ]);
+    await send((server.address() as AddressInfo).port, [head, ...fileParts, tail]);
+    expect(drained).toBe(true);
+    await new Promise((resolve) => server.close(resolve));
   });
 });
