@@ -1,4 +1,7 @@
+import dns from 'node:dns';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 /**
  * Every environment variable the gateway reads, parsed and validated once.
@@ -8,7 +11,8 @@ export interface GatewayConfig {
   port: number;
   host: string;
   production: boolean;
-  logLevel: string;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
 
   store: 'duckdb' | 'bigquery';
   dataDir?: string;
@@ -42,6 +46,8 @@ export interface GatewayConfig {
   vision: {
     apiEndpoint?: string;
     timeoutMs: number;
+    /** GOOGLE_APPLICATION_CREDENTIALS, checked to be a readable JSON key file (the Google clients read it themselves). */
+    credentialsFile?: string;
   };
 
   embeddingsFile?: string;
@@ -61,9 +67,10 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'HOST', default: '0.0.0.0', description: 'Interface to listen on.' },
   { name: 'NODE_ENV', default: 'development', description: '`production` masks internal error details and disables introspection-only helpers.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
+  { name: 'LOG_FORMAT', default: '`pretty` on a terminal, else `json`', description: '`json`: one JSON object per line (for log collectors); `pretty`: readable lines.' },
   { name: 'STORE', default: 'duckdb', description: 'Metadata backend: `duckdb` (embedded) or `bigquery`.' },
   { name: 'DATA_DIR', default: '(unset: built-in demo data)', description: 'Folder with `classes.csv`, `image_labels.csv`, `relations.csv` (or the official Open Images file names) loaded into DuckDB at start.' },
-  { name: 'DUCKDB_PATH', default: '(unset: in memory)', description: 'DuckDB database file; when it already holds the tables, restarts skip the load.' },
+  { name: 'DUCKDB_PATH', default: '(unset: in memory)', description: 'DuckDB database file; restarts reuse its tables while the source files (names, sizes, modification times) are unchanged, and reload them when they differ.' },
   { name: 'BIGQUERY_PROJECT', default: '(none)', description: 'Project that runs (and is billed for) the query jobs.' },
   { name: 'BIGQUERY_DATASET', default: '(none)', description: 'Dataset holding the tables, `project.dataset` or `dataset`.' },
   { name: 'BIGQUERY_API_ENDPOINT', default: '(Google)', description: 'Base URL of a BigQuery-compatible REST endpoint (emulators, tests), e.g. `http://127.0.0.1:9050`.' },
@@ -83,10 +90,12 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'INFERENCE_MAX_WAIT_MS', default: '4', description: 'How long a batch waits to fill before it runs.' },
   { name: 'INFERENCE_QUEUE_LIMIT', default: '256', description: 'Images waiting for a worker before new requests get `OVERLOADED`; at least `MAX_UPLOAD_FILES`.' },
   { name: 'VISION_API_ENDPOINT', default: '(unset: Google, with Application Default Credentials)', description: '`host:port` of a plaintext gRPC Vision endpoint (emulators, tests); no credentials are sent.' },
+  { name: 'GOOGLE_APPLICATION_CREDENTIALS', default: '(unset: gcloud login, or the metadata server on Google Cloud)', description: 'Service account key file (JSON) for Cloud Vision and BigQuery; must exist when set.' },
   { name: 'VISION_TIMEOUT_MS', default: '30000', description: 'Deadline for one BatchAnnotateImages call.' },
   { name: 'EMBEDDINGS', default: '(unset)', description: 'Parquet file written by `npm run embed`, served by `similarImages`.' },
   { name: 'TRAINING_DATA_ROOT', default: '(unset: trainModel refused)', description: 'Folder under which `trainModel` may read training data.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests may take before the process exits.' },
+  { name: 'XDG_CACHE_HOME', default: '~/.cache', description: 'Where `npm run train` caches embeddings (`openimages-gateway/embeddings` below it).' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -95,12 +104,13 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function integer(env: Env, name: string, fallback: number, min = 0): number {
+function integer(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new ConfigError(`${name} must be an integer ${range}, got "${raw}"`);
   }
   return value;
 }
@@ -108,6 +118,110 @@ function integer(env: Env, name: string, fallback: number, min = 0): number {
 function text(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   return raw ? raw : undefined;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+/** A path that must exist as a file or a folder when the variable is set. */
+function existing(env: Env, name: string, kind: 'file' | 'directory', expected: string): string | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  let stats: fs.Stats;
+  try {
+    stats = fs.statSync(value);
+  } catch {
+    throw new ConfigError(`${name} must name an existing ${kind} (${expected}), got "${value}": not found`);
+  }
+  if (kind === 'file' ? !stats.isFile() : !stats.isDirectory()) {
+    throw new ConfigError(`${name} must name an existing ${kind} (${expected}), got "${value}": not a ${kind}`);
+  }
+  return value;
+}
+
+/** A database file to create or reuse: its folder must exist. */
+function creatableFile(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  const folder = path.dirname(path.resolve(value));
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+    throw new ConfigError(`${name} must be a file path in an existing folder, got "${value}": ${folder} does not exist`);
+  }
+  return value;
+}
+
+/** A service-account key file: it must exist and be JSON, or the Google clients fail later with a misleading message. */
+function credentialsFile(env: Env, name: string): string | undefined {
+  const file = existing(env, name, 'file', 'a service account key in JSON');
+  if (file === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${name} must name a JSON key file, got "${file}": ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { type?: unknown }).type !== 'string') {
+    throw new ConfigError(`${name} must name a Google credentials JSON file with a "type" field, got "${file}"`);
+  }
+  return file;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/**
+ * The logger's settings, parsed like the rest but never throwing: the logger exists before the
+ * configuration is loaded, and a bad value must reach the user as loadConfig's one-line error.
+ */
+export function loggingConfig(env: Env = process.env, isTerminal = Boolean(process.stdout.isTTY)): { level: LogLevel; format: LogFormat } {
+  const valid = <T extends string>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch {
+      return fallback;
+    }
+  };
+  return {
+    level: valid(() => oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'), 'info'),
+    format: valid(() => oneOf(env, 'LOG_FORMAT', LOG_FORMATS, isTerminal ? 'pretty' : 'json'), 'json'),
+  };
+}
+
+/** `host:port` (or `[v6::addr]:port`) for gRPC endpoints. */
+function endpoint(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(value);
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+    throw new ConfigError(`${name} must be host:port (e.g. 127.0.0.1:9090), got "${value}"`);
+  }
+  return value;
+}
+
+/**
+ * HOST must resolve, checked before anything loads so that a typo fails in a second rather than after
+ * the data load (listen() would otherwise report it with a stack trace).
+ */
+export async function checkHost(host: string): Promise<void> {
+  try {
+    await dns.promises.lookup(host);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError(`HOST must be an address or host name of this machine (e.g. 0.0.0.0, 127.0.0.1, localhost), got "${host}": ${reason}`);
+  }
+}
+
+/** The user's cache folder (XDG_CACHE_HOME, else ~/.cache), for command-line tools. */
+export function userCacheHome(env: Env = process.env): string {
+  return text(env, 'XDG_CACHE_HOME') ?? path.join(os.homedir(), '.cache');
 }
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
@@ -120,13 +234,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     throw new ConfigError('IMAGE_URL_TEMPLATE must contain the placeholder {id}');
   }
   const config: GatewayConfig = {
-    port: integer(env, 'PORT', 4000),
+    port: integer(env, 'PORT', 4000, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
     production: env.NODE_ENV === 'production',
-    logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', LOG_FORMATS, loggingConfig(env).format),
     store,
-    dataDir: text(env, 'DATA_DIR'),
-    duckdbPath: text(env, 'DUCKDB_PATH'),
+    dataDir: existing(env, 'DATA_DIR', 'directory', 'a folder of Open Images CSV files'),
+    duckdbPath: creatableFile(env, 'DUCKDB_PATH'),
     bigquery: {
       project: text(env, 'BIGQUERY_PROJECT'),
       dataset: text(env, 'BIGQUERY_DATASET'),
@@ -150,11 +265,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       queueLimit: integer(env, 'INFERENCE_QUEUE_LIMIT', 256, 1),
     },
     vision: {
-      apiEndpoint: text(env, 'VISION_API_ENDPOINT'),
+      apiEndpoint: endpoint(env, 'VISION_API_ENDPOINT'),
       timeoutMs: integer(env, 'VISION_TIMEOUT_MS', 30000, 1),
+      credentialsFile: credentialsFile(env, 'GOOGLE_APPLICATION_CREDENTIALS'),
     },
-    embeddingsFile: text(env, 'EMBEDDINGS'),
-    trainingDataRoot: text(env, 'TRAINING_DATA_ROOT'),
+    embeddingsFile: existing(env, 'EMBEDDINGS', 'file', 'a Parquet file written by `npm run embed`'),
+    trainingDataRoot: existing(env, 'TRAINING_DATA_ROOT', 'directory', 'the folder trainModel may read training data from'),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10000),
   };
   if (config.store === 'bigquery' && !config.bigquery.dataset) {

@@ -1,13 +1,18 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { checkHost, ConfigError, loadConfig, type GatewayConfig } from './config';
+import { DatasetLayoutError } from './ingest/datasetLayout';
 import { logger } from './logger';
 import { createGateway } from './server';
 
 /** Process entry point: configuration, start, and a graceful stop on SIGTERM / SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  await checkHost(config.host);
   const gateway = await createGateway(config);
-  const url = await gateway.listen();
+  const url = await gateway.listen().catch(async (error: unknown) => {
+    await gateway.close().catch(() => undefined);
+    throw listenError(error, config);
+  });
   logger.info({ url, store: config.store, production: config.production }, `gateway ready at ${url}`);
 
   let stopping = false;
@@ -41,8 +46,24 @@ function exitAfterLogs(code: number): void {
   logger.flush(() => process.exit(code));
 }
 
+/** listen() failures a user can fix, as configuration errors naming the variable. */
+function listenError(error: unknown, config: GatewayConfig): unknown {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new ConfigError(`PORT ${config.port} is already in use on ${config.host}: stop the other process or set PORT to a free port`);
+    case 'EACCES':
+      return new ConfigError(`PORT ${config.port} needs privileges this process lacks: use a port above 1023`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new ConfigError(`HOST must be an address of this machine (e.g. 0.0.0.0, 127.0.0.1), got "${config.host}"`);
+    default:
+      return error;
+  }
+}
+
 main().catch((error) => {
   if (error instanceof ConfigError) logger.fatal(`configuration error: ${error.message}`);
+  else if (error instanceof DatasetLayoutError) logger.fatal(`configuration error: DATA_DIR: ${error.message}`);
   else logger.fatal({ err: error }, 'gateway failed to start');
   exitAfterLogs(1);
 });

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { derivedTableStatements, duckDbDialect } from '../store/queries';
 import type { DatasetLayout, SourceFiles } from './datasetLayout';
+import { describeSources, writeSources } from './ingestSources';
 import { shortText, type IngestReport, type RejectedRow } from './ingestReport';
 import { sourceSpec, TABLE_COLUMNS, TABLE_NAME, type TableKind } from './sourceFormats';
 import { hasHeader, readSourceRows } from './sourceRows';
@@ -53,6 +54,7 @@ export async function ingestIntoDuckDb(
 ): Promise<IngestReport> {
   const total = 4;
   const rejects: RejectedRow[] = [];
+  const sources = describeSources(layout);
   await connection.run('DROP TABLE IF EXISTS ingest_rejects; DROP TABLE IF EXISTS ingest_reject_scans;');
 
   const collectRejects = async () => {
@@ -104,6 +106,8 @@ export async function ingestIntoDuckDb(
   onStep('relations', 3, total);
   for (const statement of derivedTableStatements(duckDbDialect)) await connection.run(statement);
   for (const statement of LOOKUP_INDEXES) await connection.run(statement);
+  // Described before reading: a file rewritten during the load then differs from the record at the next start.
+  await writeSources(connection, sources);
   // Write everything to the database file now rather than leaving it in the WAL for the first reads.
   await connection.run('CHECKPOINT');
   onStep('derived', 4, total);

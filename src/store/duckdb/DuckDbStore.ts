@@ -2,6 +2,7 @@ import { DuckDBInstance, LIST, VARCHAR, BIGINT, listValue } from '@duckdb/node-a
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { detectDatasetLayout } from '../../ingest/datasetLayout';
 import { ingestIntoDuckDb, type IngestReport } from '../../ingest/duckdbIngest';
+import { describeSources, readSources, sourcesDiffer } from '../../ingest/ingestSources';
 import { logger } from '../../logger';
 import type { GatewayMetrics } from '../../metrics';
 import { demoDataDir } from '../../paths';
@@ -12,7 +13,10 @@ import { ConnectionPool } from './ConnectionPool';
 export interface DuckDbStoreOptions {
   /** Folder of CSVs to load; unset: the demo dataset. */
   dataDir?: string;
-  /** Database file; when it already holds the tables (and `reload` is not set) nothing is loaded. */
+  /**
+   * Database file. When it already holds the tables it is reused, unless `reload` is set or `dataDir` is set
+   * and its files differ from the ones the database records it was loaded from.
+   */
   databasePath?: string;
   reload?: boolean;
   connections?: number;
@@ -47,15 +51,29 @@ export class DuckDbStore extends SqlMetadataStore {
       );
       return Number(reader.getRowObjectsJS()[0].n) === REQUIRED_TABLES.length;
     });
-    if (!loaded || options.reload) {
-      const dir = options.dataDir ?? demoDataDir();
+    const dir = options.dataDir ?? demoDataDir();
+    const layout = detectDatasetLayout(dir);
+    const current = describeSources(layout);
+    const recorded = loaded ? await pool.use(readSources) : undefined;
+    const reason = !loaded
+      ? options.databasePath
+        ? 'the database file holds no tables yet'
+        : 'in-memory database'
+      : options.reload
+        ? 'reload requested'
+        : options.dataDir
+          ? sourcesDiffer(recorded, current)
+          : undefined; // DATA_DIR unset: serve what the file holds (e.g. written by `npm run load`)
+    const files = (sources: { path: string; size: number }[] | undefined) => sources?.map((f) => `${f.path} (${f.size} bytes)`);
+    if (reason) {
       const started = Date.now();
-      report = await pool.use((connection) => ingestIntoDuckDb(connection, detectDatasetLayout(dir)));
+      report = await pool.use((connection) => ingestIntoDuckDb(connection, layout));
       const { rejected, ...counts } = report;
-      logger.info({ dataDir: dir, ...counts, rejected: rejected.length, ms: Date.now() - started }, 'metadata loaded into duckdb');
+      logger.info({ dataDir: dir, databasePath: options.databasePath, reason, files: files(current), ...counts, rejected: rejected.length, ms: Date.now() - started }, `metadata loaded into duckdb: ${reason}`);
       for (const row of rejected.slice(0, 20)) logger.warn({ ...row }, 'malformed row not loaded');
     } else {
-      logger.info({ databasePath: options.databasePath }, 'duckdb database already loaded; skipping load');
+      const why = options.dataDir ? 'its source files are unchanged' : 'DATA_DIR is unset, so the tables it holds are served';
+      logger.info({ databasePath: options.databasePath, files: files(recorded) }, `reusing the duckdb database: ${why}`);
     }
     return new DuckDbStore(instance, pool, report, options.metrics);
   }
