@@ -1,5 +1,4 @@
 import pino from 'pino';
-import pretty from 'pino-pretty';
 import { loggingConfig } from './config';
 import { isGatewayError } from './errors';
 
@@ -35,9 +34,13 @@ const options: pino.LoggerOptions = {
   timestamp: pino.stdTimeFunctions.isoTime,
 };
 
-export const logger =
-  format === 'pretty'
-    ? pino(options, pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss.l' }))
-    : pino(options);
+function prettyStream(): pino.DestinationStream {
+  // Loaded only when used: JSON output, the default for servers, does not pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pretty = require('pino-pretty') as typeof import('pino-pretty');
+  return pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss.l' });
+}
+
+export const logger = format === 'pretty' ? pino(options, prettyStream()) : pino(options);
 
 export type Logger = typeof logger;

@@ -1,11 +1,10 @@
-import { ImageAnnotatorClient, protos } from '@google-cloud/vision';
-import { GoogleAuth, grpc } from 'google-gax';
+import type { ImageAnnotatorClient, protos } from '@google-cloud/vision';
 import type { GatewayConfig } from '../config';
 import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import type { ImageOutcome, Prediction } from '../models/types';
-import { isRetryable, outcomeLabel, visionCallError } from './visionErrors';
+import { GOOGLE_VISION_ENDPOINT, isRetryable, outcomeLabel, visionCallError } from './visionErrors';
 
 /** The most images the Vision API takes in one BatchAnnotateImages request. */
 export const VISION_BATCH_LIMIT = 16;
@@ -70,7 +69,7 @@ export class VisionLabeler {
           continue;
         }
         log.warn({ err: error, images: images.length, attempts: attempt + 1 }, 'Cloud Vision call failed');
-        throw visionCallError(error);
+        throw visionCallError(error, this.config.apiEndpoint ?? GOOGLE_VISION_ENDPOINT);
       }
     }
   }
@@ -86,6 +85,11 @@ export class VisionLabeler {
   }
 
   private async buildClient(): Promise<ImageAnnotatorClient> {
+    // Loaded on first use: the Vision client and its protos take seconds to load, which `npm start` should not wait for.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ImageAnnotatorClient } = require('@google-cloud/vision') as typeof import('@google-cloud/vision');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { GoogleAuth, grpc } = require('google-gax') as typeof import('google-gax');
     if (this.config.apiEndpoint) {
       const { host, port } = parseEndpoint(this.config.apiEndpoint);
       return new ImageAnnotatorClient({ apiEndpoint: host, port, sslCreds: grpc.credentials.createInsecure() });
@@ -94,7 +98,14 @@ export class VisionLabeler {
     try {
       await auth.getClient();
     } catch (error) {
-      log.warn({ err: error }, 'no Google credentials for Cloud Vision');
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      log.warn({ reason }, 'no usable Google credentials for Cloud Vision');
+      if (this.config.credentialsFile) {
+        throw new GatewayError(
+          ErrorCode.VisionUnavailable,
+          `Cloud Vision is not configured: the key file in GOOGLE_APPLICATION_CREDENTIALS (${this.config.credentialsFile}) could not be used: ${reason}`,
+        );
+      }
       throw new GatewayError(
         ErrorCode.VisionUnavailable,
         'Cloud Vision is not configured: no Application Default Credentials were found. Set GOOGLE_APPLICATION_CREDENTIALS to a ' +

@@ -11,11 +11,15 @@ export const GrpcStatus = {
 
 export const isRetryable = (error: unknown) => statusOf(error) === GrpcStatus.UNAVAILABLE;
 
+/** The endpoint the client talks to when VISION_API_ENDPOINT is unset. */
+export const GOOGLE_VISION_ENDPOINT = 'vision.googleapis.com:443';
+
 /**
  * The client-facing error for a failed BatchAnnotateImages call. Messages stay generic (the upstream
- * text can name the Google Cloud project); the caller logs the details.
+ * text can name the Google Cloud project); the caller logs the details. Network failures name the
+ * endpoint, so that a wrong VISION_API_ENDPOINT is recognised at once.
  */
-export function visionCallError(error: unknown): GatewayError {
+export function visionCallError(error: unknown, endpoint = GOOGLE_VISION_ENDPOINT): GatewayError {
   if (error instanceof GatewayError) return error;
   switch (statusOf(error)) {
     case GrpcStatus.PERMISSION_DENIED:
@@ -27,9 +31,9 @@ export function visionCallError(error: unknown): GatewayError {
     case GrpcStatus.RESOURCE_EXHAUSTED:
       return new GatewayError(ErrorCode.VisionQuotaExceeded, 'The Cloud Vision quota is exhausted; retry later.');
     case GrpcStatus.DEADLINE_EXCEEDED:
-      return new GatewayError(ErrorCode.VisionTimeout, 'Cloud Vision did not answer in time.');
+      return new GatewayError(ErrorCode.VisionTimeout, `Cloud Vision at ${endpoint} did not answer in time.`);
     case GrpcStatus.UNAVAILABLE:
-      return new GatewayError(ErrorCode.VisionUnavailable, 'Cloud Vision is unreachable; retry later.');
+      return new GatewayError(ErrorCode.VisionUnavailable, `Cloud Vision at ${endpoint} is unreachable; retry later.`);
     default:
       return new GatewayError(ErrorCode.VisionError, 'Cloud Vision failed to label the images.');
   }

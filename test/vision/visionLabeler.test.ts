@@ -88,19 +88,19 @@ describe('VisionLabeler against a loopback Vision gRPC endpoint', () => {
 
   test('a call slower than VISION_TIMEOUT_MS ends as VISION_TIMEOUT', async () => {
     const impatient = VisionLabeler.create(loadConfig({ VISION_API_ENDPOINT: fake.endpoint, VISION_TIMEOUT_MS: '400' }));
-    fake.delayMs = 1500;
-    const started = Date.now();
+    // Far beyond the deadline, so that no timing is asserted: an answer at all would fail the test.
+    fake.delayMs = 5_000;
     try {
-      await expect(impatient.labelImages([red], 2)).rejects.toMatchObject({ code: ErrorCode.VisionTimeout });
-      expect(Date.now() - started).toBeLessThan(1400);
+      await expect(impatient.labelImages([red], 2)).rejects.toMatchObject({ code: ErrorCode.VisionTimeout, message: expect.stringContaining(fake.endpoint) });
     } finally {
+      fake.delayMs = 0;
       await impatient.close();
     }
   });
 
   test('an endpoint nobody listens on ends as VISION_UNAVAILABLE', async () => {
     const closed = VisionLabeler.create(loadConfig({ VISION_API_ENDPOINT: '127.0.0.1:1', VISION_TIMEOUT_MS: '2000' }));
-    await expect(closed.labelImages([red], 2)).rejects.toMatchObject({ code: ErrorCode.VisionUnavailable });
+    await expect(closed.labelImages([red], 2)).rejects.toMatchObject({ code: ErrorCode.VisionUnavailable, message: expect.stringContaining('127.0.0.1:1') });
     await closed.close();
   });
 });
