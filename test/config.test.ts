@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config';
+import { checkHost, CONFIG_VARIABLES, ConfigError, loadConfig, loggingConfig } from '../src/config';
 
 const root = path.resolve(__dirname, '..');
 
@@ -19,14 +20,47 @@ describe('configuration', () => {
     [{ STORE: 'bigquery' }, /BIGQUERY_DATASET/],
     [{ IMAGE_URL_TEMPLATE: 'https://x/y.jpg' }, /\{id\}/],
     [{ INFERENCE_QUEUE_LIMIT: '8' }, /INFERENCE_QUEUE_LIMIT \(8\) must be at least MAX_UPLOAD_FILES \(16\)/],
+    // The newcomer's mistakes: one line naming the variable, the value and what is expected.
+    [{ PORT: '70000' }, /^PORT must be an integer from 0 to 65535, got "70000"$/],
+    [{ LOG_LEVEL: 'verbose' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"$/],
+    [{ LOG_FORMAT: 'xml' }, /^LOG_FORMAT must be one of json, pretty, got "xml"$/],
+    [{ DATA_DIR: '/nonexistent' }, /^DATA_DIR must name an existing directory \(a folder of Open Images CSV files\), got "\/nonexistent": not found$/],
+    [{ EMBEDDINGS: '/nonexistent.parquet' }, /^EMBEDDINGS must name an existing file \(a Parquet file written by `npm run embed`\), got "\/nonexistent.parquet": not found$/],
+    [{ GOOGLE_APPLICATION_CREDENTIALS: '/missing.json' }, /^GOOGLE_APPLICATION_CREDENTIALS must name an existing file \(a service account key in JSON\), got "\/missing.json": not found$/],
+    [{ DUCKDB_PATH: '/nonexistent/db.duckdb' }, /^DUCKDB_PATH must be a file path in an existing folder/],
+    [{ VISION_API_ENDPOINT: 'localhost' }, /^VISION_API_ENDPOINT must be host:port/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('refuses a credentials file that is not a JSON key, and accepts one that is', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'bad.json'), 'not json');
+      fs.writeFileSync(path.join(dir, 'key.json'), JSON.stringify({ type: 'service_account' }));
+      expect(() => loadConfig({ GOOGLE_APPLICATION_CREDENTIALS: path.join(dir, 'bad.json') })).toThrow(/^GOOGLE_APPLICATION_CREDENTIALS must name a JSON key file/);
+      expect(loadConfig({ GOOGLE_APPLICATION_CREDENTIALS: path.join(dir, 'key.json') }).vision.credentialsFile).toBe(path.join(dir, 'key.json'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a HOST that does not resolve, before anything loads', async () => {
+    await expect(checkHost('bogus.invalid')).rejects.toThrow(/^HOST must be an address or host name of this machine .*got "bogus.invalid": ENOTFOUND$/);
+    await expect(checkHost('127.0.0.1')).resolves.toBeUndefined();
+  });
+
+  it('builds the logger from lenient settings (loadConfig reports the bad ones): JSON unless on a terminal or asked', () => {
+    expect(loggingConfig({ LOG_LEVEL: 'verbose' }, false)).toEqual({ level: 'info', format: 'json' });
+    expect(loggingConfig({}, true)).toEqual({ level: 'info', format: 'pretty' });
+    expect(loggingConfig({ LOG_FORMAT: 'json', LOG_LEVEL: 'debug' }, true)).toEqual({ level: 'debug', format: 'json' });
+  });
+
   it('documents every variable it reads, and the README table lists them all', () => {
     const source = fs.readFileSync(path.join(root, 'src', 'config.ts'), 'utf8');
-    const read = new Set([...source.matchAll(/(?:text|integer)\(env, '([A-Z_]+)'/g)].map((m) => m[1]));
+    // Every reader takes (env, 'NAME', ...); NODE_ENV is compared directly.
+    const read = new Set([...source.matchAll(/\w+\(env, '([A-Z_][A-Z0-9_]*)'/g)].map((m) => m[1]));
     read.add('NODE_ENV');
     const documented = new Set(CONFIG_VARIABLES.map((v) => v.name));
     expect([...read].filter((name) => !documented.has(name))).toEqual([]);
@@ -34,4 +68,21 @@ describe('configuration', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     expect(CONFIG_VARIABLES.filter((v) => !readme.includes(`| \`${v.name}\` |`)).map((v) => v.name)).toEqual([]);
   });
+
+  it('is the only place that reads the environment (src/, resolvers/)', () => {
+    const files = ['src', 'resolvers'].flatMap((dir) => typeScriptFiles(path.join(root, dir)));
+    const readers = files
+      .filter((file) => path.relative(root, file) !== path.join('src', 'config.ts'))
+      .filter((file) => /process\.env|\benv\.[A-Z_]+|\benv\[/.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(root, file));
+    expect(readers).toEqual([]);
+  });
 });
+
+function typeScriptFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return typeScriptFiles(file);
+    return entry.name.endsWith('.ts') ? [file] : [];
+  });
+}
