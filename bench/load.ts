@@ -2,18 +2,26 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { existingDir, existingFile, numberOption, runCli } from '../scripts/support/cli';
+
+const USAGE = `usage: npm run bench:load -- [options]
+
+autocannon against a gateway process started on loopback (dist/src/main.js), one bounded run per
+scenario: requests/s, p50/p99 latency, error rate. Gateway variables (DATA_DIR, STORE, ...) apply.
+
+  --duration <s>     seconds per scenario (default BENCH_DURATION, else 10)
+  --only <text>      run the scenarios whose name contains this (default BENCH_ONLY)
+  --model <dir>      model for the classify scenarios (default BENCH_MODEL_DIR, else
+                     ../shared/models/mobilenet_v1_0.25_224; skipped with a notice when absent)
+  --photo <file>     photo they upload (default BENCH_PHOTO, else ../shared/data/photos/chelsea.png)
+  -h, --help         this text`;
 
 /**
  * `npm run bench:load`: autocannon against a gateway process this script starts on loopback (the
  * built dist/src/main.js), one bounded run per scenario; prints requests/s, p50/p99 latency and
  * the error rate.
  *
- *   BENCH_DURATION=10   seconds per scenario
- *   BENCH_ONLY=name     run the scenarios whose name contains this
- *   DATA_DIR, STORE, …  as for the gateway (default: the built-in demo data in DuckDB)
- *   BENCH_MODEL_DIR     model for the classify scenarios (default ../shared/models/mobilenet_v1_0.25_224;
- *                       the classify scenarios are skipped, with a notice, when there is none)
- *   BENCH_PHOTO         photo they upload (default ../shared/data/photos/chelsea.png)
+ * Options: see USAGE.
  *
  * A scenario is a plain object: add one to `scenarios()` (a classify scenario only needs a
  * multipart body and its content-type header in `requests`). A scenario with `gatewayEnv` gets a
@@ -137,12 +145,10 @@ function classifyRequest(photo: string): BenchRequest {
  * INFERENCE_QUEUE_LIMIT is small: the requests beyond it must be answered at once with OVERLOADED,
  * not left to time out.
  */
-function classifyScenarios(durationSeconds: number): Scenario[] {
-  const modelDir = path.resolve(process.env.BENCH_MODEL_DIR ?? path.join(SHARED, 'models', 'mobilenet_v1_0.25_224'));
-  const photo = path.resolve(process.env.BENCH_PHOTO ?? path.join(SHARED, 'data', 'photos', 'chelsea.png'));
+function classifyScenarios(durationSeconds: number, modelDir: string, photo: string): Scenario[] {
   if (!fs.existsSync(path.join(modelDir, 'model.json')) || !fs.existsSync(photo)) {
     // eslint-disable-next-line no-console
-    console.warn(`classify scenarios skipped: no model at ${modelDir} or no photo at ${photo} (set BENCH_MODEL_DIR / BENCH_PHOTO)`);
+    console.warn(`classify scenarios skipped: no model at ${modelDir} or no photo at ${photo} (--model / --photo)`);
     return [];
   }
   const requests = [classifyRequest(photo)];
@@ -268,9 +274,22 @@ async function runOnGateway(env: Record<string, string>, chosen: (sample: Sample
   }
 }
 
-async function main(): Promise<void> {
-  const durationSeconds = Number(process.env.BENCH_DURATION ?? 10);
-  const only = (name: string) => !process.env.BENCH_ONLY || name.includes(process.env.BENCH_ONLY);
+const spec = {
+  usage: USAGE,
+  options: {
+    duration: { type: 'string', default: process.env.BENCH_DURATION ?? '10' },
+    only: { type: 'string', default: process.env.BENCH_ONLY ?? '' },
+    model: { type: 'string' },
+    photo: { type: 'string' },
+  },
+} as const;
+
+runCli(spec, async ({ values }) => {
+  const durationSeconds = numberOption('--duration', values.duration, { min: 1 })!;
+  const only = (name: string) => !values.only || name.includes(values.only);
+  // Named explicitly, they must exist; the defaults may be absent (the scenarios are then skipped).
+  const modelDir = path.resolve(values.model ? existingDir('--model', values.model) : (process.env.BENCH_MODEL_DIR ?? path.join(SHARED, 'models', 'mobilenet_v1_0.25_224')));
+  const photo = path.resolve(values.photo ? existingFile('--photo', values.photo) : (process.env.BENCH_PHOTO ?? path.join(SHARED, 'data', 'photos', 'chelsea.png')));
   // eslint-disable-next-line no-console
   console.log(`${durationSeconds} s per scenario, node ${process.version}, ${os.availableParallelism()} cores`);
   const rows: Record<string, string | number>[] = [];
@@ -278,15 +297,9 @@ async function main(): Promise<void> {
     await runOnGateway({}, (sample) => scenarios(sample!, durationSeconds).filter((s) => only(s.name)), true, rows);
   }
   // Scenarios with gateway variables of their own each get their own gateway.
-  for (const scenario of classifyScenarios(durationSeconds).filter((s) => only(s.name))) {
+  for (const scenario of classifyScenarios(durationSeconds, modelDir, photo).filter((s) => only(s.name))) {
     await runOnGateway(scenario.gatewayEnv ?? {}, () => [scenario], false, rows);
   }
   // eslint-disable-next-line no-console
   console.table(rows);
-}
-
-main().catch((error) => {
-  // eslint-disable-next-line no-console
-  console.error(error);
-  process.exitCode = 1;
 });

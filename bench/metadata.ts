@@ -1,42 +1,56 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { createGateway } from '../src/server';
 import { DuckDbStore } from '../src/store/duckdb/DuckDbStore';
 import { formatTable, measureInterleaved, type LatencySummary } from './metadata/latency';
 import { syntheticNames, writeSyntheticDataset, type SyntheticSize } from './metadata/syntheticDataset';
 import { graphqlWorkloads, storeWorkloads, type Workload } from './metadata/workloads';
+import { numberOption, runCli } from '../scripts/support/cli';
+
+const USAGE = `usage: npm run bench:metadata -- [options]
+
+Synthetic Open Images-sized data in DuckDB, loaded with the gateway's loader; p50/p95 per query type.
+
+  --images <n>             images (default 9000000)
+  --labels-per-image <x>   average labels per image (default 2.35)
+  --relations <n>          relations (default images / 3)
+  --classes <n>            classes (default 600)
+  --runs <n>               measurements per query type (default 60)
+  --work-dir <dir>         where the CSVs and the database go (default a temporary folder, removed)
+  --keep                   keep the temporary folder
+  --reuse                  measure the database a previous run left in --work-dir
+  --no-graphql             measure the store only
+  -h, --help               this text`;
+
+const spec = {
+  usage: USAGE,
+  options: {
+    images: { type: 'string', default: '9000000' },
+    'labels-per-image': { type: 'string', default: '2.35' },
+    relations: { type: 'string' },
+    classes: { type: 'string', default: '600' },
+    runs: { type: 'string', default: '60' },
+    'work-dir': { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    reuse: { type: 'boolean', default: false },
+    'no-graphql': { type: 'boolean', default: false },
+  },
+} as const;
 
 /**
- * npm run bench:metadata -- --images 9000000 [--labels-per-image 2.35] [--relations 3000000]
- *   [--classes 600] [--runs 60] [--work-dir dir] [--keep] [--reuse] [--no-graphql]
- *
  * Generates a synthetic dataset of that size, loads it the way the gateway does (DuckDbStore from a
  * DATA_DIR of CSVs into a database file: the real loader, derived tables included), then measures
  * p50/p95 latency of each query type through the store API and through GraphQL over HTTP.
  * `--reuse` measures the database a previous run left in `--work-dir` (same sizes) without rebuilding it.
  */
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      images: { type: 'string', default: '9000000' },
-      'labels-per-image': { type: 'string', default: '2.35' },
-      relations: { type: 'string' },
-      classes: { type: 'string', default: '600' },
-      runs: { type: 'string', default: '60' },
-      'work-dir': { type: 'string' },
-      keep: { type: 'boolean', default: false },
-      reuse: { type: 'boolean', default: false },
-      'no-graphql': { type: 'boolean', default: false },
-    },
-  });
+runCli(spec, async ({ values }) => {
   const images = positive(values.images, '--images');
   const size: SyntheticSize = {
     images,
-    labelsPerImage: Number(values['labels-per-image']),
+    labelsPerImage: numberOption('--labels-per-image', values['labels-per-image'], { min: 0 })!,
     relations: values.relations ? positive(values.relations, '--relations') : Math.round(images / 3),
     classes: positive(values.classes, '--classes'),
   };
@@ -90,20 +104,10 @@ async function main(): Promise<void> {
   say(missed.length === 0 ? '\nAll p95 targets met.' : `\n${missed.length} p95 target(s) missed.`);
   if (!values.keep && !values['work-dir']) fs.rmSync(work, { recursive: true, force: true });
   else say(`Data kept in ${work}`);
-}
+  // The gateway's worker pools and timers are closed, but some library handles linger: end the run.
+  process.exit(0);
+});
 
-function positive(text: string | undefined, name: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${text}"`);
-  return value;
-}
+const positive = (text: string | undefined, name: string): number => numberOption(name, text, { min: 1, integer: true })!;
 
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);

@@ -1,17 +1,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { CliFailure, existingDir, numberOption, runCli, UsageError } from '../scripts/support/cli';
+import { inProcessSoak } from './support/inProcessSoak';
 import { cpuPressure, loadAverage, metricSum, processStats, scrapeMetrics, startGatewayProcess } from './support/gatewayProcess';
 import { multipartRequest, percentile, runLoad, type LoadResult } from './support/httpLoad';
 
-const USAGE = `npm run bench:soak -- [--model <dir>] [--count 10000] [--concurrency 8] [--max-minutes 15]
+const USAGE = `usage: npm run bench:soak -- [--model <dir>] [--count 10000] [--concurrency 8] [--max-minutes 15] [--photos <dir>]
+       npm run bench:soak -- --in-process [--model <dir>] [--count 1500]
 
 Classifies --count real photos (the ones in ../shared/data/photos, in turn, one per request) through
 the built gateway (dist/src/main.js, its own process) over HTTP, and samples the gateway's resident
 memory (VmRSS from /proc/<pid>/status, and process_resident_memory_bytes from /metrics) every 1,000.
 Target: RSS after all of them within 10% of RSS after the first 1,000. Stops and reports early if it
-runs past --max-minutes.`;
+runs past --max-minutes.
+
+--in-process classifies generated images through the model registry in this process instead (no
+HTTP) and reports each worker's TF.js tensors before and after (they must not move) and the RSS.
+
+  -h, --help   this text`;
 
 const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared');
 const QUERY = `mutation Classify($files: [Upload!]!) { classify(files: $files, minConfidence: 0, maxResults: 5) { filename error { code message } labels { name score } } }`;
@@ -30,33 +37,38 @@ interface Sample {
   loadAverage: string;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      model: { type: 'string', default: path.join(SHARED, 'models', 'mobilenet_v1_0.25_224') },
-      count: { type: 'string', default: '10000' },
-      concurrency: { type: 'string', default: '8' },
-      'max-minutes': { type: 'string', default: '15' },
-      photos: { type: 'string', default: path.join(SHARED, 'data', 'photos') },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) return void console.log(USAGE);
-  const modelDir = path.resolve(values.model!);
-  const count = Number(values.count);
-  const concurrency = Number(values.concurrency);
-  const budgetMs = Number(values['max-minutes']) * 60_000;
-  if (!fs.existsSync(path.join(modelDir, 'model.json'))) throw new Error(`no model.json in ${modelDir}\n\n${USAGE}`);
-  if (!(Number.isInteger(count) && count >= EARLY_SAMPLE && count <= 1_000_000)) throw new Error(`--count must be an integer from ${EARLY_SAMPLE} to 1000000`);
-  if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 256)) throw new Error('--concurrency must be 1..256');
-  if (!(budgetMs > 0 && budgetMs <= 120 * 60_000)) throw new Error('--max-minutes must be in (0, 120]');
+const spec = {
+  usage: USAGE,
+  options: {
+    model: { type: 'string', default: path.join(SHARED, 'models', 'mobilenet_v1_0.25_224') },
+    count: { type: 'string' },
+    concurrency: { type: 'string', default: '8' },
+    'max-minutes': { type: 'string', default: '15' },
+    photos: { type: 'string', default: path.join(SHARED, 'data', 'photos') },
+    'in-process': { type: 'boolean', default: false },
+  },
+} as const;
+
+runCli(spec, async ({ values }) => {
+  const modelDir = path.resolve(existingDir('--model', values.model));
+  if (!fs.existsSync(path.join(modelDir, 'model.json'))) throw new UsageError(`--model ${modelDir}: no model.json in it`);
+  const concurrency = numberOption('--concurrency', values.concurrency, { min: 1, max: 256, integer: true })!;
+  if (values['in-process']) {
+    const count = numberOption('--count', values.count ?? '1500', { min: 6, max: 1_000_000, integer: true })!;
+    const clean = await inProcessSoak({ modelDir, count, concurrency, log: (line) => console.log(line) });
+    if (!clean) throw new CliFailure('tensors leaked: the workers hold more tensors than before');
+    return 0;
+  }
+  const count = numberOption('--count', values.count ?? '10000', { min: EARLY_SAMPLE, max: 1_000_000, integer: true })!;
+  const budgetMs = numberOption('--max-minutes', values['max-minutes'], { min: 0.1, max: 120 })! * 60_000;
+  existingDir('--photos', values.photos);
 
   const photos = fs
     .readdirSync(values.photos!)
     .filter((name) => /\.(png|jpe?g)$/i.test(name))
     .sort()
     .map((name) => ({ name, bytes: fs.readFileSync(path.join(values.photos!, name)), type: /\.png$/i.test(name) ? 'image/png' : 'image/jpeg' }));
-  if (photos.length === 0) throw new Error(`no .png or .jpg in ${values.photos}`);
+  if (photos.length === 0) throw new UsageError(`--photos ${values.photos}: no .png or .jpg in it`);
 
   const started = Date.now();
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
@@ -138,11 +150,7 @@ async function main(): Promise<void> {
     );
     console.log(`RSS every ${EARLY_SAMPLE}: ${samples.map((s) => s.rssMb.toFixed(0)).join(', ')} MB`);
   }
-  console.log('tensors per worker: not exposed over HTTP (/metrics has no TF.js series); test/models/memory.test.ts checks them in-process.');
+  console.log('tensors per worker: not exposed over HTTP (/metrics has no TF.js series); `npm run bench:soak -- --in-process` reports them.');
   console.log(`load average at the end: ${loadAverage()}, ${cpuPressure()}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
+  return 0;
 });

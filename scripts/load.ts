@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadConfig } from '../src/config';
@@ -9,6 +8,7 @@ import { detectDatasetLayout, type DatasetLayout } from '../src/ingest/datasetLa
 import { ingestIntoDuckDb } from '../src/ingest/duckdbIngest';
 import type { IngestReport } from '../src/ingest/ingestReport';
 import { createBigQueryClient, resolveDataset, settingsFromConfig, type BigQuerySettings } from '../src/store/bigquery/bigQueryConnection';
+import { CliFailure, existingDir, numberOption, runCli, UsageError } from './support/cli';
 
 /**
  * npm run load -- --dir <csv folder> [--to duckdb|bigquery] [--duckdb-path file] [--strict] [--rejects-file file]
@@ -20,46 +20,59 @@ import { createBigQueryClient, resolveDataset, settingsFromConfig, type BigQuery
  * 2 loaded with malformed rows under --strict.
  */
 
-const USAGE = 'usage: npm run load -- --dir <csv folder> [--to duckdb|bigquery] [--duckdb-path file] [--rows-per-job n] [--strict] [--rejects-file file]';
+const USAGE = `usage: npm run load -- --dir <csv folder> [options]
+
+Loads Open Images metadata CSVs (classes, image labels, relations) into DuckDB or BigQuery.
+
+  --dir <folder>          the CSV files (required)
+  --to duckdb|bigquery    destination (default duckdb)
+  --duckdb-path <file>    DuckDB file (default DUCKDB_PATH, else ./openimages.duckdb)
+  --rows-per-job <n>      BigQuery: rows per load job
+  --strict                exit 2 when any row is malformed
+  --rejects-file <file>   write every malformed row there (JSON)
+  -h, --help              this text`;
 const SHOWN_REJECTS = 100;
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      dir: { type: 'string' },
-      to: { type: 'string', default: 'duckdb' },
-      'duckdb-path': { type: 'string' },
-      'rows-per-job': { type: 'string' },
-      'rejects-file': { type: 'string' },
-      strict: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (!values.dir) throw new UsageError('--dir is required');
-  if (values.to !== 'duckdb' && values.to !== 'bigquery') throw new UsageError(`--to must be duckdb or bigquery, not "${values.to}"`);
+const spec = {
+  usage: USAGE,
+  options: {
+    dir: { type: 'string' },
+    to: { type: 'string', default: 'duckdb' },
+    'duckdb-path': { type: 'string' },
+    'rows-per-job': { type: 'string' },
+    'rejects-file': { type: 'string' },
+    strict: { type: 'boolean', default: false },
+  },
+} as const;
 
-  const layout = detectDatasetLayout(values.dir);
+runCli(spec, async ({ values }) => {
+  const dir = existingDir('--dir', values.dir);
+  const to = values.to;
+  if (to !== 'duckdb' && to !== 'bigquery') throw new UsageError(`--to must be duckdb or bigquery, got "${to}"`);
+  const rowsPerJob = numberOption('--rows-per-job', values['rows-per-job'], { min: 1, integer: true });
+  const config = loadConfig();
+
   const started = Date.now();
   let destination: string;
   let report: IngestReport;
-  if (values.to === 'duckdb') {
-    destination = path.resolve(values['duckdb-path'] ?? process.env.DUCKDB_PATH ?? 'openimages.duckdb');
-    report = await loadIntoDuckDb(layout, destination);
-  } else {
-    const rowsPerJob = values['rows-per-job'] ? Number(values['rows-per-job']) : undefined;
-    if (rowsPerJob !== undefined && !(Number.isInteger(rowsPerJob) && rowsPerJob > 0)) throw new UsageError('--rows-per-job must be a positive integer');
-    const settings = settingsFromConfig(loadConfig());
-    destination = resolveDataset(settings.dataset, settings.project).qualified;
-    report = await loadIntoBigQuery(layout, settings, rowsPerJob);
+  try {
+    const layout = detectDatasetLayout(dir);
+    if (to === 'duckdb') {
+      destination = path.resolve(values['duckdb-path'] ?? config.duckdbPath ?? 'openimages.duckdb');
+      report = await loadIntoDuckDb(layout, destination);
+    } else {
+      const settings = settingsFromConfig(config);
+      destination = resolveDataset(settings.dataset, settings.project).qualified;
+      report = await loadIntoBigQuery(layout, settings, rowsPerJob);
+    }
+  } catch (error) {
+    // Bad files, a locked database, a refused BigQuery job: the message says what; a stack would not help.
+    throw new CliFailure(`load failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  printSummary(values.dir, values.to, destination, report, Date.now() - started);
+  printSummary(dir, to, destination, report, Date.now() - started);
   if (values['rejects-file']) fs.writeFileSync(values['rejects-file'], JSON.stringify(report.rejected, null, 2));
   return values.strict && report.rejected.length > 0 ? 2 : 0;
-}
+});
 
 async function loadIntoDuckDb(layout: DatasetLayout, databasePath: string): Promise<IngestReport> {
   const instance = await DuckDBInstance.create(databasePath);
@@ -120,14 +133,3 @@ function printSummary(dir: string, target: string, destination: string, report: 
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
-
-class UsageError extends Error {}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`load failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
-    process.exit(1);
-  },
-);

@@ -2,12 +2,13 @@ import 'reflect-metadata';
 import { checkHost, ConfigError, loadConfig, type GatewayConfig } from './config';
 import { DatasetLayoutError } from './ingest/datasetLayout';
 import { logger } from './logger';
-import { createGateway } from './server';
 
 /** Process entry point: configuration, start, and a graceful stop on SIGTERM / SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
   await checkHost(config.host);
+  // Loaded after the configuration is known good, so that a mistake is reported without waiting for the whole gateway to load.
+  const { createGateway } = await import('./server');
   const gateway = await createGateway(config);
   const url = await gateway.listen().catch(async (error: unknown) => {
     await gateway.close().catch(() => undefined);

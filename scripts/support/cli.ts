@@ -83,9 +83,10 @@ export function reportCliError(error: unknown, usage: string): number {
     process.stderr.write(`error: ${error.message}\n\n${usage.trimEnd()}\n`);
     return 2;
   }
-  if (error instanceof CliFailure) {
+  if (error instanceof CliFailure || (error instanceof Error && error.name === 'ConfigError')) {
+    // A bad environment variable (src/config.ts) is as expected as a bad option: its message names it.
     process.stderr.write(`error: ${error.message}\n`);
-    return error.exitCode;
+    return error instanceof CliFailure ? error.exitCode : 1;
   }
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;

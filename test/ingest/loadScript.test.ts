@@ -151,16 +151,25 @@ describe('refusals', () => {
     for (const target of ['duckdb', 'bigquery']) {
       const run = await runLoadScript(['--dir', dir, '--to', target, '--duckdb-path', path.join(work, 'swapped.duckdb')], bigQueryEnv('swapped'));
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/Unexpected header in .*image_labels\.csv: expected "ImageId,Label", found "Label,ImageId"/);
+      expect(run.stderr).toMatch(/^error: load failed: Unexpected header in .*image_labels\.csv: expected "ImageId,Label", found "Label,ImageId"\n$/);
     }
   });
 
-  test('usage errors exit 1 with the usage line', async () => {
-    const noDir = await runLoadScript(['--to', 'duckdb']);
-    expect(noDir.code).toBe(1);
-    expect(noDir.stderr).toMatch(/--dir is required[\s\S]*usage: npm run load/);
-    const badTarget = await runLoadScript(['--dir', work, '--to', 'sqlite']);
-    expect(badTarget.code).toBe(1);
-    expect(badTarget.stderr).toContain('--to must be duckdb or bigquery');
+  test('--help prints the usage; usage errors and a missing folder print one line and the usage, exit 2', async () => {
+    const help = await runLoadScript(['--help']);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^usage: npm run load/);
+    for (const [args, message] of [
+      [['--to', 'duckdb'], '--dir is required'],
+      [['--dir', work, '--to', 'sqlite'], '--to must be duckdb or bigquery, got "sqlite"'],
+      [['--dir', path.join(work, 'missing')], `--dir ${path.join(work, 'missing')}: no such directory`],
+      [['--dir', work, '--bogus'], 'unknown option --bogus'],
+    ] as const) {
+      const run = await runLoadScript([...args]);
+      expect(run.code).toBe(2);
+      expect(run.stderr.split('\n')[0]).toBe(`error: ${message}`);
+      expect(run.stderr).toContain('usage: npm run load');
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });
