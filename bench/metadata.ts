@@ -46,6 +46,9 @@ const spec = {
  * `--reuse` measures the database a previous run left in `--work-dir` (same sizes) without rebuilding it.
  */
 
+const positive = (text: string | undefined, name: string): number => numberOption(name, text, { min: 1, integer: true })!;
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
 runCli(spec, async ({ values }) => {
   const images = positive(values.images, '--images');
   const size: SyntheticSize = {
@@ -108,6 +111,4 @@ runCli(spec, async ({ values }) => {
   process.exit(0);
 });
 
-const positive = (text: string | undefined, name: string): number => numberOption(name, text, { min: 1, integer: true })!;
 
-const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;

@@ -62,6 +62,9 @@ export function runCli<O extends Options>(
   argv: string[] = process.argv.slice(2),
 ): void {
   void (async () => {
+    // Start after the calling module has finished loading: runCli is usually called before the module's
+    // later constants and helpers are initialised, which main may use.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       const args = parseCli(spec, argv);
       if (args.help) {
