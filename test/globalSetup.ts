@@ -1,18 +1,16 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 /**
- * Builds dist/ once before the suites that run real processes (the server entry point, the
- * example client, CLI scripts). Type errors do not stop the emit; `npm run typecheck` reports them.
+ * Builds dist/ before the suites that run real processes (the server entry point, the example client,
+ * CLI scripts), only when the sources changed since the last build (as `npm start` does). Type errors
+ * do not stop the tests; `npm run typecheck` reports them.
  */
 export default function globalSetup(): void {
   const root = path.resolve(__dirname, '..');
-  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  try {
-    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
-  } catch (error) {
-    const output = String((error as { stdout?: Buffer }).stdout ?? '');
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'support', 'runBuilt.cjs'), '--prepare'], { cwd: root, encoding: 'utf8' });
+  if (result.stderr.includes('failed')) {
     // eslint-disable-next-line no-console
-    console.warn(`tsc reported errors while building dist/ for the tests:\n${output.slice(0, 4000)}`);
+    console.warn(`tsc reported errors while building dist/ for the tests:\n${result.stderr.slice(0, 4000)}`);
   }
 }

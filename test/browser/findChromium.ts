@@ -12,7 +12,7 @@ export function findChromium(): string | undefined {
   return candidates.find((file): file is string => !!file && fs.existsSync(file));
 }
 
-/** Flags that keep chromium quiet on a machine without internet (see .library/env/machines/node.md). */
+/** Flags that keep chromium quiet and self-contained without internet: no updates, sync, background requests or first-run UI. */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

@@ -53,9 +53,7 @@ describe('classify when the inference queue is full', () => {
       const deadline = Date.now() + 10_000;
       while (!firstDone && (await queueDepth()) < 2 && Date.now() < deadline) await sleep(2);
 
-      const started = Date.now();
       const second = await postMultipart(gw.url, CLASSIFY, files(QUEUE_LIMIT, 'second'));
-      const secondMs = Date.now() - started;
       const secondBeforeFirst = !firstDone;
       const { status, body } = await first;
 
@@ -68,9 +66,8 @@ describe('classify when the inference queue is full', () => {
       expect(code).toBe('OVERLOADED');
       expect(second.body.errors[0].message).toMatch(/limit 4/);
       expect(second.body.data).toBeNull();
-      // Refused without waiting for a worker: before the first request finished, and quickly.
+      // Refused without waiting for a worker: before the first request finished (no clock: the machine may be busy).
       expect(secondBeforeFirst).toBe(true);
-      expect(secondMs).toBeLessThan(1000);
       break;
     }
     // The queue is free again: the next request is served.

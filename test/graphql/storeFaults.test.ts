@@ -78,9 +78,8 @@ it('malformed pages answer a typed error, not a crash', async () => {
 
 it('a store slower than BIGQUERY_TIMEOUT_MS answers BACKEND_TIMEOUT', async () => {
   fake.inject({ kind: 'slow', ms: 4000 }, 5);
-  const started = Date.now();
+  // No timing is asserted (the machine may be busy): without the deadline the slow answer would arrive, with data.
   const { body } = await gw.graphql(QUERY, { id: imageId });
-  expect(Date.now() - started).toBeLessThan(4000);
   expect(body.data.image).toBeNull();
   expect(body.errors[0].extensions.code).toBe('BACKEND_TIMEOUT');
 });

@@ -153,20 +153,18 @@ describe('permanent failures fail at once', () => {
 });
 
 describe('the deadline (BIGQUERY_TIMEOUT_MS) bounds the whole query', () => {
-  test('a reply slower than the deadline gives BACKEND_TIMEOUT on time', async () => {
+  // No clock is asserted (the machine may be busy): without the deadline the slow reply would arrive and succeed.
+  test('a reply slower than the deadline gives BACKEND_TIMEOUT', async () => {
     fake.inject({ kind: 'slow', ms: 3000 });
-    const started = Date.now();
     const error = await failure(store({ timeoutMs: 300 }).findImages(['x']));
     expect(error.code).toBe(ErrorCode.BackendTimeout);
-    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   test('retries stop at the deadline', async () => {
     fake.inject({ kind: 'error', status: 503, reason: 'backendError' }, 1000);
-    const started = Date.now();
     const error = await failure(BigQueryStore.connect({ ...settings, timeoutMs: 400, maxRetries: 100 }, { baseRetryDelayMs: 40 }).findImages(['x']));
     expect(error.code).toBe(ErrorCode.BackendTimeout);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(fake.requests.length).toBeLessThan(100);
   });
 
   test('a job that never completes is cancelled when the deadline passes', async () => {

@@ -128,7 +128,8 @@ describe('readUpload', () => {
     await send(server.port, [head, ...fileParts, tail], { abortAfterBytes: head.length + 50_000 });
     const [outcome] = await server.outcomes;
     expect(outcome).toEqual({ code: ErrorCode.BadUserInput, message: expect.stringMatching(/cut\.jpg|interrupted|disconnected/) });
-    expect(Date.now() - started).toBeLessThan(5000);
+    // Bounded generously (a busy machine is slow); a request left hanging would take the server's whole timeout.
+    expect(Date.now() - started).toBeLessThan(30_000);
     await server.close();
   });
 });
