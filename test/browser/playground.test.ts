@@ -85,7 +85,7 @@ describeBrowser('GraphiQL playground in chromium', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.insertText(QUERY);
     // The tab takes the operation's name once GraphiQL has parsed the edit; running earlier sends the old name.
-    await tabs.getByText('CatClass', { exact: true }).waitFor({ timeout: 5_000 });
+    await tabs.getByText('CatClass', { exact: true }).waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: /execute query/i }).click();
 
     const response = page.locator('.graphiql-response');

@@ -128,7 +128,7 @@ describe('SIGTERM', () => {
     await new Promise((r) => setTimeout(r, 200));
 
     server.child.kill('SIGTERM');
-    await server.waitForLog((line) => line.msg === 'stopping: draining in-flight requests', 5_000);
+    await server.waitForLog((line) => line.msg === 'stopping: draining in-flight requests', 30_000);
 
     let refused = false;
     for (let i = 0; i < 50 && !refused; i += 1) {
