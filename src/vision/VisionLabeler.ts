@@ -68,8 +68,11 @@ export class VisionLabeler {
           await delay(RETRY_BASE_DELAY_MS * 3 ** attempt);
           continue;
         }
-        log.warn({ err: error, images: images.length, attempts: attempt + 1 }, 'Cloud Vision call failed');
-        throw visionCallError(error, this.config.apiEndpoint ?? GOOGLE_VISION_ENDPOINT);
+        // An upstream failure is expected operation, not a bug: its message and status say enough, a stack would not.
+        const endpoint = this.config.apiEndpoint ?? GOOGLE_VISION_ENDPOINT;
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        log.warn({ endpoint, status: (error as { code?: unknown }).code, reason, images: images.length, attempts: attempt + 1 }, 'Cloud Vision call failed');
+        throw visionCallError(error, endpoint);
       }
     }
   }
