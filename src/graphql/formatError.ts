@@ -15,15 +15,16 @@ function ruleCode(error: unknown): unknown {
 }
 
 /**
- * What a client sees of an error. Gateway errors keep their code and message. Anything
+ * What a client sees of an error. Gateway errors keep their code and message, never a stack. Anything
  * unexpected is INTERNAL_SERVER_ERROR, and in production its message and stack are masked.
  */
 export function createFormatError(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (isGatewayError(original)) {
+      // An expected failure (bad input, an unreachable upstream): its code and message say it all, in development too.
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions: production ? extensions : formatted.extensions };
+      return { ...formatted, extensions };
     }
     const code = ruleCode(error) ?? formatted.extensions?.code ?? ErrorCode.InternalServerError;
     if (code === ErrorCode.InternalServerError && production) {
