@@ -26,7 +26,7 @@ describe('configuration', () => {
 
   it('documents every variable it reads, and the README table lists them all', () => {
     const source = fs.readFileSync(path.join(root, 'src', 'config.ts'), 'utf8');
-    const read = new Set([...source.matchAll(/(?:text|integer)\(env, '([A-Z_]+)'/g)].map((m) => m[1]));
+    const read = new Set([...source.matchAll(/(?:text|integer|boolean|origins)\(env, '([A-Z_]+)'/g)].map((m) => m[1]));
     read.add('NODE_ENV');
     const documented = new Set(CONFIG_VARIABLES.map((v) => v.name));
     expect([...read].filter((name) => !documented.has(name))).toEqual([]);
