@@ -27,6 +27,7 @@ export interface GatewayConfig {
   maxQueryCost: number;
   maxQueryTokens: number;
   maxQueryAliases: number;
+  maxSelectionRepeats: number;
   maxResponseBytes: number;
   /** Introspection and "Did you mean" suggestions: on in development, off in production unless INTROSPECTION=true. */
   introspection: boolean;
@@ -96,6 +97,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'MAX_QUERY_COST', default: '50000', description: 'Highest estimated cost (list fields multiply by `first`) a query may have.' },
   { name: 'MAX_QUERY_TOKENS', default: '5000', description: 'Most lexical tokens in a GraphQL document; longer documents are refused by the parser.' },
   { name: 'MAX_QUERY_ALIASES', default: '30', description: 'Most aliased fields in a GraphQL document (`QUERY_TOO_COMPLEX`).' },
+  { name: 'MAX_SELECTION_REPEATS', default: '20', description: 'Most fields sharing a response name, or fragment spreads, in one selection set (`QUERY_TOO_COMPLEX`); keeps validation linear.' },
   { name: 'MAX_RESPONSE_BYTES', default: '16777216', description: 'Largest JSON response; a larger one is replaced by a `RESPONSE_TOO_LARGE` error.' },
   { name: 'INTROSPECTION', default: '(unset: on unless production)', description: '`true` / `false`: schema introspection and "Did you mean" suggestions. Off with `NODE_ENV=production` unless `true`.' },
   { name: 'CORS_ORIGINS', default: '(unset: no cross-origin access)', description: 'Comma-separated exact origins (`https://app.example.com`) allowed to call the gateway from a browser; `*` is refused.' },
@@ -202,6 +204,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxQueryCost: integer(env, 'MAX_QUERY_COST', 50000, 1),
     maxQueryTokens: integer(env, 'MAX_QUERY_TOKENS', 5000, 100),
     maxQueryAliases: integer(env, 'MAX_QUERY_ALIASES', 30),
+    maxSelectionRepeats: integer(env, 'MAX_SELECTION_REPEATS', 20, 1),
     maxResponseBytes: integer(env, 'MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024),
     introspection: boolean(env, 'INTROSPECTION') ?? env.NODE_ENV !== 'production',
     corsOrigins: origins(env, 'CORS_ORIGINS'),

@@ -12,7 +12,8 @@ import type { GatewayContext } from './context';
 import { ErrorCode } from './errors';
 import { buildGatewaySchema } from './graphql/buildGatewaySchema';
 import { createFormatError } from './graphql/formatError';
-import { aliasLimitRule, costLimitPlugin, depthLimitRule } from './graphql/plugins/queryLimits';
+import { documentShapePlugin } from './graphql/plugins/documentShape';
+import { costLimitPlugin, depthLimitRule } from './graphql/plugins/queryLimits';
 import { requestObservabilityPlugin } from './graphql/plugins/requestObservability';
 import { responseSizeLimitPlugin } from './graphql/plugins/responseSizeLimit';
 import { unavailableStatusPlugin } from './graphql/plugins/unavailableStatus';
@@ -68,12 +69,13 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     hideSchemaDetailsFromClientErrors: !config.introspection, // no "Did you mean ...?" either
     includeStacktraceInErrorResponses: !config.production,
     formatError: createFormatError(config.production),
-    // The token limit bounds the parser and, with it, every validation rule's work.
+    // The token limit bounds the parser; with the document's shape checked first, it bounds validation.
     parseOptions: { maxTokens: config.maxQueryTokens },
-    validationRules: [depthLimitRule(config.maxQueryDepth), aliasLimitRule(config.maxQueryAliases)],
+    validationRules: [depthLimitRule(config.maxQueryDepth)],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      documentShapePlugin({ maxTokens: config.maxQueryTokens, maxAliases: config.maxQueryAliases, maxRepeatedSelections: config.maxSelectionRepeats }),
       costLimitPlugin(config.maxQueryCost),
       // willSendResponse hooks run in this order: size first, then the status, then what gets logged.
       responseSizeLimitPlugin(config.maxResponseBytes),

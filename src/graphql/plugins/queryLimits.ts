@@ -4,9 +4,9 @@ import { ErrorCode } from '../../errors';
 import { estimateCost } from './queryCost';
 
 /**
- * Refuses expensive queries before they run. Depth and aliases are validation rules (so they also
- * guard introspection); cost needs the variables, so it runs once the operation is resolved.
- * The parser's token limit (`parseOptions.maxTokens`, set in server.ts) bounds all of this work.
+ * Refuses expensive queries before they run. Depth is a validation rule (so it also guards
+ * introspection); cost needs the variables, so it runs once the operation is resolved. The document's
+ * size and shape (tokens, aliases, repeats) are checked before validation (documentShape.ts).
  */
 
 export function depthLimitRule(maxDepth: number) {
@@ -55,28 +55,6 @@ export function depthLimitRule(maxDepth: number) {
             }),
           );
         }
-      },
-    };
-  };
-}
-
-/**
- * At most `maxAliases` aliased fields in a document. Aliases are how one request asks for the same
- * work many times (each alias of a search is a store query), and validation's field-merging check is
- * quadratic in the fields that share a name.
- */
-export function aliasLimitRule(maxAliases: number) {
-  return (context: ValidationContext): ASTVisitor => {
-    let aliases = 0;
-    return {
-      Field(node) {
-        if (!node.alias || ++aliases !== maxAliases + 1) return;
-        context.reportError(
-          new GraphQLError(`The document has more than ${maxAliases} aliased fields.`, {
-            nodes: [node],
-            extensions: { code: ErrorCode.QueryTooComplex, maxAliases },
-          }),
-        );
       },
     };
   };
