@@ -12,7 +12,7 @@ import type { GatewayContext } from './context';
 import { ErrorCode } from './errors';
 import { buildGatewaySchema } from './graphql/buildGatewaySchema';
 import { createFormatError } from './graphql/formatError';
-import { documentShapePlugin } from './graphql/plugins/documentShape';
+import { documentShapeCheck } from './graphql/documentShape';
 import { costLimitPlugin, depthLimitRule } from './graphql/plugins/queryLimits';
 import { requestObservabilityPlugin } from './graphql/plugins/requestObservability';
 import { responseSizeLimitPlugin } from './graphql/plugins/responseSizeLimit';
@@ -75,7 +75,6 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      documentShapePlugin({ maxTokens: config.maxQueryTokens, maxAliases: config.maxQueryAliases, maxRepeatedSelections: config.maxSelectionRepeats }),
       costLimitPlugin(config.maxQueryCost),
       // willSendResponse hooks run in this order: size first, then the status, then what gets logged.
       responseSizeLimitPlugin(config.maxResponseBytes),
@@ -127,6 +126,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     bodyIdleTimeout(config.http.bodyIdleTimeoutMs),
     express.json({ limit: MAX_JSON_BODY_BYTES }),
     graphqlUploadExpress({ maxFileSize: config.maxUploadBytes, maxFiles: config.maxUploadFiles }),
+    documentShapeCheck({ maxTokens: config.maxQueryTokens, maxAliases: config.maxQueryAliases, maxRepeatedSelections: config.maxSelectionRepeats }),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const requestId = String(res.locals.requestId);
