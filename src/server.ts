@@ -104,18 +104,20 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     res.send(await metrics.registry.metrics());
   });
 
+  // GraphQL is served at exactly /graphql (not /graphql/anything). The CORS policy is one middleware,
+  // so every transport mounted on this path (HTTP here, SSE subscriptions) applies the same one; it
+  // comes first, so that a preflight is answered by it (and not by the playground router's OPTIONS).
+  const cors = corsPolicy(config.corsOrigins);
+  app.all('/graphql', cors);
+
   // A browser asking for /graphql (Accept: text/html) gets the offline GraphiQL IDE; API clients never do.
   app.use(playgroundRoutes({ introspection: config.introspection }));
 
-  // GraphQL is served at exactly /graphql (not /graphql/anything). The CORS policy is one middleware,
-  // so every transport mounted on this path (HTTP here, SSE subscriptions) applies the same one.
-  const cors = corsPolicy(config.corsOrigins);
   const refuseWhileStopping: express.RequestHandler = (_req, res, next) =>
     stopping ? refuse(res, 503, ErrorCode.ShuttingDown, 'The gateway is shutting down; retry on another instance.', { retryAfterSeconds: config.retryAfterSeconds, close: true }) : next();
   app.all(
     '/graphql',
     accessLog(),
-    cors,
     refuseWhileStopping,
     bodyMemoryBudget({
       budget: uploadBudget,

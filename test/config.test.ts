@@ -18,6 +18,10 @@ describe('configuration', () => {
     [{ STORE: 'postgres' }, /STORE/],
     [{ STORE: 'bigquery' }, /BIGQUERY_DATASET/],
     [{ IMAGE_URL_TEMPLATE: 'https://x/y.jpg' }, /\{id\}/],
+    [{ CORS_ORIGINS: '*' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'https://app.example.com/' }, /CORS_ORIGINS/],
+    [{ INTROSPECTION: 'maybe' }, /INTROSPECTION/],
+    [{ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1000' }, /HEADERS_TIMEOUT_MS/],
     [{ INFERENCE_QUEUE_LIMIT: '8' }, /INFERENCE_QUEUE_LIMIT \(8\) must be at least MAX_UPLOAD_FILES \(16\)/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
