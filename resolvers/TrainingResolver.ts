@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../src/context';
-import { ErrorCode, GatewayError } from '../src/errors';
+import { ErrorCode, GatewayError, inputPrefix, quoteInput } from '../src/errors';
 import { Model } from '../src/schema/classification';
 import { TrainingJobNode, TrainModelInput } from '../src/schema/training';
 import type { TrainingJob } from '../src/training/TrainingJobs';
@@ -17,7 +17,7 @@ export class TrainingResolver {
   @Query(() => TrainingJobNode, { nullable: true, description: 'A training job by id. Jobs are kept in memory: a restart forgets them.' })
   trainingJob(@Arg('id', () => ID) id: string, @Ctx() { services }: GatewayContext) {
     const job = services.training.get(id);
-    if (!job) throw new GatewayError(ErrorCode.TrainingJobNotFound, `No training job "${id}" (jobs are forgotten when the gateway restarts).`, { id });
+    if (!job) throw new GatewayError(ErrorCode.TrainingJobNotFound, `No training job ${quoteInput(id)} (jobs are forgotten when the gateway restarts).`, { id: inputPrefix(id) });
     return job;
   }
 

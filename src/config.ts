@@ -29,6 +29,28 @@ export interface GatewayConfig {
 
   maxQueryDepth: number;
   maxQueryCost: number;
+  maxQueryTokens: number;
+  maxQueryAliases: number;
+  maxSelectionRepeats: number;
+  maxResponseBytes: number;
+  /** Introspection and "Did you mean" suggestions: on in development, off in production unless INTROSPECTION=true. */
+  introspection: boolean;
+  /** Exact origins allowed cross-origin access; empty: none. */
+  corsOrigins: string[];
+  retryAfterSeconds: number;
+
+  http: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    bodyIdleTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+  };
+  uploadMemoryBudgetBytes: number;
+  decode: {
+    concurrency: number;
+    pixelBudget: number;
+  };
 
   maxUploadBytes: number;
   maxUploadFiles: number;
@@ -80,9 +102,24 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'IMAGE_URL_TEMPLATE', default: 'https://storage.googleapis.com/bdcc_open_images_dataset/images/{id}.jpg', description: '`Image.url`; `{id}` is replaced by the image id.' },
   { name: 'MAX_QUERY_DEPTH', default: '12', description: 'Deepest selection a query may have.' },
   { name: 'MAX_QUERY_COST', default: '50000', description: 'Highest estimated cost (list fields multiply by `first`) a query may have.' },
+  { name: 'MAX_QUERY_TOKENS', default: '5000', description: 'Most lexical tokens in a GraphQL document; longer documents are refused by the parser.' },
+  { name: 'MAX_QUERY_ALIASES', default: '30', description: 'Most aliased fields in a GraphQL document (`QUERY_TOO_COMPLEX`).' },
+  { name: 'MAX_SELECTION_REPEATS', default: '20', description: 'Most fields sharing a response name, or fragment spreads, in one selection set (`QUERY_TOO_COMPLEX`); keeps validation linear.' },
+  { name: 'MAX_RESPONSE_BYTES', default: '16777216', description: 'Largest JSON response; a larger one is replaced by a `RESPONSE_TOO_LARGE` error.' },
+  { name: 'INTROSPECTION', default: '(unset: on unless production)', description: '`true` / `false`: schema introspection and "Did you mean" suggestions. Off with `NODE_ENV=production` unless `true`.' },
+  { name: 'CORS_ORIGINS', default: '(unset: no cross-origin access)', description: 'Comma-separated exact origins (`https://app.example.com`) allowed to call the gateway from a browser; `*` is refused.' },
+  { name: 'RETRY_AFTER_SECONDS', default: '5', description: '`Retry-After` of the 503 answers (`OVERLOADED`, `SHUTTING_DOWN`).' },
+  { name: 'HEADERS_TIMEOUT_MS', default: '10000', description: 'Longest time a client may take to send the request head; then the connection is closed.' },
+  { name: 'REQUEST_TIMEOUT_MS', default: '120000', description: 'Longest time a client may take to send a whole request (head and body); then 408 and close.' },
+  { name: 'BODY_IDLE_TIMEOUT_MS', default: '15000', description: 'Longest pause while a request body arrives; then 408 and close.' },
+  { name: 'KEEP_ALIVE_TIMEOUT_MS', default: '5000', description: 'How long an idle keep-alive connection stays open.' },
+  { name: 'MAX_CONNECTIONS', default: '1024', description: 'Most open client connections; further ones are closed at once.' },
   { name: 'MAX_UPLOAD_BYTES', default: '10485760', description: 'Largest uploaded file, in bytes.' },
   { name: 'MAX_UPLOAD_FILES', default: '16', description: 'Most files in one request.' },
   { name: 'MAX_IMAGE_PIXELS', default: '40000000', description: 'Largest decoded image (width x height), against decompression bombs.' },
+  { name: 'UPLOAD_MEMORY_BUDGET_BYTES', default: '268435456', description: 'Upload bytes all requests together may hold in memory; a multipart request that does not fit gets 503 `OVERLOADED`.' },
+  { name: 'DECODE_CONCURRENCY', default: '2', description: 'Images decoded at once over all requests (sharp, on libuv\'s 4 threads), so decoding never takes every thread from the store.' },
+  { name: 'DECODE_PIXEL_BUDGET', default: '80000000', description: 'Pixels decoded at once over all requests (an image larger than this is decoded alone).' },
   { name: 'MODEL_DIR', default: '(unset: see README)', description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json` or `labels.txt`) served as the default model.' },
   { name: 'MODELS_DIR', default: './models', description: 'Folder of further model folders (downloads, trained models); each sub-folder is served under its name.' },
   { name: 'INFERENCE_WORKERS', default: 'number of cores', description: 'worker_threads running inference, one TF.js backend each.' },
@@ -222,6 +259,31 @@ export async function checkHost(host: string): Promise<void> {
 /** The user's cache folder (XDG_CACHE_HOME, else ~/.cache), for command-line tools. */
 export function userCacheHome(env: Env = process.env): string {
   return text(env, 'XDG_CACHE_HOME') ?? path.join(os.homedir(), '.cache');
+function boolean(env: Env, name: string): boolean | undefined {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return undefined;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be "true" or "false", got "${env[name]}"`);
+}
+
+/** Exact origins (`scheme://host[:port]`), never a wildcard: uploads and billed calls must not be open to every page. */
+function origins(env: Env, name: string): string[] {
+  const raw = text(env, name);
+  if (!raw) return [];
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(`${name} must list exact origins such as https://app.example.com (no "*", path or trailing slash), got "${origin}"`);
+    }
+    return origin;
+  });
 }
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
@@ -253,6 +315,25 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     imageUrlTemplate,
     maxQueryDepth: integer(env, 'MAX_QUERY_DEPTH', 12, 1),
     maxQueryCost: integer(env, 'MAX_QUERY_COST', 50000, 1),
+    maxQueryTokens: integer(env, 'MAX_QUERY_TOKENS', 5000, 100),
+    maxQueryAliases: integer(env, 'MAX_QUERY_ALIASES', 30),
+    maxSelectionRepeats: integer(env, 'MAX_SELECTION_REPEATS', 20, 1),
+    maxResponseBytes: integer(env, 'MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024),
+    introspection: boolean(env, 'INTROSPECTION') ?? env.NODE_ENV !== 'production',
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
+    retryAfterSeconds: integer(env, 'RETRY_AFTER_SECONDS', 5, 1),
+    http: {
+      headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1),
+      requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 120_000, 1),
+      bodyIdleTimeoutMs: integer(env, 'BODY_IDLE_TIMEOUT_MS', 15_000, 1),
+      keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 1),
+      maxConnections: integer(env, 'MAX_CONNECTIONS', 1024, 1),
+    },
+    uploadMemoryBudgetBytes: integer(env, 'UPLOAD_MEMORY_BUDGET_BYTES', 256 * 1024 * 1024, 1),
+    decode: {
+      concurrency: integer(env, 'DECODE_CONCURRENCY', 2, 1),
+      pixelBudget: integer(env, 'DECODE_PIXEL_BUDGET', 80_000_000, 1),
+    },
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1),
     maxUploadFiles: integer(env, 'MAX_UPLOAD_FILES', 16, 1),
     maxImagePixels: integer(env, 'MAX_IMAGE_PIXELS', 40_000_000, 1),
@@ -275,6 +356,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   };
   if (config.store === 'bigquery' && !config.bigquery.dataset) {
     throw new ConfigError('STORE=bigquery needs BIGQUERY_DATASET (e.g. myproject.openimages)');
+  }
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    throw new ConfigError(`HEADERS_TIMEOUT_MS (${config.http.headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${config.http.requestTimeoutMs})`);
   }
   if (config.inference.queueLimit < config.maxUploadFiles) {
     // The queue admits a request's images all at once: a smaller queue would refuse the largest allowed request forever.

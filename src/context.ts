@@ -1,3 +1,4 @@
+import type { AccessLogFields } from './http/accessLog';
 import type { Logger } from './logger';
 import type { MetadataService } from './metadata/MetadataService';
 import type { GatewayServices } from './services';
@@ -8,4 +9,6 @@ export interface GatewayContext {
   log: Logger;
   metadata: MetadataService;
   services: GatewayServices;
+  /** This request's access-log fields (written when the response closes). */
+  accessLog?: AccessLogFields;
 }

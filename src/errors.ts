@@ -22,6 +22,11 @@ export enum ErrorCode {
   VisionTimeout = 'VISION_TIMEOUT',
   EmbeddingsUnavailable = 'EMBEDDINGS_UNAVAILABLE',
   TrainingJobNotFound = 'TRAINING_JOB_NOT_FOUND',
+  ResponseTooLarge = 'RESPONSE_TOO_LARGE',
+  ShuttingDown = 'SHUTTING_DOWN',
+  ForbiddenOrigin = 'FORBIDDEN_ORIGIN',
+  RequestTimeout = 'REQUEST_TIMEOUT',
+  NotFound = 'NOT_FOUND',
   InternalServerError = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -42,4 +47,22 @@ export const badUserInput = (message: string, extra: Record<string, unknown> = {
 
 export function isGatewayError(error: unknown): error is GatewayError {
   return error instanceof GatewayError;
+}
+
+/** How much of a client's own input an error may quote back. */
+export const QUOTED_INPUT_CHARS = 40;
+
+/**
+ * A client-supplied value as an error quotes it: JSON-quoted, and cut to its first characters. An error
+ * that echoed input whole would let one small request (many aliases over one large variable) build a
+ * response hundreds of times its own size.
+ */
+export function quoteInput(value: unknown, max = QUOTED_INPUT_CHARS): string {
+  const text = String(value);
+  return JSON.stringify(text.length > max ? text.slice(0, max) : text) + (text.length > max ? `… (${text.length} characters)` : '');
+}
+
+/** A client-supplied value as an error's extensions may carry it: cut to its first characters. */
+export function inputPrefix(value: string, max = QUOTED_INPUT_CHARS): string {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
 }

@@ -5,7 +5,6 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import cors from 'cors';
 import express from 'express';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { GatewayConfig } from './config';
@@ -13,8 +12,17 @@ import type { GatewayContext } from './context';
 import { ErrorCode } from './errors';
 import { buildGatewaySchema } from './graphql/buildGatewaySchema';
 import { createFormatError } from './graphql/formatError';
+import { documentShapeCheck } from './graphql/documentShape';
 import { costLimitPlugin, depthLimitRule } from './graphql/plugins/queryLimits';
 import { requestObservabilityPlugin } from './graphql/plugins/requestObservability';
+import { responseSizeLimitPlugin } from './graphql/plugins/responseSizeLimit';
+import { unavailableStatusPlugin } from './graphql/plugins/unavailableStatus';
+import { accessLog } from './http/accessLog';
+import { bodyIdleTimeout } from './http/bodyIdleTimeout';
+import { corsPolicy } from './http/corsPolicy';
+import { refuse } from './http/refusal';
+import { applyServerLimits, serverOptions } from './http/serverLimits';
+import { bodyMemoryBudget, MemoryBudget } from './http/uploadMemoryBudget';
 import { logger } from './logger';
 import { MetadataService } from './metadata/MetadataService';
 import { playgroundRoutes } from './playground/playgroundRoutes';
@@ -32,6 +40,9 @@ export interface Gateway {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const MAX_JSON_BODY_BYTES = 1024 * 1024;
+/** Room for `operations` and `map` next to the files in a multipart body. */
+const MULTIPART_OVERHEAD_BYTES = 2 * 1024 * 1024;
 
 /** Wiring only: express, uploads, Apollo, health and metrics endpoints around the services. */
 export async function createGateway(config: GatewayConfig, overrides: ServiceOverrides & { metrics?: GatewayMetrics } = {}): Promise<Gateway> {
@@ -41,7 +52,10 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
 
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer(serverOptions(config), app);
+  applyServerLimits(httpServer, config);
+  const uploadBudget = new MemoryBudget(config.uploadMemoryBudgetBytes);
+  let stopping = false;
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -50,15 +64,22 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     // concurrent stop() (gateway.close) never resolves in @apollo/server 5.5.1: the process then
     // exits 0 without closing the store, or hangs until the grace timer exits 1.
     stopOnTerminationSignals: false,
-    introspection: true,
+    // Off in production unless INTROSPECTION=true: clients generate code from the committed schema.graphql.
+    introspection: config.introspection,
+    hideSchemaDetailsFromClientErrors: !config.introspection, // no "Did you mean ...?" either
     includeStacktraceInErrorResponses: !config.production,
     formatError: createFormatError(config.production),
+    // The token limit bounds the parser; with the document's shape checked first, it bounds validation.
+    parseOptions: { maxTokens: config.maxQueryTokens },
     validationRules: [depthLimitRule(config.maxQueryDepth)],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      requestObservabilityPlugin(metrics),
       costLimitPlugin(config.maxQueryCost),
+      // willSendResponse hooks run in this order: size first, then the status, then what gets logged.
+      responseSizeLimitPlugin(config.maxResponseBytes),
+      unavailableStatusPlugin(config.retryAfterSeconds),
+      requestObservabilityPlugin(metrics),
     ],
   });
   await apollo.start();
@@ -75,7 +96,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    const ready = services.isReady();
+    const ready = services.isReady() && !stopping;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', store: services.store.backend });
   });
   app.get('/metrics', async (_req, res) => {
@@ -83,14 +104,31 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     res.send(await metrics.registry.metrics());
   });
 
-  // A browser asking for /graphql (Accept: text/html) gets the offline GraphiQL IDE; API clients never do.
-  app.use(playgroundRoutes());
+  // GraphQL is served at exactly /graphql (not /graphql/anything). The CORS policy is one middleware,
+  // so every transport mounted on this path (HTTP here, SSE subscriptions) applies the same one; it
+  // comes first, so that a preflight is answered by it (and not by the playground router's OPTIONS).
+  const cors = corsPolicy(config.corsOrigins);
+  app.all('/graphql', cors);
 
-  app.use(
+  // A browser asking for /graphql (Accept: text/html) gets the offline GraphiQL IDE; API clients never do.
+  app.use(playgroundRoutes({ introspection: config.introspection }));
+
+  const refuseWhileStopping: express.RequestHandler = (_req, res, next) =>
+    stopping ? refuse(res, 503, ErrorCode.ShuttingDown, 'The gateway is shutting down; retry on another instance.', { retryAfterSeconds: config.retryAfterSeconds, close: true }) : next();
+  app.all(
     '/graphql',
-    cors(),
-    express.json({ limit: '1mb' }),
+    accessLog(),
+    refuseWhileStopping,
+    bodyMemoryBudget({
+      budget: uploadBudget,
+      maxMultipartBytes: config.maxUploadFiles * config.maxUploadBytes + MULTIPART_OVERHEAD_BYTES,
+      maxJsonBytes: MAX_JSON_BODY_BYTES,
+      retryAfterSeconds: config.retryAfterSeconds,
+    }),
+    bodyIdleTimeout(config.http.bodyIdleTimeoutMs),
+    express.json({ limit: MAX_JSON_BODY_BYTES }),
     graphqlUploadExpress({ maxFileSize: config.maxUploadBytes, maxFiles: config.maxUploadFiles }),
+    documentShapeCheck({ maxTokens: config.maxQueryTokens, maxAliases: config.maxQueryAliases, maxRepeatedSelections: config.maxSelectionRepeats }),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const requestId = String(res.locals.requestId);
@@ -99,11 +137,14 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
           log: logger.child({ requestId }),
           metadata: new MetadataService(services.store, services.catalog, config.imageUrlTemplate),
           services,
+          accessLog: res.locals.accessLog,
         };
       },
     }),
     requestErrorHandler(config.production),
   );
+
+  app.use((_req, res) => refuse(res, 404, ErrorCode.NotFound, 'Not found: GraphQL is served at /graphql.'));
 
   let closing: Promise<void> | undefined;
   return {
@@ -121,6 +162,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
       });
     },
     close() {
+      stopping = true;
       closing ??= (async () => {
         await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
         await services.close();

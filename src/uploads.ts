@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { FileUpload } from 'graphql-upload-minimal';
-import { ErrorCode, GatewayError } from './errors';
+import { ErrorCode, GatewayError, inputPrefix, quoteInput } from './errors';
 
 /** An uploaded file read into memory. */
 export interface UploadedFile {
@@ -82,14 +82,14 @@ function uploadFailure(filename: string, error: unknown): GatewayError {
   const status = (error as { status?: unknown }).status;
   const message = error instanceof Error ? error.message : String(error);
   if (status === 413 || /size limit/i.test(message)) {
-    return new GatewayError(ErrorCode.FileTooLarge, `The file "${filename}" is too large.`, { filename });
+    return new GatewayError(ErrorCode.FileTooLarge, `The file ${quoteInput(filename)} is too large.`, { filename: inputPrefix(filename) });
   }
   if (status === 499 || /disconnect|abort|premature close/i.test(message)) return interrupted(filename);
-  return new GatewayError(ErrorCode.BadUserInput, `The file "${filename}" could not be read: ${message}`, { filename }, { cause: error });
+  return new GatewayError(ErrorCode.BadUserInput, `The file ${quoteInput(filename)} could not be read: ${inputPrefix(message, 200)}`, { filename: inputPrefix(filename) }, { cause: error });
 }
 
 const tooLarge = (filename: string, maxBytes: number) =>
-  new GatewayError(ErrorCode.FileTooLarge, `The file "${filename}" is larger than ${maxBytes} bytes.`, { filename, maxBytes });
+  new GatewayError(ErrorCode.FileTooLarge, `The file ${quoteInput(filename)} is larger than ${maxBytes} bytes.`, { filename: inputPrefix(filename), maxBytes });
 
 const interrupted = (filename: string) =>
-  new GatewayError(ErrorCode.BadUserInput, `The upload of "${filename}" was interrupted before it completed.`, { filename });
+  new GatewayError(ErrorCode.BadUserInput, `The upload of ${quoteInput(filename)} was interrupted before it completed.`, { filename: inputPrefix(filename) });

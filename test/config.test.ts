@@ -19,6 +19,10 @@ describe('configuration', () => {
     [{ STORE: 'postgres' }, /STORE/],
     [{ STORE: 'bigquery' }, /BIGQUERY_DATASET/],
     [{ IMAGE_URL_TEMPLATE: 'https://x/y.jpg' }, /\{id\}/],
+    [{ CORS_ORIGINS: '*' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'https://app.example.com/' }, /CORS_ORIGINS/],
+    [{ INTROSPECTION: 'maybe' }, /INTROSPECTION/],
+    [{ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1000' }, /HEADERS_TIMEOUT_MS/],
     [{ INFERENCE_QUEUE_LIMIT: '8' }, /INFERENCE_QUEUE_LIMIT \(8\) must be at least MAX_UPLOAD_FILES \(16\)/],
     // The newcomer's mistakes: one line naming the variable, the value and what is expected.
     [{ PORT: '70000' }, /^PORT must be an integer from 0 to 65535, got "70000"$/],

@@ -1,4 +1,4 @@
-import { badUserInput } from '../errors';
+import { badUserInput, inputPrefix, quoteInput } from '../errors';
 import type { ClassRecord, MatchMode, MetadataStore, RelationRecord } from '../store/MetadataStore';
 import { ClassCatalog, compareText } from './ClassCatalog';
 import { classDescriptionCandidates } from './labelClassMatch';
@@ -105,9 +105,9 @@ export class MetadataService {
     const found = descriptions.map((d) => this.catalog.classByDescription(d));
     const unknown = descriptions.filter((_, i) => !found[i]);
     if (unknown.length > 0) {
-      throw badUserInput(`Unknown class ${unknown.length === 1 ? 'name' : 'names'}: ${unknown.map((u) => JSON.stringify(u)).join(', ')}.`, {
+      throw badUserInput(`Unknown class ${unknown.length === 1 ? 'name' : 'names'}: ${unknown.slice(0, 5).map((u) => quoteInput(u)).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}.`, {
         argument: 'classes',
-        unknownClasses: unknown,
+        unknownClasses: unknown.slice(0, 20).map((u) => inputPrefix(u)),
       });
     }
     const labels = found.map((c) => c!.label);

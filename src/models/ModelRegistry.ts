@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../config';
 import { ErrorCode, GatewayError, badUserInput } from '../errors';
 import { logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
+import { decodeWithinBudget } from './decodeGate';
 import { decodeImage } from './decodeImage';
 import { MODEL_ID_PATTERN, discoverModelFolders } from './discoverModels';
 import { InferencePool } from './InferencePool';
@@ -92,7 +93,9 @@ export class ModelRegistry {
     const admission = pool.admit(images.length);
     entry.pendingRequests++;
     try {
-      const decoded = await Promise.all(images.map((bytes) => decodeImage(bytes, entry.inputSize, this.config.maxImagePixels)));
+      const decoded = await Promise.all(
+        images.map((bytes) => decodeWithinBudget(bytes, this.config, () => decodeImage(bytes, entry.inputSize, this.config.maxImagePixels))),
+      );
       const pixels = decoded.flatMap((image) => (image.pixels ? [image.pixels] : []));
       const scores = await pool.run({ key: entry.key, label: entry.id }, pixels, admission).catch((error: unknown) => {
         if (error instanceof GatewayError) throw error;

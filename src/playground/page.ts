@@ -46,3 +46,24 @@ export const PLAYGROUND_CSP = [
 export const PLAYGROUND_CSS = `html, body { margin: 0; height: 100%; }
 #graphiql { height: 100vh; }
 `;
+
+/**
+ * What a browser gets at /graphql when introspection is off (production without INTROSPECTION=true):
+ * GraphiQL cannot work without the schema, so the page says why and what to do instead.
+ */
+export const PLAYGROUND_DISABLED_HTML = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Open Images GraphQL gateway</title>
+    <link rel="icon" href="data:," />
+  </head>
+  <body>
+    <h1>Open Images GraphQL gateway</h1>
+    <p>The GraphQL API is served at this URL (POST a JSON body <code>{ "query": "..." }</code>).</p>
+    <p>The interactive playground is off here: it reads the schema by introspection, which this gateway
+    does not answer in production. Operators can turn it on with <code>INTROSPECTION=true</code>; clients
+    generate their code from the project's committed <code>schema.graphql</code>.</p>
+  </body>
+</html>
+`;

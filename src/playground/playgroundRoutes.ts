@@ -1,6 +1,6 @@
 import express from 'express';
 import { gzipped, loadPlaygroundAssets } from './assets';
-import { ASSETS_PATH, PLAYGROUND_CSP, PLAYGROUND_HTML } from './page';
+import { ASSETS_PATH, PLAYGROUND_CSP, PLAYGROUND_DISABLED_HTML, PLAYGROUND_HTML } from './page';
 
 /** A GET that a browser makes: it prefers HTML to any GraphQL response type. API clients never do. */
 function wantsHtml(req: express.Request): boolean {
@@ -9,9 +9,10 @@ function wantsHtml(req: express.Request): boolean {
 
 /**
  * The offline GraphiQL IDE at GET /graphql for browsers, with its files under /graphql/assets/.
- * Every other request to /graphql falls through to Apollo.
+ * Every other request to /graphql falls through to Apollo. Without introspection (production, unless
+ * INTROSPECTION=true) GraphiQL could not load the schema: the page explains that instead.
  */
-export function playgroundRoutes(): express.Router {
+export function playgroundRoutes(options: { introspection: boolean } = { introspection: true }): express.Router {
   const assets = loadPlaygroundAssets();
   const router = express.Router();
 
@@ -25,7 +26,7 @@ export function playgroundRoutes(): express.Router {
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
     });
-    res.send(PLAYGROUND_HTML);
+    res.send(options.introspection ? PLAYGROUND_HTML : PLAYGROUND_DISABLED_HTML);
   });
 
   router.get(`${ASSETS_PATH}/:name`, async (req, res, next) => {

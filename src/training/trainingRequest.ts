@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { backboneSourceOf } from '../embeddings/backbone/loadBackbone';
-import { badUserInput } from '../errors';
+import { badUserInput, inputPrefix, quoteInput } from '../errors';
 import { MODEL_ID_PATTERN } from '../models/discoverModels';
 import { assertInside } from './dataset/assertInside';
 import { TRAINING_DEFAULTS, type TrainOptions } from './trainClassifier';
@@ -76,12 +76,12 @@ async function insideRoot(root: string, given: string, kind: 'file' | 'directory
   const resolved = path.resolve(root, given);
   let real: string;
   try {
-    real = await assertInside(root, resolved, `"${given}"`);
+    real = await assertInside(root, resolved, quoteInput(given));
   } catch (error) {
-    throw badUserInput(`${(error as Error).message}; give a path relative to TRAINING_DATA_ROOT.`, { path: given });
+    throw badUserInput(`${(error as Error).message}; give a path relative to TRAINING_DATA_ROOT.`, { path: inputPrefix(given) });
   }
   const stat = await fs.stat(real).catch(() => undefined);
-  if (!(kind === 'file' ? stat?.isFile() : stat?.isDirectory())) throw badUserInput(`"${given}" is not a ${kind} under TRAINING_DATA_ROOT.`, { path: given });
+  if (!(kind === 'file' ? stat?.isFile() : stat?.isDirectory())) throw badUserInput(`${quoteInput(given)} is not a ${kind} under TRAINING_DATA_ROOT.`, { path: inputPrefix(given) });
   return real;
 }
 

@@ -62,7 +62,9 @@ describe('classify when the inference queue is full', () => {
       expect(body.data.classify.map((result: any) => result.labels[0].name)).toEqual(Array(QUEUE_LIMIT).fill('red'));
       const code = second.body.errors?.[0]?.extensions?.code;
       if (code === undefined && attempt < 3) continue; // admitted: the first request had drained already
-      expect(second.status).toBe(200);
+      // A whole-request refusal is visible to load balancers: 503 with Retry-After, GraphQL body kept.
+      expect(second.status).toBe(503);
+      expect(second.retryAfter).toBe('5');
       expect(code).toBe('OVERLOADED');
       expect(second.body.errors[0].message).toMatch(/limit 4/);
       expect(second.body.data).toBeNull();

@@ -14,7 +14,7 @@ export async function postMultipart(
   query: string,
   files: UploadPart[],
   options: { variables?: Record<string, unknown>; variable?: string; single?: boolean; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: any; retryAfter: string | null }> {
   const variable = options.variable ?? 'files';
   const form = new FormData();
   const placeholder = options.single ? null : files.map(() => null);
@@ -30,5 +30,5 @@ export async function postMultipart(
   } catch {
     body = { raw: text };
   }
-  return { status: response.status, body };
+  return { status: response.status, body, retryAfter: response.headers.get('retry-after') };
 }

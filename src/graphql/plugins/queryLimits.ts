@@ -1,20 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  GraphQLError,
-  getNullableType,
-  isListType,
-  Kind,
-  type ASTVisitor,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-  type ValidationContext,
-} from 'graphql';
-import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
 import { ErrorCode } from '../../errors';
+import { estimateCost } from './queryCost';
 
 /**
  * Refuses expensive queries before they run. Depth is a validation rule (so it also guards
- * introspection); cost needs the variables, so it runs once the operation is resolved.
+ * introspection); cost needs the variables, so it runs once the operation is resolved. The document's
+ * size and shape (tokens, aliases, repeats) are checked before validation (documentShape.ts).
  */
 
 export function depthLimitRule(maxDepth: number) {
@@ -23,27 +15,38 @@ export function depthLimitRule(maxDepth: number) {
     for (const definition of context.getDocument().definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     }
-    const depthOf = (set: SelectionSetNode | undefined, visiting: Set<string>): number => {
+    // Each fragment's depth is computed once and reused at every spread: re-walking a fragment per
+    // spread is exponential in documents whose fragments spread each other twice per level.
+    const fragmentDepths = new Map<string, number>();
+    const visiting = new Set<string>();
+    const depthOf = (set: SelectionSetNode | undefined): number => {
       if (!set) return 0;
       let deepest = 0;
       for (const selection of set.selections) {
         if (selection.kind === Kind.FIELD) {
           if (selection.name.value.startsWith('__')) continue;
-          deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, visiting));
+          deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet));
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          deepest = Math.max(deepest, depthOf(selection.selectionSet, visiting));
+          deepest = Math.max(deepest, depthOf(selection.selectionSet));
         } else {
           const name = selection.name.value;
-          const fragment = fragments.get(name);
-          if (!fragment || visiting.has(name)) continue;
-          deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...visiting, name])));
+          let depth = fragmentDepths.get(name);
+          if (depth === undefined) {
+            const fragment = fragments.get(name);
+            if (!fragment || visiting.has(name)) continue; // unknown fragments and cycles: other rules refuse them
+            visiting.add(name);
+            depth = depthOf(fragment.selectionSet);
+            visiting.delete(name);
+            fragmentDepths.set(name, depth);
+          }
+          deepest = Math.max(deepest, depth);
         }
       }
       return deepest;
     };
     return {
       OperationDefinition(node) {
-        const depth = depthOf(node.selectionSet, new Set());
+        const depth = depthOf(node.selectionSet);
         if (depth > maxDepth) {
           context.reportError(
             new GraphQLError(`Query depth ${depth} exceeds the limit of ${maxDepth}.`, {
@@ -57,43 +60,24 @@ export function depthLimitRule(maxDepth: number) {
   };
 }
 
-/**
- * Each field costs 1 plus its children; a field taking `first` (or a list of `ids` / `files`)
- * multiplies its children by that count, and other list fields by a typical size.
- */
-const TYPICAL_LIST_SIZE = 10;
-const paginationEstimator: ComplexityEstimator = ({ args, childComplexity, field }) => {
-  if (typeof args.first === 'number') return 1 + childComplexity * Math.max(args.first, 1);
-  if (Array.isArray(args.ids)) return 1 + childComplexity * Math.max(args.ids.length, 1);
-  if (Array.isArray(args.files)) return 1 + childComplexity * Math.max(args.files.length, 1);
-  if (field.name === 'edges') return 1 + childComplexity;
-  if (isListType(getNullableType(field.type))) return 1 + childComplexity * TYPICAL_LIST_SIZE;
-  return undefined;
-};
-
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema }) {
+        async didResolveOperation({ request, document, schema, operation }) {
+          if (!operation) return;
           let cost: number;
           try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [paginationEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
+            cost = estimateCost(schema, document, operation, request.variables ?? {});
           } catch (error) {
-            // Variables that do not coerce make the estimate throw; that is the client's mistake
+            // Arguments that do not coerce make the estimate throw; that is the client's mistake
             // (what execution would answer), not a 500. Refusing, not skipping, keeps the limit whole.
             throw new GraphQLError(error instanceof Error ? error.message : String(error), {
               extensions: { code: ErrorCode.BadUserInput, http: { status: 400 } },
             });
           }
           if (cost > maxCost) {
-            throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages.`, {
+            throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages or fewer totals.`, {
               extensions: { code: ErrorCode.QueryTooComplex, cost, maxCost, http: { status: 400 } },
             });
           }

@@ -8,7 +8,7 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_OPERATION_LABELS = 200;
 
 /**
- * One structured log line and one metrics observation per GraphQL operation. Operation names
+ * The access-log fields and one metrics observation per GraphQL operation. Operation names
  * come from clients, so the metric label is bounded (well-formed names, at most 200 of them).
  */
 export function requestObservabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
@@ -43,17 +43,13 @@ export function requestObservabilityPlugin(metrics: GatewayMetrics): ApolloServe
           const status = allErrors.length === 0 ? 'ok' : body?.data ? 'partial' : 'error';
           metrics.graphqlRequests.inc({ operation: label, status });
           metrics.graphqlSeconds.observe({ operation: label }, seconds);
-          contextValue.log?.info(
-            {
-              operationName: operationName_,
-              operationType: operation?.operation,
-              durationMs: Math.round(seconds * 1000 * 10) / 10,
-              status,
-              httpStatus: response.http.status ?? 200,
-              ...(codes.length > 0 ? { errorCodes: codes } : {}),
-            },
-            'graphql request',
-          );
+          // The line itself is written by the access log once the response is sent (http/accessLog.ts).
+          Object.assign(contextValue.accessLog ?? {}, {
+            operationName: operationName_,
+            operationType: operation?.operation,
+            status,
+            ...(codes.length > 0 ? { errorCodes: codes } : {}),
+          });
         },
       };
     },

@@ -1,0 +1,85 @@
+import sharp from 'sharp';
+import type { GatewayConfig } from '../config';
+
+/**
+ * Bounds image decoding over the whole process: at most `concurrency` images, and at most
+ * `pixelBudget` pixels, decode at once (an image larger than the budget decodes alone). sharp runs on
+ * libuv's thread pool (4 threads by default), which the DuckDB store and file I/O share: unbounded,
+ * a few requests of large images queue hundreds of decodes ahead of every store query, and hold every
+ * decoded image's pixels at once. Waiters are served in arrival order.
+ */
+export class DecodeGate {
+  private running = 0;
+  private pixelsInFlight = 0;
+  private readonly waiting: Array<{ pixels: number; grant: () => void }> = [];
+  /** The most decodes that ever ran at once (for tests and benchmarks). */
+  peakRunning = 0;
+
+  constructor(
+    readonly concurrency: number,
+    readonly pixelBudget: number,
+  ) {}
+
+  async run<T>(pixels: number, decode: () => Promise<T>): Promise<T> {
+    const weight = Math.max(1, Math.min(pixels, this.pixelBudget));
+    await this.acquire(weight);
+    try {
+      return await decode();
+    } finally {
+      this.release(weight);
+    }
+  }
+
+  private fits(weight: number): boolean {
+    return this.running < this.concurrency && (this.running === 0 || this.pixelsInFlight + weight <= this.pixelBudget);
+  }
+
+  private acquire(weight: number): Promise<void> {
+    if (this.waiting.length === 0 && this.fits(weight)) {
+      this.take(weight);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push({ pixels: weight, grant: resolve }));
+  }
+
+  private take(weight: number): void {
+    this.running++;
+    this.pixelsInFlight += weight;
+    this.peakRunning = Math.max(this.peakRunning, this.running);
+  }
+
+  private release(weight: number): void {
+    this.running--;
+    this.pixelsInFlight -= weight;
+    while (this.waiting.length > 0 && this.fits(this.waiting[0].pixels)) {
+      const next = this.waiting.shift()!;
+      this.take(next.pixels);
+      next.grant();
+    }
+  }
+}
+
+const gates = new Map<string, DecodeGate>();
+
+/** The process's gate for these limits (gateways in one process with the same limits share one). */
+export function decodeGateFor(config: Pick<GatewayConfig, 'decode'>): DecodeGate {
+  const key = `${config.decode.concurrency}:${config.decode.pixelBudget}`;
+  let gate = gates.get(key);
+  if (!gate) gates.set(key, (gate = new DecodeGate(config.decode.concurrency, config.decode.pixelBudget)));
+  return gate;
+}
+
+/**
+ * Runs `decode` (one image's decode) once the gate admits the image's pixel count, read from its header.
+ * A header that cannot be read costs one pixel: the decode itself then fails fast with its own error.
+ */
+export async function decodeWithinBudget<T>(bytes: Buffer, config: Pick<GatewayConfig, 'decode'>, decode: () => Promise<T>): Promise<T> {
+  let pixels = 1;
+  try {
+    const { width, height } = await sharp(bytes).metadata();
+    pixels = (width ?? 0) * (height ?? 0);
+  } catch {
+    pixels = 1;
+  }
+  return decodeGateFor(config).run(pixels, decode);
+}
