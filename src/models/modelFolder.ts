@@ -12,6 +12,8 @@ import type { io } from '@tensorflow/tfjs';
  *   "mids": ["/m/...", ...], "labelOffset": 0, "outputs": "probabilities", "evaluation": {...} }
  * ```
  * `imageSize` is read as a synonym of `inputSize` (Teachable Machine exports).
+ * `"crop": "center"` takes the central `cropFraction` (default 0.875, the standard ImageNet evaluation crop)
+ * of each side before resizing to the square input; the default, `"crop": "none"`, stretches the whole image.
  * `labelOffset` skips leading outputs that have no label (1 for the TF-Slim "background" class).
  * `outputs: "logits"` makes the runtime apply a softmax.
  * Defaults fit the ImageNet MobileNets: input size from the model's input shape (else 224), range [-1, 1].
@@ -21,6 +23,8 @@ export interface ModelSpec {
   mids?: string[];
   inputSize?: number;
   inputRange: [number, number];
+  /** Fraction of each side kept around the centre before resizing; undefined: the whole image. */
+  centralCrop?: number;
   labelOffset: number;
   outputs: 'probabilities' | 'logits';
   evaluation?: unknown;
@@ -28,6 +32,7 @@ export interface ModelSpec {
 
 export const DEFAULT_INPUT_SIZE = 224;
 export const DEFAULT_INPUT_RANGE: [number, number] = [-1, 1];
+export const DEFAULT_CROP_FRACTION = 0.875;
 
 export class ModelFolderError extends Error {
   override name = 'ModelFolderError';
@@ -63,6 +68,7 @@ export async function readModelSpec(dir: string): Promise<ModelSpec> {
   if (!isRange(inputRange)) {
     throw new ModelFolderError('metadata.json "inputRange" must be [low, high] with low < high, e.g. [-1, 1] or [0, 1]');
   }
+  const centralCrop = readCrop(metadata);
   const labelOffset = metadata.labelOffset ?? 0;
   if (!(Number.isInteger(labelOffset) && (labelOffset as number) >= 0)) {
     throw new ModelFolderError('metadata.json "labelOffset" must be an integer >= 0');
@@ -76,10 +82,21 @@ export async function readModelSpec(dir: string): Promise<ModelSpec> {
     mids: mids as string[] | undefined,
     inputSize: inputSize as number | undefined,
     inputRange,
+    ...(centralCrop === undefined ? {} : { centralCrop }),
     labelOffset: labelOffset as number,
     outputs,
     evaluation: metadata.evaluation,
   };
+}
+
+function readCrop(metadata: Record<string, unknown>): number | undefined {
+  const crop = metadata.crop ?? 'none';
+  if (crop !== 'none' && crop !== 'center') throw new ModelFolderError('metadata.json "crop" must be "none" or "center"');
+  const fraction = metadata.cropFraction ?? DEFAULT_CROP_FRACTION;
+  if (!(typeof fraction === 'number' && fraction > 0 && fraction <= 1)) {
+    throw new ModelFolderError('metadata.json "cropFraction" must be a number in (0, 1], e.g. 0.875');
+  }
+  return crop === 'center' ? fraction : undefined;
 }
 
 /** `model.json` and its shards as in-memory artifacts for `tf.io.fromMemory` (TF.js has no file:// loader without tfjs-node). */
