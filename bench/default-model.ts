@@ -73,7 +73,7 @@ runCli(
       `  largest score difference over all 1000 labels ${figures.maxScoreDiff.toExponential(2)}, of the top-1 score ${figures.maxTop1ScoreDiff.toExponential(2)}`,
       `  predict time per image: original ${ms(figures.originalPredictMs)}, compact ${ms(figures.compactPredictMs)} ` +
         `(compact / original = ${(figures.compactPredictMs.mean / figures.originalPredictMs.mean).toFixed(3)})`,
-      `- weights on disk: original ${(sizes[0] / 2 ** 20).toFixed(1)} MiB (float32), compact ${(sizes[1] / 2 ** 20).toFixed(1)} MiB (float16)`,
+      `- weights on disk: original ${(sizes[0] / 2 ** 20).toFixed(1)} MiB (float32), compact ${(sizes[1] / 2 ** 20).toFixed(1)} MiB (float16 kernels)`,
       ...(await cropExperiment(original, photos, flowers.filter((file) => path.basename(path.dirname(file)) === 'daisy'))),
     ];
     const verdicts = [

@@ -116,7 +116,7 @@ function provenance(
   const halved = specs.filter((spec) => spec.quantization).length;
   const keptValues = specs.filter((spec) => !spec.quantization).reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1), 0);
   const digests = files.map((file) => `  - \`${file.name}\` sha256 \`${createHash('sha256').update(file.bytes).digest('hex')}\``).join('\n');
-  return `# Default model: MobileNet V2 1.0 224 (ImageNet), float16 weights
+  return `# Default model: MobileNet V2 1.0 224 (ImageNet), float16 kernels
 
 The model the gateway serves when \`MODEL_DIR\` is unset (model id \`mobilenet_v2_1.0_224\`).
 
@@ -125,15 +125,16 @@ The model the gateway serves when \`MODEL_DIR\` is unset (model id \`mobilenet_v
   post-training-quantised weights dequantised to float32; see that folder's PROVENANCE.md). Licence: Apache-2.0
   (LICENSE here, copied from the source folder). Source files:
 ${digests}
-- Conversion (\`npm run model:derive-default\`, scripts/derive-default-model.ts): the same layers topology; each of
-  the ${weights} weight tensors rounded to IEEE float16 (nearest, ties to even) and stored through the TF.js
+- Conversion (\`npm run model:derive-default\`, scripts/derive-default-model.ts): the same layers topology; ${halved} of
+  the ${weights} weight tensors (the kernels, but the depthwise ones and the first convolution's) rounded to IEEE float16 (nearest, ties to even) and stored through the TF.js
   weights-manifest quantisation (\`"dtype": "float32", "quantization": {"dtype": "float16"}\`), which TF.js 4.22
   (\`io.decodeWeights\`) turns back into float32 tensors at load: inference runs in float32 as before.
   The biases, depthwise kernels and the first convolution (${keptValues} values) stay float32: they carry the
   folded batch norm, and keeping them halved the largest score difference for +0.2 MiB.
   Weights: ${(float32Bytes / 2 ** 20).toFixed(1)} MiB float32 -> ${(float16Bytes / 2 ** 20).toFixed(1)} MiB.
 - \`metadata.json\`: the source's, unchanged (the 1000 ImageNet labels in output order, \`labelOffset: 1\` for
-  the "background" output 0, input 224x224 scaled to [-1, 1]).
+  the "background" output 0, input 224x224 scaled to [-1, 1]). No central crop (\`"crop"\` is absent, so the
+  whole image is resized): the crop did not help in the measurement below, so the model sees what it saw before.
 
 ## Measured agreement with the float32 original
 

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 /**
  * Every environment variable the gateway reads, parsed and validated once.
@@ -31,6 +33,8 @@ export interface GatewayConfig {
   maxImagePixels: number;
 
   modelDir?: string;
+  /** Serve the model shipped in default-model/ when MODEL_DIR is unset ('shipped'), or no default ('none'). */
+  defaultModel: 'shipped' | 'none';
   modelsDir: string;
   inference: {
     workers: number;
@@ -76,7 +80,8 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'MAX_UPLOAD_BYTES', default: '10485760', description: 'Largest uploaded file, in bytes.' },
   { name: 'MAX_UPLOAD_FILES', default: '16', description: 'Most files in one request.' },
   { name: 'MAX_IMAGE_PIXELS', default: '40000000', description: 'Largest decoded image (width x height), against decompression bombs.' },
-  { name: 'MODEL_DIR', default: '(unset: see README)', description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json` or `labels.txt`) served as the default model.' },
+  { name: 'MODEL_DIR', default: '(unset: the shipped default model)', description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json`, `labels.txt` or `dict.txt`) served as the default model; a missing folder or one without `model.json` stops the start.' },
+  { name: 'DEFAULT_MODEL', default: 'shipped', description: 'With `MODEL_DIR` unset: `shipped` serves `default-model/` (MobileNet V2, id `mobilenet_v2_1.0_224`) as the default; `none` serves only `MODELS_DIR`.' },
   { name: 'MODELS_DIR', default: './models', description: 'Folder of further model folders (downloads, trained models); each sub-folder is served under its name.' },
   { name: 'INFERENCE_WORKERS', default: 'number of cores', description: 'worker_threads running inference, one TF.js backend each.' },
   { name: 'INFERENCE_MAX_BATCH', default: '8', description: 'Most images one worker predicts at once (micro-batching).' },
@@ -110,6 +115,31 @@ function text(env: Env, name: string): string | undefined {
   return raw ? raw : undefined;
 }
 
+function defaultModel(env: Env): 'shipped' | 'none' {
+  const raw = (text(env, 'DEFAULT_MODEL') ?? 'shipped').toLowerCase();
+  if (raw === 'shipped') return 'shipped';
+  if (raw === 'none' || raw === 'off') return 'none';
+  throw new ConfigError(`DEFAULT_MODEL must be "shipped" or "none", got "${raw}"`);
+}
+
+/** An explicitly configured default model must be there: refusing to start beats serving without it. */
+function modelDir(env: Env): string | undefined {
+  const dir = text(env, 'MODEL_DIR');
+  if (dir === undefined) return undefined;
+  const resolved = path.resolve(dir);
+  let stats: fs.Stats;
+  try {
+    stats = fs.statSync(resolved);
+  } catch {
+    throw new ConfigError(`MODEL_DIR ${resolved}: no such folder`);
+  }
+  if (!stats.isDirectory()) throw new ConfigError(`MODEL_DIR ${resolved}: not a folder`);
+  if (!fs.existsSync(path.join(resolved, 'model.json'))) {
+    throw new ConfigError(`MODEL_DIR ${resolved}: the folder has no model.json (a TensorFlow.js model folder holds model.json and its weight shards)`);
+  }
+  return dir;
+}
+
 export function loadConfig(env: Env = process.env): GatewayConfig {
   const store = (text(env, 'STORE') ?? 'duckdb').toLowerCase();
   if (store !== 'duckdb' && store !== 'bigquery') {
@@ -141,7 +171,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1),
     maxUploadFiles: integer(env, 'MAX_UPLOAD_FILES', 16, 1),
     maxImagePixels: integer(env, 'MAX_IMAGE_PIXELS', 40_000_000, 1),
-    modelDir: text(env, 'MODEL_DIR'),
+    modelDir: modelDir(env),
+    defaultModel: defaultModel(env),
     modelsDir: text(env, 'MODELS_DIR') ?? 'models',
     inference: {
       workers: integer(env, 'INFERENCE_WORKERS', Math.max(1, os.availableParallelism?.() ?? os.cpus().length), 1),
