@@ -26,8 +26,8 @@ export async function loadModels(dirs: string[]): Promise<LoadedModel[]> {
   return Promise.all(dirs.map((dir) => LoadedModel.load(tf, dir)));
 }
 
-export function inputOf(model: LoadedModel, crop = model.spec.centralCrop): ImageInput {
-  return { size: model.inputSize, centralCrop: crop };
+export function inputOf(model: LoadedModel, crop = model.spec.crop): ImageInput {
+  return { size: model.inputSize, crop };
 }
 
 export async function decodeAll(files: string[], input: ImageInput): Promise<{ file: string; pixels: Uint8Array }[]> {

@@ -142,7 +142,7 @@ export class ModelRegistry {
     } catch (error) {
       throw loadFailure(id, error);
     }
-    const input = { size: inputSize, centralCrop: spec.centralCrop };
+    const input = { size: inputSize, crop: spec.crop };
     const entry: ModelEntry = { id, key, spec, inputSize, input, backend: pool.backend, pendingRequests: 0, retired: false };
     const previous = this.models.get(id);
     this.models.set(id, entry);

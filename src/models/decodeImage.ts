@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { ErrorCode } from '../errors';
+import type { Crop } from './modelFolder';
 import type { ImageFailure } from './types';
 
 export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp', 'gif'] as const;
@@ -7,10 +8,10 @@ export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp', 'gif'] as const;
 // Uploads are decoded once each: sharp's operation cache would only hold memory, never give a hit.
 sharp.cache(false);
 
-/** What a model wants to see: a size × size square, optionally of the central `centralCrop` fraction of each side. */
+/** What a model wants to see: a size × size square of the whole image (stretched) or of a central crop. */
 export interface ImageInput {
   size: number;
-  centralCrop?: number;
+  crop?: Crop;
 }
 
 export type DecodedImage = { pixels: Uint8Array; error?: undefined } | { pixels?: undefined; error: ImageFailure };
@@ -23,7 +24,7 @@ export type DecodedImage = { pixels: Uint8Array; error?: undefined } | { pixels?
  * Images over `maxPixels` are refused before their pixels are decoded.
  */
 export async function decodeImage(bytes: Buffer, input: number | ImageInput, maxPixels: number): Promise<DecodedImage> {
-  const { size, centralCrop } = typeof input === 'number' ? { size: input, centralCrop: undefined } : input;
+  const { size, crop } = typeof input === 'number' ? { size: input, crop: undefined } : input;
   try {
     const { format, icc } = await sharp(bytes, { limitInputPixels: maxPixels }).metadata();
     if (!(ACCEPTED_FORMATS as readonly string[]).includes(format ?? '')) {
@@ -36,10 +37,12 @@ export async function decodeImage(bytes: Buffer, input: number | ImageInput, max
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb');
-    if (centralCrop !== undefined && centralCrop < 1) {
+    if (crop?.kind === 'square') {
+      image.resize(size, size, { fit: 'cover', position: 'centre' });
+    } else if (crop?.kind === 'center' && crop.fraction < 1) {
       // Resizing to size / fraction and cutting the centre equals cropping first, without needing the
       // (orientation-dependent) source dimensions.
-      const outer = Math.max(size, Math.round(size / centralCrop));
+      const outer = Math.max(size, Math.round(size / crop.fraction));
       const margin = Math.floor((outer - size) / 2);
       image.resize(outer, outer, { fit: 'fill' }).extract({ left: margin, top: margin, width: size, height: size });
     } else {
