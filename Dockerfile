@@ -29,6 +29,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Served when DATA_DIR is unset; found relative to package.json (src/paths.ts).
 COPY src/store/demo ./src/store/demo
+# The shipped default model (served when MODEL_DIR is unset), with its LICENSE and PROVENANCE.
+COPY default-model ./default-model
 # MODELS_DIR (./models) is where `model:download` and trainModel write: owned by the runtime user.
 RUN mkdir -p /app/models && chown node:node /app/models
 USER node

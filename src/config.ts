@@ -57,6 +57,8 @@ export interface GatewayConfig {
   maxImagePixels: number;
 
   modelDir?: string;
+  /** Serve the model shipped in default-model/ when MODEL_DIR is unset ('shipped'), or no default ('none'). */
+  defaultModel: 'shipped' | 'none';
   modelsDir: string;
   inference: {
     workers: number;
@@ -121,6 +123,8 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'DECODE_CONCURRENCY', default: '2', description: 'Images decoded at once over all requests (sharp, on libuv\'s 4 threads), so decoding never takes every thread from the store.' },
   { name: 'DECODE_PIXEL_BUDGET', default: '80000000', description: 'Pixels decoded at once over all requests (an image larger than this is decoded alone).' },
   { name: 'MODEL_DIR', default: '(unset: see README)', description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json` or `labels.txt`) served as the default model.' },
+  { name: 'MODEL_DIR', default: '(unset: the shipped default model)', description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json`, `labels.txt` or `dict.txt`) served as the default model; a missing folder or one without `model.json` stops the start.' },
+  { name: 'DEFAULT_MODEL', default: 'shipped', description: 'With `MODEL_DIR` unset: `shipped` serves `default-model/` (MobileNet V2, id `mobilenet_v2_1.0_224`) as the default; `none` serves only `MODELS_DIR`.' },
   { name: 'MODELS_DIR', default: './models', description: 'Folder of further model folders (downloads, trained models); each sub-folder is served under its name.' },
   { name: 'INFERENCE_WORKERS', default: 'number of cores', description: 'worker_threads running inference, one TF.js backend each.' },
   { name: 'INFERENCE_MAX_BATCH', default: '8', description: 'Most images one worker predicts at once (micro-batching).' },
@@ -259,6 +263,8 @@ export async function checkHost(host: string): Promise<void> {
 /** The user's cache folder (XDG_CACHE_HOME, else ~/.cache), for command-line tools. */
 export function userCacheHome(env: Env = process.env): string {
   return text(env, 'XDG_CACHE_HOME') ?? path.join(os.homedir(), '.cache');
+}
+
 function boolean(env: Env, name: string): boolean | undefined {
   const raw = text(env, name)?.toLowerCase();
   if (raw === undefined) return undefined;
@@ -284,6 +290,31 @@ function origins(env: Env, name: string): string[] {
     }
     return origin;
   });
+}
+
+function defaultModel(env: Env): 'shipped' | 'none' {
+  const raw = (text(env, 'DEFAULT_MODEL') ?? 'shipped').toLowerCase();
+  if (raw === 'shipped') return 'shipped';
+  if (raw === 'none' || raw === 'off') return 'none';
+  throw new ConfigError(`DEFAULT_MODEL must be "shipped" or "none", got "${raw}"`);
+}
+
+/** An explicitly configured default model must be there: refusing to start beats serving without it. */
+function modelDir(env: Env): string | undefined {
+  const dir = text(env, 'MODEL_DIR');
+  if (dir === undefined) return undefined;
+  const resolved = path.resolve(dir);
+  let stats: fs.Stats;
+  try {
+    stats = fs.statSync(resolved);
+  } catch {
+    throw new ConfigError(`MODEL_DIR ${resolved}: no such folder`);
+  }
+  if (!stats.isDirectory()) throw new ConfigError(`MODEL_DIR ${resolved}: not a folder`);
+  if (!fs.existsSync(path.join(resolved, 'model.json'))) {
+    throw new ConfigError(`MODEL_DIR ${resolved}: the folder has no model.json (a TensorFlow.js model folder holds model.json and its weight shards)`);
+  }
+  return dir;
 }
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
@@ -337,7 +368,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1),
     maxUploadFiles: integer(env, 'MAX_UPLOAD_FILES', 16, 1),
     maxImagePixels: integer(env, 'MAX_IMAGE_PIXELS', 40_000_000, 1),
-    modelDir: text(env, 'MODEL_DIR'),
+    modelDir: modelDir(env),
+    defaultModel: defaultModel(env),
     modelsDir: text(env, 'MODELS_DIR') ?? 'models',
     inference: {
       workers: integer(env, 'INFERENCE_WORKERS', Math.max(1, os.availableParallelism?.() ?? os.cpus().length), 1),

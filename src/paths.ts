@@ -14,3 +14,6 @@ export function projectRoot(): string {
 
 /** The demo dataset shipped in the source tree, served when DATA_DIR is unset. */
 export const demoDataDir = () => path.join(projectRoot(), 'src', 'store', 'demo');
+
+/** The model shipped with the project (MobileNet V2, float16 kernels), served when MODEL_DIR is unset. */
+export const shippedModelDir = () => path.join(projectRoot(), 'default-model');

@@ -61,6 +61,21 @@ describe('configuration', () => {
     expect(loggingConfig({ LOG_FORMAT: 'json', LOG_LEVEL: 'debug' }, true)).toEqual({ level: 'debug', format: 'json' });
   });
 
+  it('stops on a MODEL_DIR that is missing or holds no model.json, naming MODEL_DIR and the problem', () => {
+    const missing = path.join(root, 'no-such-model-folder');
+    expect(() => loadConfig({ MODEL_DIR: missing })).toThrow(`MODEL_DIR ${missing}: no such folder`);
+    expect(() => loadConfig({ MODEL_DIR: path.join(root, 'src') })).toThrow(/^MODEL_DIR .*src: the folder has no model\.json/);
+    expect(() => loadConfig({ MODEL_DIR: path.join(root, 'package.json') })).toThrow(/MODEL_DIR .*package\.json: not a folder/);
+    expect(loadConfig({ MODEL_DIR: path.join(root, 'default-model') }).modelDir).toBe(path.join(root, 'default-model'));
+  });
+
+  it('serves the shipped default model unless DEFAULT_MODEL=none (or off)', () => {
+    expect(loadConfig({}).defaultModel).toBe('shipped');
+    expect(loadConfig({ DEFAULT_MODEL: 'none' }).defaultModel).toBe('none');
+    expect(loadConfig({ DEFAULT_MODEL: 'OFF' }).defaultModel).toBe('none');
+    expect(() => loadConfig({ DEFAULT_MODEL: 'mobilenet' })).toThrow(/DEFAULT_MODEL must be "shipped" or "none"/);
+  });
+
   it('documents every variable it reads, and the README table lists them all', () => {
     const source = fs.readFileSync(path.join(root, 'src', 'config.ts'), 'utf8');
     // Every reader takes (env, 'NAME', ...); NODE_ENV is compared directly.

@@ -4,8 +4,8 @@ import { ErrorCode, GatewayError, badUserInput } from '../errors';
 import { logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import { decodeWithinBudget } from './decodeGate';
-import { decodeImage } from './decodeImage';
-import { MODEL_ID_PATTERN, discoverModelFolders } from './discoverModels';
+import { decodeImage, type ImageInput } from './decodeImage';
+import { MODEL_ID_PATTERN, SHIPPED_MODEL_ID, discoverModelFolders } from './discoverModels';
 import { InferencePool } from './InferencePool';
 import { ModelSpec, isModelFolder, readModelSpec } from './modelFolder';
 import { topPredictions } from './topPredictions';
@@ -19,6 +19,8 @@ interface ModelEntry {
   key: string;
   spec: ModelSpec;
   inputSize: number;
+  /** What decodeImage makes of an upload for this model: its input size and crop. */
+  input: ImageInput;
   backend: string;
   pendingRequests: number;
   retired: boolean;
@@ -27,8 +29,9 @@ interface ModelEntry {
 const log = logger.child({ component: 'models' });
 
 export const NO_MODEL_MESSAGE =
-  'No image model is installed. Set MODEL_DIR to a TensorFlow.js model folder (model.json, weight shards, metadata.json with the labels), ' +
-  'or run `npm run model:download -- mobilenet_v2_1.0_224` to put one in MODELS_DIR (default ./models), then restart the gateway.';
+  'No image model is served. The gateway ships one in default-model/ (served when MODEL_DIR is unset, unless DEFAULT_MODEL=none); ' +
+  'or set MODEL_DIR to a TensorFlow.js model folder (model.json, weight shards, metadata.json with the labels), ' +
+  'or put model folders in MODELS_DIR (default ./models, e.g. with `npm run model:download` or `npm run train`), then restart the gateway.';
 
 /**
  * The models the gateway serves, by id: MODEL_DIR (the default) and the folders in MODELS_DIR, plus the
@@ -36,6 +39,7 @@ export const NO_MODEL_MESSAGE =
  */
 export class ModelRegistry {
   private readonly models = new Map<string, ModelEntry>();
+  /** Models found at start that could not be loaded, by id, listed by `list()` with their error. */
   private readonly loadErrors = new Map<string, string>();
   private pool?: Promise<InferencePool>;
   private startedPool?: InferencePool;
@@ -60,16 +64,25 @@ export class ModelRegistry {
         log.error({ model: id, dir, err: error }, 'model not loaded');
       }
     }
-    registry.defaultId = config.modelDir ? path.basename(path.resolve(config.modelDir)) : [...registry.models.keys()].sort()[0];
+    registry.defaultId = config.modelDir
+      ? path.basename(path.resolve(config.modelDir))
+      : config.defaultModel === 'shipped'
+        ? SHIPPED_MODEL_ID
+        : [...registry.models.keys()].sort()[0];
     if (folders.length === 0) log.warn({ modelsDir: path.resolve(config.modelsDir) }, NO_MODEL_MESSAGE);
     return registry;
   }
 
+  /** Served models and the ones that failed to load at start, by id. */
   list(): ModelInfo[] {
-    return [...this.models.values()].sort((a, b) => a.id.localeCompare(b.id)).map(describe);
+    const served = [...this.models.values()].map((entry) => describe(entry, entry.id === this.defaultId));
+    const failed = [...this.loadErrors]
+      .filter(([id]) => !this.models.has(id))
+      .map(([id, error]): ModelInfo => ({ id, status: 'FAILED', error, isDefault: id === this.defaultId, labels: [], inputSize: 0, backend: this.startedPool?.backend ?? 'none' }));
+    return [...served, ...failed].sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  /** MODEL_DIR's model when set, else the first model by name at start, else the first registered. */
+  /** MODEL_DIR's model when set, else the shipped one (unless DEFAULT_MODEL=none), else the first model by name at start, else the first registered. */
   get defaultModelId(): string | undefined {
     return this.defaultId;
   }
@@ -94,7 +107,7 @@ export class ModelRegistry {
     entry.pendingRequests++;
     try {
       const decoded = await Promise.all(
-        images.map((bytes) => decodeWithinBudget(bytes, this.config, () => decodeImage(bytes, entry.inputSize, this.config.maxImagePixels))),
+        images.map((bytes) => decodeWithinBudget(bytes, this.config, () => decodeImage(bytes, entry.input, this.config.maxImagePixels))),
       );
       const pixels = decoded.flatMap((image) => (image.pixels ? [image.pixels] : []));
       const scores = await pool.run({ key: entry.key, label: entry.id }, pixels, admission).catch((error: unknown) => {
@@ -132,7 +145,8 @@ export class ModelRegistry {
     } catch (error) {
       throw loadFailure(id, error);
     }
-    const entry: ModelEntry = { id, key, spec, inputSize, backend: pool.backend, pendingRequests: 0, retired: false };
+    const input = { size: inputSize, crop: spec.crop };
+    const entry: ModelEntry = { id, key, spec, inputSize, input, backend: pool.backend, pendingRequests: 0, retired: false };
     const previous = this.models.get(id);
     this.models.set(id, entry);
     this.loadErrors.delete(id);
@@ -142,7 +156,7 @@ export class ModelRegistry {
       this.unloadIfRetired(previous);
     }
     log.info({ model: id, dir, backend: entry.backend, labels: spec.labels.length, inputSize }, 'model loaded');
-    return describe(entry);
+    return describe(entry, id === this.defaultId);
   }
 
   /** False while shutting down or while every inference worker is down; true with no model installed (a setup state, not a transient one). */
@@ -194,8 +208,8 @@ export class ModelRegistry {
   }
 }
 
-function describe(entry: ModelEntry): ModelInfo {
-  const info: ModelInfo = { id: entry.id, labels: [...entry.spec.labels], inputSize: entry.inputSize, backend: entry.backend };
+function describe(entry: ModelEntry, isDefault: boolean): ModelInfo {
+  const info: ModelInfo = { id: entry.id, status: 'READY', isDefault, labels: [...entry.spec.labels], inputSize: entry.inputSize, backend: entry.backend };
   if (entry.spec.evaluation !== undefined) info.evaluation = entry.spec.evaluation;
   return info;
 }

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { ErrorCode } from '../errors';
+import type { Crop } from './modelFolder';
 import type { ImageFailure } from './types';
 
 export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp', 'gif'] as const;
@@ -7,15 +8,23 @@ export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp', 'gif'] as const;
 // Uploads are decoded once each: sharp's operation cache would only hold memory, never give a hit.
 sharp.cache(false);
 
+/** What a model wants to see: a size × size square of the whole image (stretched) or of a central crop. */
+export interface ImageInput {
+  size: number;
+  crop?: Crop;
+}
+
 export type DecodedImage = { pixels: Uint8Array; error?: undefined } | { pixels?: undefined; error: ImageFailure };
 
 /**
  * Decodes one uploaded image into size × size RGB bytes, the way the models were trained to see it:
  * EXIF orientation applied, transparency flattened onto white, grayscale expanded to three channels,
- * stretched to the square input (as tfjs-models' MobileNet does). GIFs give their first frame.
+ * stretched to the square input (as tfjs-models' MobileNet does), after a central crop when the model
+ * asks for one (TF-Slim's ImageNet evaluation: central 87.5%, then resize). GIFs give their first frame.
  * Images over `maxPixels` are refused before their pixels are decoded.
  */
-export async function decodeImage(bytes: Buffer, size: number, maxPixels: number): Promise<DecodedImage> {
+export async function decodeImage(bytes: Buffer, input: number | ImageInput, maxPixels: number): Promise<DecodedImage> {
+  const { size, crop } = typeof input === 'number' ? { size: input, crop: undefined } : input;
   try {
     const { format, icc } = await sharp(bytes, { limitInputPixels: maxPixels }).metadata();
     if (!(ACCEPTED_FORMATS as readonly string[]).includes(format ?? '')) {
@@ -24,11 +33,22 @@ export async function decodeImage(bytes: Buffer, size: number, maxPixels: number
     // Converting from an embedded sRGB profile to sRGB leaves every pixel as it was, yet building the
     // transform costs 3-5 ms of CPU per image (half the decode of a typical photo): skip it. Other
     // profiles (Adobe RGB, Display P3, CMYK) are still converted.
-    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, ignoreIcc: isSrgbProfile(icc) })
+    const image = sharp(bytes, { limitInputPixels: maxPixels, ignoreIcc: isSrgbProfile(icc) })
       .rotate()
       .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .resize(size, size, { fit: 'fill' })
+      .toColourspace('srgb');
+    if (crop?.kind === 'square') {
+      image.resize(size, size, { fit: 'cover', position: 'centre' });
+    } else if (crop?.kind === 'center' && crop.fraction < 1) {
+      // Resizing to size / fraction and cutting the centre equals cropping first, without needing the
+      // (orientation-dependent) source dimensions.
+      const outer = Math.max(size, Math.round(size / crop.fraction));
+      const margin = Math.floor((outer - size) / 2);
+      image.resize(outer, outer, { fit: 'fill' }).extract({ left: margin, top: margin, width: size, height: size });
+    } else {
+      image.resize(size, size, { fit: 'fill' });
+    }
+    const { data, info } = await image
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) return failure(ErrorCode.UnsupportedImage, `unexpected ${info.channels}-channel image`);

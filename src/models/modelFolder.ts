@@ -12,6 +12,14 @@ import type { io } from '@tensorflow/tfjs';
  *   "mids": ["/m/...", ...], "labelOffset": 0, "outputs": "probabilities", "evaluation": {...} }
  * ```
  * `imageSize` is read as a synonym of `inputSize` (Teachable Machine exports).
+ * `"crop": "center"` takes the central `cropFraction` (default 0.875, the standard ImageNet evaluation crop)
+ * of each side before resizing to the square input; `"crop": "square"` the largest central square (what the
+ * Teachable Machine and AutoML Edge libraries do); `"crop": "none"` stretches the whole image.
+ *
+ * Export folders load as they are, with their own library's preprocessing as defaults:
+ * - Teachable Machine (metadata.json with `packageName: "@teachablemachine/image"` or `tmVersion`):
+ *   central square, pixels / 127 - 1 (range [-1, 255/127 - 1]).
+ * - AutoML Vision Edge TF.js (graph model, labels in `dict.txt`): central square, pixels / 127.5 - 1.
  * `labelOffset` skips leading outputs that have no label (1 for the TF-Slim "background" class).
  * `outputs: "logits"` makes the runtime apply a softmax.
  * Defaults fit the ImageNet MobileNets: input size from the model's input shape (else 224), range [-1, 1].
@@ -21,6 +29,8 @@ export interface ModelSpec {
   mids?: string[];
   inputSize?: number;
   inputRange: [number, number];
+  /** What part of the image is resized to the input; undefined: the whole image, stretched. */
+  crop?: Crop;
   labelOffset: number;
   outputs: 'probabilities' | 'logits';
   evaluation?: unknown;
@@ -28,6 +38,13 @@ export interface ModelSpec {
 
 export const DEFAULT_INPUT_SIZE = 224;
 export const DEFAULT_INPUT_RANGE: [number, number] = [-1, 1];
+export const DEFAULT_CROP_FRACTION = 0.875;
+
+/** `center`: the central `fraction` of each side; `square`: the largest central square. */
+export type Crop = { kind: 'center'; fraction: number } | { kind: 'square' };
+
+/** Teachable Machine's image library scales pixels with x / 127 - 1. */
+const TEACHABLE_MACHINE_RANGE: [number, number] = [-1, 255 / 127 - 1];
 
 export class ModelFolderError extends Error {
   override name = 'ModelFolderError';
@@ -40,17 +57,22 @@ export async function isModelFolder(dir: string): Promise<boolean> {
 export async function readModelSpec(dir: string): Promise<ModelSpec> {
   const metadataFile = path.join(dir, 'metadata.json');
   const labelsFile = path.join(dir, 'labels.txt');
+  const dictFile = path.join(dir, 'dict.txt');
   let metadata: Record<string, unknown> = {};
   if (await fileExists(metadataFile)) {
     metadata = parseJsonObject(await fs.readFile(metadataFile, 'utf8'), 'metadata.json');
   }
   let labels = metadata.labels;
-  if (labels === undefined && (await fileExists(labelsFile))) {
-    labels = (await fs.readFile(labelsFile, 'utf8')).split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  let autoMlEdge = false;
+  if (labels === undefined && (await fileExists(labelsFile))) labels = await readLines(labelsFile);
+  if (labels === undefined && (await fileExists(dictFile))) {
+    labels = await readLines(dictFile);
+    autoMlEdge = true;
   }
   if (!isStringArray(labels) || labels.length === 0) {
-    throw new ModelFolderError('no labels: add metadata.json with {"labels": [...]} or labels.txt (one per line)');
+    throw new ModelFolderError('no labels: add metadata.json with {"labels": [...]}, or labels.txt or dict.txt (one per line)');
   }
+  const teachableMachine = metadata.tmVersion !== undefined || String(metadata.packageName ?? '').startsWith('@teachablemachine/');
   const mids = metadata.mids;
   if (mids !== undefined && (!isStringArray(mids) || mids.length !== labels.length)) {
     throw new ModelFolderError('metadata.json "mids" must be a list of strings as long as "labels"');
@@ -59,10 +81,11 @@ export async function readModelSpec(dir: string): Promise<ModelSpec> {
   if (inputSize !== undefined && !(Number.isInteger(inputSize) && (inputSize as number) > 0)) {
     throw new ModelFolderError('metadata.json "inputSize" must be a positive integer');
   }
-  const inputRange = metadata.inputRange ?? DEFAULT_INPUT_RANGE;
+  const inputRange = metadata.inputRange ?? (teachableMachine ? TEACHABLE_MACHINE_RANGE : DEFAULT_INPUT_RANGE);
   if (!isRange(inputRange)) {
     throw new ModelFolderError('metadata.json "inputRange" must be [low, high] with low < high, e.g. [-1, 1] or [0, 1]');
   }
+  const crop = readCrop(metadata, teachableMachine || autoMlEdge ? 'square' : 'none');
   const labelOffset = metadata.labelOffset ?? 0;
   if (!(Number.isInteger(labelOffset) && (labelOffset as number) >= 0)) {
     throw new ModelFolderError('metadata.json "labelOffset" must be an integer >= 0');
@@ -76,10 +99,26 @@ export async function readModelSpec(dir: string): Promise<ModelSpec> {
     mids: mids as string[] | undefined,
     inputSize: inputSize as number | undefined,
     inputRange,
+    ...(crop === undefined ? {} : { crop }),
     labelOffset: labelOffset as number,
     outputs,
     evaluation: metadata.evaluation,
   };
+}
+
+function readCrop(metadata: Record<string, unknown>, fallback: 'none' | 'square'): Crop | undefined {
+  const crop = metadata.crop ?? fallback;
+  if (crop !== 'none' && crop !== 'center' && crop !== 'square') throw new ModelFolderError('metadata.json "crop" must be "none", "center" or "square"');
+  const fraction = metadata.cropFraction ?? DEFAULT_CROP_FRACTION;
+  if (!(typeof fraction === 'number' && fraction > 0 && fraction <= 1)) {
+    throw new ModelFolderError('metadata.json "cropFraction" must be a number in (0, 1], e.g. 0.875');
+  }
+  if (crop === 'center') return { kind: 'center', fraction };
+  return crop === 'square' ? { kind: 'square' } : undefined;
+}
+
+async function readLines(file: string): Promise<string[]> {
+  return (await fs.readFile(file, 'utf8')).split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
 }
 
 /** `model.json` and its shards as in-memory artifacts for `tf.io.fromMemory` (TF.js has no file:// loader without tfjs-node). */

@@ -1,8 +1,13 @@
 import type { ErrorCode } from '../errors';
 
-/** A model the gateway serves, as the API describes it. */
+/** A model the gateway serves (or found and could not load), as the API describes it. */
 export interface ModelInfo {
   id: string;
+  /** READY: served. FAILED: found at start but not loadable; `error` says why, labels are empty, inputSize 0. */
+  status: 'READY' | 'FAILED';
+  error?: string;
+  /** The model `classify` uses when no `model` argument is given. */
+  isDefault: boolean;
   labels: string[];
   inputSize: number;
   /** TF.js backend running it: 'tensorflow' (tfjs-node) or 'wasm'. */

@@ -1,4 +1,4 @@
-import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 @ObjectType({ description: 'Why one file got no labels.' })
 export class ClassificationError {
@@ -39,15 +39,37 @@ export class ImageClassification {
   error?: ClassificationError | null;
 }
 
-@ObjectType({ description: 'A local image model the gateway serves.' })
+export enum ModelStatus {
+  READY = 'READY',
+  FAILED = 'FAILED',
+}
+registerEnumType(ModelStatus, {
+  name: 'ModelStatus',
+  description: 'Whether a model found at start is served.',
+  valuesConfig: {
+    READY: { description: 'Loaded: `classify(model:)` uses it.' },
+    FAILED: { description: 'Found but could not be loaded; `Model.error` says why.' },
+  },
+});
+
+@ObjectType({ description: 'A local image model the gateway serves, or found and could not load.' })
 export class Model {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => [String], { description: 'The classes the model knows, in output order.' })
+  @Field(() => ModelStatus)
+  status!: ModelStatus;
+
+  @Field(() => String, { nullable: true, description: 'Why the model could not be loaded (status FAILED); null when READY.' })
+  error?: string | null;
+
+  @Field({ description: 'The model `classify` uses when no `model` argument is given.' })
+  isDefault!: boolean;
+
+  @Field(() => [String], { description: 'The classes the model knows, in output order (empty when FAILED).' })
   labels!: string[];
 
-  @Field(() => Int, { description: 'Square input size in pixels.' })
+  @Field(() => Int, { description: 'Square input size in pixels (0 when FAILED).' })
   inputSize!: number;
 
   @Field({ description: '`tensorflow` (tfjs-node) or `wasm`.' })

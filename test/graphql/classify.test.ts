@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { VisionFake } from '../fakes/vision/VisionFake';
@@ -113,10 +114,42 @@ describe('classify with a local TensorFlow.js model', () => {
   });
 });
 
-describe('classify with no model installed', () => {
+describe('classify with no configuration: the shipped default model', () => {
+  let gw: RunningGateway;
+  let root: string;
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'classify-shipped-'));
+    fs.mkdirSync(path.join(root, 'broken'));
+    fs.writeFileSync(path.join(root, 'broken', 'model.json'), '{"modelTopology": {}, "weightsManifest": []}');
+    fs.writeFileSync(path.join(root, 'broken', 'labels.txt'), 'a\nb\n');
+    gw = await startGateway({ DEFAULT_MODEL: undefined, MODEL_DIR: undefined, MODELS_DIR: root, INFERENCE_WORKERS: '1' });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('serves mobilenet_v2_1.0_224 as the default, and lists a model that failed to load with its error', async () => {
+    const { body } = await gw.graphql('{ models { id status error isDefault inputSize labels } }');
+    const models = body.data.models.map((m: any) => ({ ...m, labels: m.labels.length }));
+    expect(models).toEqual([
+      { id: 'broken', status: 'FAILED', error: expect.stringMatching(/could not be loaded/), isDefault: false, inputSize: 0, labels: 0 },
+      { id: 'mobilenet_v2_1.0_224', status: 'READY', error: null, isDefault: true, inputSize: 224, labels: 1000 },
+    ]);
+    const upload = fs.existsSync(path.join(PHOTOS_DIR, 'coffee.png'))
+      ? { filename: 'coffee.png', bytes: photo('coffee.png') }
+      : { filename: 'grey.png', bytes: await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } }).png().toBuffer() };
+    const result = await postMultipart(gw.url, CLASSIFY, [upload], { variables: { max: 3, min: 0 } });
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data.classify[0].labels).toHaveLength(3);
+    if (upload.filename === 'coffee.png') expect(result.body.data.classify[0].labels[0].name).toBe('espresso');
+  });
+});
+
+describe('classify with no model served (DEFAULT_MODEL=none, empty MODELS_DIR)', () => {
   let gw: RunningGateway;
   beforeAll(async () => {
-    gw = await startGateway({ MODEL_DIR: undefined, MODELS_DIR: path.join(__dirname, 'no-such-folder') });
+    gw = await startGateway({ DEFAULT_MODEL: 'none', MODEL_DIR: undefined, MODELS_DIR: path.join(__dirname, 'no-such-folder') });
   });
   afterAll(() => gw?.close());
 
@@ -124,7 +157,7 @@ describe('classify with no model installed', () => {
     const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#808080' } }).png().toBuffer();
     const { body } = await postMultipart(gw.url, CLASSIFY, [{ filename: 'grey.png', bytes: png }]);
     expect(body.errors[0].extensions.code).toBe('MODEL_UNAVAILABLE');
-    expect(body.errors[0].message).toMatch(/MODEL_DIR|model:download/);
+    expect(body.errors[0].message).toMatch(/default-model.*DEFAULT_MODEL=none.*MODEL_DIR/);
     const models = await gw.graphql('{ models { id } relationTypes { name } }');
     expect(models.body.data.models).toEqual([]);
     expect(models.body.data.relationTypes.length).toBeGreaterThan(0);

@@ -24,6 +24,24 @@ describe('decodeImage', () => {
     expect(pixel(decoded.pixels!, 4, 3, 3)).toEqual([0, 0, 255]);
   });
 
+  test('a central crop keeps the middle of each side; a square crop the largest central square', async () => {
+    // Green frame a quarter of each side wide around a red centre.
+    const red = await solid('#ff0000', 40, 20).png().toBuffer();
+    const framed = await solid('#00ff00', 80, 40).composite([{ input: red, left: 20, top: 10 }]).png().toBuffer();
+    const whole = await decodeImage(framed, 8, LIMIT);
+    expect(pixel(whole.pixels!, 8, 0, 0)).toEqual([0, 255, 0]);
+    const centre = await decodeImage(framed, { size: 8, crop: { kind: 'center', fraction: 0.5 } }, LIMIT);
+    for (const [x, y] of [[0, 0], [7, 0], [0, 7], [7, 7]]) {
+      const [r, g] = pixel(centre.pixels!, 8, x, y);
+      expect(r).toBeGreaterThan(200); // resampling blends the crop's edge a little, never to green
+      expect(g).toBeLessThan(60);
+    }
+    // 2:1 split, left red / right blue: the central square is half of each.
+    const square = await decodeImage(await (await splitImage(80, 40)).png().toBuffer(), { size: 4, crop: { kind: 'square' } }, LIMIT);
+    expect(pixel(square.pixels!, 4, 0, 0)).toEqual([255, 0, 0]);
+    expect(pixel(square.pixels!, 4, 3, 0)).toEqual([0, 0, 255]);
+  });
+
   test('a JPEG with EXIF orientation 6 is turned upright first', async () => {
     // Stored left red / right blue; orientation 6 means "rotate 90° clockwise to display": red on top.
     const jpeg = await (await splitImage(80, 40)).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();

@@ -27,6 +27,15 @@ describe('model folders', () => {
     expect(await readModelSpec(dir)).toMatchObject({ inputSize: undefined, inputRange: [-1, 1], mids: ['/m/1', '/m/2', '/m/3'], evaluation: { accuracy: 0.9 } });
   });
 
+  test('"crop": "center" takes cropFraction (default 0.875)', async () => {
+    const dir = path.join(root, 'layers');
+    await writeMetadata(dir, { labels: TINY_LABELS, crop: 'center' });
+    expect((await readModelSpec(dir)).crop).toEqual({ kind: 'center', fraction: 0.875 });
+    await writeMetadata(dir, { labels: TINY_LABELS, crop: 'center', cropFraction: 0.9 });
+    expect((await readModelSpec(dir)).crop).toEqual({ kind: 'center', fraction: 0.9 });
+    await writeMetadata(dir, { labels: TINY_LABELS, inputSize: 16, inputRange: [0, 1] });
+  });
+
   test('labels.txt serves when metadata.json has no labels; Teachable Machine’s imageSize is understood', async () => {
     const dir = await writeTinyGraphModel(path.join(root, 'graph'));
     await writeMetadata(dir, { imageSize: 96 });
@@ -39,6 +48,8 @@ describe('model folders', () => {
     [{ labels: ['a'], inputRange: [1, -1] }, /inputRange/],
     [{ labels: ['a'], inputSize: 0 }, /inputSize/],
     [{ labels: ['a'], outputs: 'probits' }, /outputs/],
+    [{ labels: ['a'], crop: 'middle' }, /"crop" must be "none", "center" or "square"/],
+    [{ labels: ['a'], crop: 'center', cropFraction: 1.5 }, /cropFraction/],
   ])('metadata %j is refused with a reason', async (metadata, reason) => {
     const dir = path.join(root, 'bad');
     await fs.rm(dir, { recursive: true, force: true });

@@ -37,6 +37,8 @@ describe('ModelRegistry', () => {
     expect(registry.defaultModelId).toBe(mobilenet ? 'mobilenet_v1_0.25_224' : 'tiny');
     expect(registry.list().find((model) => model.id === 'tiny')).toEqual({
       id: 'tiny',
+      status: 'READY',
+      isDefault: !mobilenet,
       labels: TINY_LABELS,
       inputSize: 16,
       backend: 'wasm',
@@ -119,21 +121,45 @@ describe('ModelRegistry', () => {
   });
 });
 
+describe('the shipped default model (default-model/)', () => {
+  test('serves when MODEL_DIR is unset, beside MODELS_DIR, and classifies a photo with no configuration', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'registry-shipped-'));
+    await writeTinyModel(path.join(root, 'models', 'tiny'));
+    await writeTinyModel(path.join(root, 'models', 'mobilenet_v2_1.0_224')); // same id as the shipped one: left out
+    const registry = await ModelRegistry.create(loadConfig({ MODELS_DIR: path.join(root, 'models'), INFERENCE_WORKERS: '1' }));
+    try {
+      expect(registry.defaultModelId).toBe('mobilenet_v2_1.0_224');
+      expect(registry.list().map(({ id, status, isDefault, labels }) => ({ id, status, isDefault, labels: labels.length }))).toEqual([
+        { id: 'mobilenet_v2_1.0_224', status: 'READY', isDefault: true, labels: 1000 },
+        { id: 'tiny', status: 'READY', isDefault: false, labels: 3 },
+      ]);
+      const chelsea = sharedPhoto('chelsea.png');
+      const image = chelsea ? readFileSync(chelsea) : await solidPng('#ff0000');
+      const [outcome] = await registry.classify([image], { minConfidence: 0, maxResults: 3 });
+      expect(outcome.labels).toHaveLength(3);
+      if (chelsea) expect(outcome.labels![0].name).toBe('Egyptian cat');
+    } finally {
+      await registry.close();
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('ModelRegistry with no model installed', () => {
   test('starts without workers, lists nothing and answers MODEL_UNAVAILABLE with instructions', async () => {
-    const registry = await ModelRegistry.create(loadConfig({ MODELS_DIR: path.join(os.tmpdir(), 'no-such-models-dir') }));
+    const registry = await ModelRegistry.create(loadConfig({ DEFAULT_MODEL: 'none', MODELS_DIR: path.join(os.tmpdir(), 'no-such-models-dir') }));
     expect(registry.list()).toEqual([]);
     expect(registry.defaultModelId).toBeUndefined();
     expect(registry.inferencePool).toBeUndefined();
     expect(registry.isReady()).toBe(true);
     const attempt = registry.classify([await solidPng('#ff0000')], everything);
     await expect(attempt).rejects.toMatchObject({ code: ErrorCode.ModelUnavailable });
-    await expect(attempt).rejects.toThrow(/MODEL_DIR.*npm run model:download/s);
+    await expect(attempt).rejects.toThrow(/default-model.*DEFAULT_MODEL=none.*MODEL_DIR.*MODELS_DIR/s);
     await expect(registry.classify([], { modelId: 'any', ...everything })).rejects.toMatchObject({ code: ErrorCode.ModelUnavailable });
     await registry.close();
   });
 
-  test('a broken MODEL_DIR does not stop the start: it is reported on use, other models still serve', async () => {
+  test('a broken MODEL_DIR does not stop the start: it is reported on use and listed with its error, other models still serve', async () => {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'registry-broken-'));
     const broken = path.join(root, 'broken');
     await fs.mkdir(broken);
@@ -141,6 +167,10 @@ describe('ModelRegistry with no model installed', () => {
     await writeTinyModel(path.join(root, 'models', 'tiny'));
     const registry = await ModelRegistry.create(loadConfig({ MODEL_DIR: broken, MODELS_DIR: path.join(root, 'models'), INFERENCE_WORKERS: '1' }));
     expect(registry.defaultModelId).toBe('broken');
+    expect(registry.list()).toEqual([
+      expect.objectContaining({ id: 'broken', status: 'FAILED', isDefault: true, error: expect.stringContaining('could not be loaded: no labels'), labels: [], inputSize: 0 }),
+      expect.objectContaining({ id: 'tiny', status: 'READY', isDefault: false }),
+    ]);
     await expect(registry.classify([await solidPng('#ff0000')], everything)).rejects.toMatchObject({
       code: ErrorCode.ModelUnavailable,
       message: expect.stringContaining('The default model "broken" could not be loaded'),

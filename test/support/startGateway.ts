@@ -13,9 +13,13 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** A real gateway on an ephemeral loopback port, configured as the process would be from `env`. */
+/**
+ * A real gateway on an ephemeral loopback port, configured as the process would be from `env`, except
+ * that the shipped default model is off unless `env` says otherwise (`DEFAULT_MODEL: undefined` or
+ * `'shipped'`): most suites do not classify, and loading MobileNet V2 into every worker would only slow them.
+ */
 export async function startGateway(env: Record<string, string | undefined> = {}, overrides: ServiceOverrides = {}): Promise<RunningGateway> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', DEFAULT_MODEL: 'none', ...env });
   const metrics = new GatewayMetrics();
   const gateway = await createGateway(config, { ...overrides, metrics });
   const url = await gateway.listen(0, '127.0.0.1');
