@@ -97,7 +97,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
         return {
           requestId,
           log: logger.child({ requestId }),
-          metadata: new MetadataService(services.store, services.catalog, config.imageUrlTemplate),
+          metadata: new MetadataService(services.store, services.catalog, config.imageUrlTemplate, services.labelLinks),
           services,
         };
       },

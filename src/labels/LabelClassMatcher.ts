@@ -65,6 +65,7 @@ interface SynsetClaim<C> {
  * not a person, unless the class is people), unless classNames pins another; aliases add more.
  */
 export class LabelClassMatcher<C extends LinkableClass = LinkableClass> {
+  private readonly sorted: C[];
   private readonly byName = new Map<string, C>();
   private readonly bySynset = new Map<number, SynsetClaim<C>>();
   private readonly physicalEntity: number;
@@ -77,13 +78,30 @@ export class LabelClassMatcher<C extends LinkableClass = LinkableClass> {
   ) {
     this.physicalEntity = wordnet.senses('physical entity')[0];
     this.animal = wordnet.senses('animal')[0];
-    const sorted = [...classes].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-    for (const record of sorted) {
+    this.sorted = [...classes].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+    for (const record of this.sorted) {
       for (const name of classNames(record.description)) {
         if (name.exact && !this.byName.has(name.text)) this.byName.set(name.text, record);
       }
     }
-    for (const record of sorted) this.claimSynsets(record);
+  }
+
+  /** A matcher with every class's synsets claimed, built in one go (scripts, tests). */
+  static create<C extends LinkableClass>(classes: readonly C[], wordnet: WordNetNouns): LabelClassMatcher<C> {
+    const matcher = new LabelClassMatcher(classes, wordnet);
+    for (const slice of matcher.claimInSlices(Infinity)) void slice;
+    return matcher;
+  }
+
+  /**
+   * Finds the synsets each class names, `size` classes per step: the caller may yield to the event loop
+   * between steps. Exact names work before this; WordNet links need it done.
+   */
+  *claimInSlices(size: number): Generator<number> {
+    for (let i = 0; i < this.sorted.length; i += size) {
+      for (const record of this.sorted.slice(i, i + size)) this.claimSynsets(record);
+      yield Math.min(i + size, this.sorted.length);
+    }
   }
 
   /** The number of synsets the classes name (for reports). */
@@ -141,9 +159,12 @@ export class LabelClassMatcher<C extends LinkableClass = LinkableClass> {
       }
     }
     if (order.length === 0) return [];
-    let best = order[0];
-    for (const offset of order) if (votes.get(offset)! > votes.get(best)!) best = offset;
-    if (votes.get(best)! > 1) return [best];
+    const most = Math.max(...votes.values());
+    if (most > 1) {
+      // "harvester, reaper" is both the farm machine and the person: the depictable reading wins a tie.
+      const tied = order.filter((offset) => votes.get(offset) === most);
+      return [this.mostDepictable(tied, 'label') ?? tied[0]];
+    }
     const first = this.mostDepictable(order, 'label') ?? order.find((offset) => this.wordnet.synset(offset).lexFile === PERSON_LEX_FILE) ?? order[0];
     const kind = this.wordnet.synset(first).lexFile;
     return [first, ...order.filter((offset) => offset !== first && this.wordnet.synset(offset).lexFile === kind)];

@@ -148,6 +148,7 @@ export const DESCRIPTION_SENSES: Readonly<Record<string, number>> = {
   Pen: 1,
   Willow: 1,
   Skirt: 2,
+  Shellfish: 1,
 };
 
 export interface ClassName {
