@@ -23,8 +23,8 @@ export interface LabelLinkerOptions {
   dictDir?: string;
   /** Most label names whose link is remembered beyond the model tables (Vision labels): bounds memory. */
   maxRememberedNames?: number;
-  /** Work done between two yields to the event loop while building, so requests keep being served. */
-  sliceSize?: number;
+  /** Milliseconds of work between two yields to the event loop while building, so requests keep being served. */
+  sliceMilliseconds?: number;
 }
 
 /**
@@ -41,9 +41,10 @@ export class LabelLinker<C extends LinkableClass = LinkableClass> {
   private readonly remembered = new Map<string, LabelLink<C> | null>();
   private readonly wordnet: WordNetNouns;
   private readonly maxRemembered: number;
-  private readonly sliceSize: number;
+  private readonly sliceMilliseconds: number;
   private buildMilliseconds?: number;
   private closed = false;
+  private longestSlice = 0;
   private readonly byLabel: ReadonlyMap<string, C>;
 
   constructor(
@@ -52,7 +53,7 @@ export class LabelLinker<C extends LinkableClass = LinkableClass> {
   ) {
     this.wordnet = new WordNetNouns(options.dictDir);
     this.maxRemembered = options.maxRememberedNames ?? 50_000;
-    this.sliceSize = options.sliceSize ?? 25;
+    this.sliceMilliseconds = options.sliceMilliseconds ?? 10;
     this.byLabel = new Map(classes.map((record) => [record.label, record]));
   }
 
@@ -87,8 +88,14 @@ export class LabelLinker<C extends LinkableClass = LinkableClass> {
   }
 
   /** For reports: how long the index took, how much of WordNet was read. */
-  stats(): { buildMilliseconds?: number; synsetsRead: number; tables: number; rememberedNames: number } {
-    return { buildMilliseconds: this.buildMilliseconds, synsetsRead: this.wordnet.synsetsRead, tables: this.tables.size, rememberedNames: this.remembered.size };
+  stats(): { buildMilliseconds?: number; longestSliceMilliseconds: number; synsetsRead: number; tables: number; rememberedNames: number } {
+    return {
+      buildMilliseconds: this.buildMilliseconds,
+      longestSliceMilliseconds: this.longestSlice,
+      synsetsRead: this.wordnet.synsetsRead,
+      tables: this.tables.size,
+      rememberedNames: this.remembered.size,
+    };
   }
 
   /** Stops work in progress (it rejects with LabelLinkerClosed) and closes the WordNet files. */
@@ -105,10 +112,13 @@ export class LabelLinker<C extends LinkableClass = LinkableClass> {
   private async build(): Promise<LabelClassMatcher<C>> {
     const started = performance.now();
     const matcher = new LabelClassMatcher<C>(this.classes, this.wordnet);
-    for (const step of matcher.claimInSlices(this.sliceSize)) {
+    let sliceEnd = 0;
+    for (const step of matcher.claimInSlices(1)) {
       void step;
-      await yieldToEventLoop();
-      this.assertOpen();
+      if (performance.now() >= sliceEnd) {
+        await this.yieldSlice(sliceEnd);
+        sliceEnd = performance.now() + this.sliceMilliseconds;
+      }
     }
     this.buildMilliseconds = performance.now() - started;
     return matcher;
@@ -118,14 +128,22 @@ export class LabelLinker<C extends LinkableClass = LinkableClass> {
     const matcher = await this.ready();
     const started = performance.now();
     const links: (LabelLink<C> | null)[] = [];
+    let sliceEnd = 0;
     for (let i = 0; i < labels.length; i++) {
-      if (i % this.sliceSize === 0) {
-        await yieldToEventLoop();
-        this.assertOpen();
+      if (performance.now() >= sliceEnd) {
+        await this.yieldSlice(sliceEnd);
+        sliceEnd = performance.now() + this.sliceMilliseconds;
       }
       links.push(this.remember(labels[i], matcher.link(labels[i])));
     }
     return { labels, links, linked: links.filter(Boolean).length, milliseconds: performance.now() - started };
+  }
+
+  /** Lets the event loop run; remembers how long the slice that just ended held it. */
+  private async yieldSlice(sliceEnd: number): Promise<void> {
+    if (sliceEnd > 0) this.longestSlice = Math.max(this.longestSlice, performance.now() - (sliceEnd - this.sliceMilliseconds));
+    await yieldToEventLoop();
+    this.assertOpen();
   }
 
   private assertOpen(): void {

