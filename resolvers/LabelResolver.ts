@@ -8,7 +8,8 @@ import { Label } from '../src/schema/classification';
 export class LabelResolver {
   @FieldResolver(() => ClassNode, {
     nullable: true,
-    description: 'The Open Images class this label names: by `mid`, else by description (name, synonyms, head noun).',
+    description:
+      'The Open Images class this label names: by `mid`, else by name (the label or a comma-separated synonym equal to a class name, else the nearest class up its WordNet hypernyms: "macaw" -> Parrot). Null when no class fits.',
   })
   class(@Root() label: Prediction, @Ctx() { metadata }: GatewayContext) {
     return metadata.classForLabel(label.name, label.mid);

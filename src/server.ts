@@ -135,7 +135,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
         return {
           requestId,
           log: logger.child({ requestId }),
-          metadata: new MetadataService(services.store, services.catalog, config.imageUrlTemplate),
+          metadata: new MetadataService(services.store, services.catalog, config.imageUrlTemplate, services.labelLinks),
           services,
           accessLog: res.locals.accessLog,
         };

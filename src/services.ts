@@ -1,12 +1,13 @@
 import { ClassificationService } from './classification/ClassificationService';
 import type { GatewayConfig } from './config';
 import { EmbeddingIndex } from './embeddings/EmbeddingIndex';
+import { LabelLinker, LabelLinkerClosed } from './labels/LabelLinker';
 import { logger } from './logger';
 import { ClassCatalog } from './metadata/ClassCatalog';
 import type { GatewayMetrics } from './metrics';
 import { ModelRegistry } from './models/ModelRegistry';
 import { createStore } from './store/createStore';
-import type { MetadataStore } from './store/MetadataStore';
+import type { ClassRecord, MetadataStore } from './store/MetadataStore';
 import { TrainingJobs } from './training/TrainingJobs';
 import { VisionLabeler } from './vision/VisionLabeler';
 
@@ -16,6 +17,8 @@ export interface GatewayServices {
   metrics: GatewayMetrics;
   store: MetadataStore;
   catalog: ClassCatalog;
+  /** Label -> class links against the catalog (model labels, Vision labels without a known mid). */
+  labelLinks: LabelLinker<ClassRecord>;
   models: ModelRegistry;
   vision: VisionLabeler;
   classification: ClassificationService;
@@ -35,13 +38,19 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
   const [store, models] = await Promise.all([overrides.store ?? createStore(config, metrics), ModelRegistry.create(config, metrics)]);
   const catalog = new ClassCatalog(await store.readCatalog());
   logger.info({ backend: store.backend, classes: catalog.size, relationTypes: catalog.relationTypes.length }, 'metadata catalog ready');
+  const labelLinks = new LabelLinker(catalog.allClasses);
+  for (const model of models.list()) linkLabelsInBackground(labelLinks, model.id, model.labels);
   const vision = VisionLabeler.create(config, metrics);
   const classification = new ClassificationService(models, vision, config);
   const training = new TrainingJobs({
     dataRoot: config.trainingDataRoot,
     modelsDir: config.modelsDir,
     maxImagePixels: config.maxImagePixels,
-    register: (id, dir) => models.register(id, dir),
+    register: async (id, dir) => {
+      const model = await models.register(id, dir);
+      linkLabelsInBackground(labelLinks, model.id, model.labels);
+      return model;
+    },
   });
   const embeddings = config.embeddingsFile ? EmbeddingIndex.open(config.embeddingsFile, { maxImagePixels: config.maxImagePixels }) : undefined;
   let closed = false;
@@ -50,6 +59,7 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     metrics,
     store,
     catalog,
+    labelLinks,
     models,
     vision,
     classification,
@@ -59,6 +69,27 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     async close() {
       closed = true;
       await Promise.allSettled([store.close(), models.close(), vision.close(), training.close(), embeddings?.close()]);
+      labelLinks.close();
     },
   };
+}
+
+/**
+ * Links a model's labels to the catalog's classes after start, off the request path (the linker works
+ * in slices that yield to the event loop): /readyz never waits for it, and a request that comes first
+ * simply waits for the links it needs.
+ */
+function linkLabelsInBackground(labelLinks: LabelLinker<ClassRecord>, modelId: string, labels: readonly string[]): void {
+  setImmediate(() => {
+    labelLinks.prepare(labels).then(
+      (table) =>
+        logger.info(
+          { model: modelId, labels: labels.length, linked: table.linked, linkMs: Math.round(table.milliseconds), indexMs: Math.round(labelLinks.stats().buildMilliseconds ?? 0) },
+          'model labels linked to Open Images classes',
+        ),
+      (error: unknown) => {
+        if (!(error instanceof LabelLinkerClosed)) logger.error({ model: modelId, err: error }, 'linking model labels to classes failed');
+      },
+    );
+  });
 }

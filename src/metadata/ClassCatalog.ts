@@ -31,6 +31,11 @@ export class ClassCatalog {
     return this.byLabel.size;
   }
 
+  /** Every class, with or without images, by description then label. */
+  get allClasses(): readonly ClassRecord[] {
+    return [...this.byLabel.values()];
+  }
+
   classByLabel(label: string): ClassRecord | undefined {
     return this.byLabel.get(label);
   }

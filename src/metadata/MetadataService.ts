@@ -1,7 +1,7 @@
 import { badUserInput, inputPrefix, quoteInput } from '../errors';
+import type { LabelLinker } from '../labels/LabelLinker';
 import type { ClassRecord, MatchMode, MetadataStore, RelationRecord } from '../store/MetadataStore';
 import { ClassCatalog, compareText } from './ClassCatalog';
-import { classDescriptionCandidates } from './labelClassMatch';
 import { createMetadataLoaders, type MetadataLoaders } from './loaders';
 import { sliceOf, toConnection, type Connection, type PageArgs } from './pagination';
 
@@ -31,6 +31,7 @@ export class MetadataService {
     private readonly store: MetadataStore,
     private readonly catalog: ClassCatalog,
     private readonly imageUrlTemplate: string,
+    private readonly labelLinks: LabelLinker<ClassRecord>,
   ) {
     this.loaders = createMetadataLoaders(store);
   }
@@ -123,19 +124,12 @@ export class MetadataService {
   }
 
   /**
-   * The class a model label names: by mid when the model gives one, else by description
-   * (the label's name, its synonyms, then their head nouns).
+   * The class a model or Vision label names: by `mid` when it is a class of the catalog, else through
+   * the label's name (exact names, then WordNet; see src/labels). Links are computed once per label set
+   * or name and remembered, so this costs no store query and, after the first time, no WordNet read.
    */
-  classForLabel(name: string, mid?: string | null): ClassRecord | null {
-    if (mid) {
-      const byMid = this.catalog.classByLabel(mid);
-      if (byMid) return byMid;
-    }
-    for (const candidate of classDescriptionCandidates(name)) {
-      const record = this.catalog.classByDescription(candidate);
-      if (record) return record;
-    }
-    return null;
+  classForLabel(name: string, mid?: string | null): Promise<ClassRecord | null> {
+    return this.labelLinks.classFor(name, mid);
   }
 }
 

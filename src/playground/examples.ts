@@ -89,4 +89,32 @@ query Classes {
 `,
     variables: JSON.stringify({ id: '149fe5480869d8ab' }, null, 2),
   },
+  {
+    query: `# From an upload to Open Images images of the same things, in one request: each label links to
+# the class it names (by mid, by name, or up its WordNet hypernyms: "macaw" -> Parrot), and the
+# classes' images come from one batched store query. The playground cannot attach files: send it
+# as a multipart request (curl example in the README, or examples/client).
+mutation ClassifyToImages($files: [Upload!]!) {
+  classify(files: $files) {
+    filename
+    labels {
+      name
+      score
+      class {
+        description
+        imageCount
+        images(first: 5) {
+          edges {
+            node {
+              id
+              url
+            }
+          }
+        }
+      }
+    }
+  }
+}
+`,
+  },
 ];
