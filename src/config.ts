@@ -25,6 +25,8 @@ export interface GatewayConfig {
 
   maxQueryDepth: number;
   maxQueryCost: number;
+  /** Open GraphQL-over-SSE subscription streams at once; more are refused with OVERLOADED. */
+  maxSubscriptionStreams: number;
 
   maxUploadBytes: number;
   maxUploadFiles: number;
@@ -86,6 +88,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'VISION_TIMEOUT_MS', default: '30000', description: 'Deadline for one BatchAnnotateImages call.' },
   { name: 'EMBEDDINGS', default: '(unset)', description: 'Parquet file written by `npm run embed`, served by `similarImages`.' },
   { name: 'TRAINING_DATA_ROOT', default: '(unset: trainModel refused)', description: 'Folder under which `trainModel` may read training data.' },
+  { name: 'MAX_SUBSCRIPTION_STREAMS', default: '100', description: 'Subscription streams (GraphQL over SSE) open at once; more answer 503 `OVERLOADED`.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests may take before the process exits.' },
 ];
 
@@ -138,6 +141,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     imageUrlTemplate,
     maxQueryDepth: integer(env, 'MAX_QUERY_DEPTH', 12, 1),
     maxQueryCost: integer(env, 'MAX_QUERY_COST', 50000, 1),
+    maxSubscriptionStreams: integer(env, 'MAX_SUBSCRIPTION_STREAMS', 100, 1),
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1),
     maxUploadFiles: integer(env, 'MAX_UPLOAD_FILES', 16, 1),
     maxImagePixels: integer(env, 'MAX_IMAGE_PIXELS', 40_000_000, 1),

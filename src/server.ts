@@ -13,8 +13,9 @@ import type { GatewayContext } from './context';
 import { ErrorCode } from './errors';
 import { buildGatewaySchema } from './graphql/buildGatewaySchema';
 import { createFormatError } from './graphql/formatError';
-import { costLimitPlugin, depthLimitRule } from './graphql/plugins/queryLimits';
+import { costLimitPlugin, queryLimitRules } from './graphql/plugins/queryLimits';
 import { requestObservabilityPlugin } from './graphql/plugins/requestObservability';
+import { subscriptionRoute } from './graphql/sse/subscriptionRoute';
 import { logger } from './logger';
 import { MetadataService } from './metadata/MetadataService';
 import { playgroundRoutes } from './playground/playgroundRoutes';
@@ -53,7 +54,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     introspection: true,
     includeStacktraceInErrorResponses: !config.production,
     formatError: createFormatError(config.production),
-    validationRules: [depthLimitRule(config.maxQueryDepth)],
+    validationRules: queryLimitRules(config),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -86,22 +87,25 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
   // A browser asking for /graphql (Accept: text/html) gets the offline GraphiQL IDE; API clients never do.
   app.use(playgroundRoutes());
 
+  const requestContext = (res: express.Response): GatewayContext => {
+    const requestId = String(res.locals.requestId);
+    return {
+      requestId,
+      log: logger.child({ requestId }),
+      metadata: new MetadataService(services.store, services.catalog, config.imageUrlTemplate),
+      services,
+    };
+  };
+  // Subscriptions: `Accept: text/event-stream` requests to /graphql, after CORS and the JSON parser.
+  const subscriptions = subscriptionRoute({ schema, context: requestContext, limits: config, maxStreams: config.maxSubscriptionStreams, production: config.production });
+
   app.use(
     '/graphql',
     cors(),
     express.json({ limit: '1mb' }),
+    subscriptions.handler,
     graphqlUploadExpress({ maxFileSize: config.maxUploadBytes, maxFiles: config.maxUploadFiles }),
-    expressMiddleware(apollo, {
-      context: async ({ res }) => {
-        const requestId = String(res.locals.requestId);
-        return {
-          requestId,
-          log: logger.child({ requestId }),
-          metadata: new MetadataService(services.store, services.catalog, config.imageUrlTemplate),
-          services,
-        };
-      },
-    }),
+    expressMiddleware(apollo, { context: async ({ res }) => requestContext(res) }),
     requestErrorHandler(config.production),
   );
 
@@ -122,6 +126,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     },
     close() {
       closing ??= (async () => {
+        await subscriptions.close(); // open streams would otherwise hold the drain until its grace runs out
         await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
         await services.close();
       })();

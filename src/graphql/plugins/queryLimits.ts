@@ -1,6 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
   getNullableType,
   isListType,
   Kind,
@@ -16,6 +19,16 @@ import { ErrorCode } from '../../errors';
  * Refuses expensive queries before they run. Depth is a validation rule (so it also guards
  * introspection); cost needs the variables, so it runs once the operation is resolved.
  */
+
+export interface QueryLimits {
+  maxQueryDepth: number;
+  maxQueryCost: number;
+}
+
+/** The validation rules every operation must pass, whatever its transport (Apollo, SSE subscriptions). */
+export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
+  return [depthLimitRule(limits.maxQueryDepth)];
+}
 
 export function depthLimitRule(maxDepth: number) {
   return (context: ValidationContext): ASTVisitor => {
@@ -71,32 +84,46 @@ const paginationEstimator: ComplexityEstimator = ({ args, childComplexity, field
   return undefined;
 };
 
+export interface CostedOperation {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** Why a validated operation may not run (QUERY_TOO_COMPLEX, or BAD_USER_INPUT), or undefined when it may. */
+export function queryCostError({ schema, document, operationName, variables }: CostedOperation, maxCost: number): GraphQLError | undefined {
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables: variables ?? {},
+      estimators: [paginationEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    // Variables that do not coerce make the estimate throw; that is the client's mistake
+    // (what execution would answer), not a 500. Refusing, not skipping, keeps the limit whole.
+    return new GraphQLError(error instanceof Error ? error.message : String(error), {
+      extensions: { code: ErrorCode.BadUserInput, http: { status: 400 } },
+    });
+  }
+  if (cost > maxCost) {
+    return new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages.`, {
+      extensions: { code: ErrorCode.QueryTooComplex, cost, maxCost, http: { status: 400 } },
+    });
+  }
+  return undefined;
+}
+
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [paginationEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (error) {
-            // Variables that do not coerce make the estimate throw; that is the client's mistake
-            // (what execution would answer), not a 500. Refusing, not skipping, keeps the limit whole.
-            throw new GraphQLError(error instanceof Error ? error.message : String(error), {
-              extensions: { code: ErrorCode.BadUserInput, http: { status: 400 } },
-            });
-          }
-          if (cost > maxCost) {
-            throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages.`, {
-              extensions: { code: ErrorCode.QueryTooComplex, cost, maxCost, http: { status: 400 } },
-            });
-          }
+          const refused = queryCostError({ schema, document, operationName: request.operationName, variables: request.variables }, maxCost);
+          if (refused) throw refused;
         },
       };
     },
