@@ -69,7 +69,8 @@ function refuse(res: express.Response, status: number, code: string, message: st
   res.status(status).set(headers).json({ errors: [{ message, extensions: { code } }] });
 }
 
-const refusal = (message: string, code: string): SseExecutionResult => ({ errors: [new GraphQLError(message, { extensions: { code } })] });
+// `data: null` is how graphql-sse tells a result from execution arguments.
+const refusal = (message: string, code: string): SseExecutionResult => ({ data: null, errors: [new GraphQLError(message, { extensions: { code } })] });
 
 /** Validation errors get Apollo's code, so a client sees the same answer whatever the transport. */
 function validateWithLimits(limits: QueryLimits) {
@@ -106,7 +107,7 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
       try {
         document = parse(params.query ?? '');
       } catch (error) {
-        return { errors: [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+        return refusal((error as Error).message, 'GRAPHQL_PARSE_FAILED');
       }
       const operation = getOperationAST(document, params.operationName);
       if (!operation) return refusal('The document must name the operation to run (`operationName`).', 'BAD_REQUEST');
@@ -142,19 +143,15 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
     // Tell buffering proxies (nginx) to pass each event on as it comes.
     res.setHeader('x-accel-buffering', 'no');
     const started = Date.now();
-    const stream: OpenStream = {
-      abort: new AbortController(),
-      res,
-      ended: sse(req, res).then(
-        () => undefined,
-        (error: unknown) => {
-          logger.error({ err: error, requestId: res.locals.requestId }, 'subscription stream failed');
-          if (!res.headersSent) refuse(res, 500, ErrorCode.InternalServerError, production ? 'Internal server error' : String((error as Error)?.message ?? error));
-          else res.destroy();
-        },
-      ),
-    };
+    // The stream is over when its response closes: graphql-sse 2.6.1's express handler never settles
+    // after a client disconnects (it waits for res.end's callback on a destroyed response).
+    const stream: OpenStream = { abort: new AbortController(), res, ended: new Promise((resolve) => res.once('close', () => resolve())) };
     streams.set(res, stream);
+    sse(req, res).catch((error: unknown) => {
+      logger.error({ err: error, requestId: res.locals.requestId }, 'subscription stream failed');
+      if (!res.headersSent) refuse(res, 500, ErrorCode.InternalServerError, production ? 'Internal server error' : String((error as Error)?.message ?? error));
+      else res.destroy();
+    });
     void stream.ended.finally(() => {
       streams.delete(res);
       logger.info({ requestId: res.locals.requestId, operationName: operationNameOf(req), durationMs: Date.now() - started }, 'graphql subscription stream');
