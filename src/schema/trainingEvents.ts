@@ -37,7 +37,7 @@ export class TrainingEpoch {
   validationAccuracy?: number;
 }
 
-@ObjectType({ description: 'One event of a training job, as `trainingJobEvents` streams them.' })
+@ObjectType('TrainingJobEvent', { description: 'One event of a training job, as `trainingJobEvents` streams them.' })
 export class TrainingJobEventNode {
   @Field(() => ID)
   jobId!: string;

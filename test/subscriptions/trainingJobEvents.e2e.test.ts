@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { watchTrainingJob } from '../../examples/client/watchTrainingJob';
 import { startGateway, type RunningGateway } from '../support/startGateway';
 import { subscribeToEnd } from '../support/subscriptions';
 import { temporaryDir, writeColourFolders } from '../training/support/images';
@@ -61,6 +62,12 @@ describe('trainingJobEvents subscription (GraphQL over SSE)', () => {
     // A subscriber that comes after the end gets the final event at once, then the end of the stream.
     const late = await subscribeToEnd(gw.url, EVENTS, { id });
     expect(late.map((result: any) => result.data.trainingJobEvents)).toEqual([last]);
+    // So does the example client, with the generated TrainingJobEvents document.
+    const seen: unknown[] = [];
+    const final = await watchTrainingJob(gw.url, id, (event) => seen.push(event));
+    expect(seen).toEqual([final]);
+    expect(final).toMatchObject({ sequence: last.sequence, kind: 'STATUS', job: { id, status: 'SUCCEEDED', evaluation: { accuracy: last.job.evaluation.accuracy } } });
+    await expect(watchTrainingJob(gw.url, 'no-such-job')).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'TRAINING_JOB_NOT_FOUND' }) })] });
   });
 
   it('answers an unknown job id with TRAINING_JOB_NOT_FOUND and ends the stream', async () => {
