@@ -97,7 +97,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     };
   };
   // Subscriptions: `Accept: text/event-stream` requests to /graphql, after CORS and the JSON parser.
-  const subscriptions = subscriptionRoute({ schema, context: requestContext, limits: config, maxStreams: config.maxSubscriptionStreams, production: config.production });
+  const subscriptions = subscriptionRoute({ schema, context: requestContext, limits: config, maxStreams: config.maxSubscriptionStreams, production: config.production, metrics });
 
   app.use(
     '/graphql',

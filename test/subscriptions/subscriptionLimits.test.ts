@@ -54,6 +54,9 @@ describe('subscription limits', () => {
     const get = await fetch(`${gw.url}?query=${encodeURIComponent(SMALL)}&variables=${encodeURIComponent('{"id":"x"}')}`, { headers: { accept: 'text/event-stream' } });
     expect(get.status).toBe(400);
     expect((await get.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+    const named = await fetch(`${gw.url}?query=${encodeURIComponent(SMALL)}&variables=${encodeURIComponent('{"id":"x"}')}`, { headers: { accept: 'text/event-stream', 'apollo-require-preflight': 'true' } });
+    expect(named.status).toBe(200);
+    expect(await named.text()).toMatch(/event: next\ndata: .*TRAINING_JOB_NOT_FOUND[\s\S]*event: complete/);
 
     const origin = 'https://app.example';
     const query = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ query: '{ trainingJobs { id } }' }) });
@@ -79,6 +82,8 @@ describe('subscription limits', () => {
     expect(second.response.status).toBe(503);
     expect(second.response.headers.get('retry-after')).toBeTruthy();
     expect((await second.response.json()).errors[0].extensions.code).toBe('OVERLOADED');
+    expect((await gw.metrics.subscriptionStreamsRefused.get()).values).toEqual([expect.objectContaining({ labels: { reason: 'limit' }, value: 1 })]);
+    expect((await gw.metrics.subscriptionStreams.get()).values[0].value).toBe(1);
 
     // A client that leaves frees its place.
     first.close();

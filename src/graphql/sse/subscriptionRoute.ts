@@ -14,6 +14,7 @@ import {
 import type { ExecutionResult as SseExecutionResult } from 'graphql-sse';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import type { GatewayContext } from '../../context';
+import type { GatewayMetrics } from '../../metrics';
 import { ErrorCode } from '../../errors';
 import { logger } from '../../logger';
 import { createFormatError } from '../formatError';
@@ -28,6 +29,7 @@ export interface SubscriptionRouteOptions {
   /** Streams open at once; more are refused with 503 OVERLOADED. */
   maxStreams: number;
   production: boolean;
+  metrics?: GatewayMetrics;
   /** How long close() lets streams finish their last event before it cuts their sockets. */
   closeGraceMs?: number;
 }
@@ -135,8 +137,14 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
     if (mightBeCrossSiteForgery(req)) {
       return refuse(res, 400, 'BAD_REQUEST', `This request needs a content-type other than a form's, or a non-empty ${PREFLIGHT_HEADERS.join(' or ')} header (CSRF prevention).`);
     }
-    if (closing) return refuse(res, 503, ErrorCode.Overloaded, 'The gateway is shutting down.', { 'retry-after': '1' });
-    if (streams.size >= maxStreams) return refuse(res, 503, ErrorCode.Overloaded, `Too many open subscription streams (at most ${maxStreams}); retry later.`, { 'retry-after': '5' });
+    if (closing) {
+      options.metrics?.subscriptionStreamsRefused.inc({ reason: 'shutdown' });
+      return refuse(res, 503, ErrorCode.Overloaded, 'The gateway is shutting down.', { 'retry-after': '1' });
+    }
+    if (streams.size >= maxStreams) {
+      options.metrics?.subscriptionStreamsRefused.inc({ reason: 'limit' });
+      return refuse(res, 503, ErrorCode.Overloaded, `Too many open subscription streams (at most ${maxStreams}); retry later.`, { 'retry-after': '5' });
+    }
 
     // graphql-sse recognises a stream by this exact header; `text/event-stream, */*` means the same.
     req.headers.accept = EVENT_STREAM;
@@ -147,6 +155,7 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
     // after a client disconnects (it waits for res.end's callback on a destroyed response).
     const stream: OpenStream = { abort: new AbortController(), res, ended: new Promise((resolve) => res.once('close', () => resolve())) };
     streams.set(res, stream);
+    options.metrics?.subscriptionStreams.set(streams.size);
     sse(req, res).catch((error: unknown) => {
       logger.error({ err: error, requestId: res.locals.requestId }, 'subscription stream failed');
       if (!res.headersSent) refuse(res, 500, ErrorCode.InternalServerError, production ? 'Internal server error' : String((error as Error)?.message ?? error));
@@ -154,6 +163,7 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
     });
     void stream.ended.finally(() => {
       streams.delete(res);
+      options.metrics?.subscriptionStreams.set(streams.size);
       logger.info({ requestId: res.locals.requestId, operationName: operationNameOf(req), durationMs: Date.now() - started }, 'graphql subscription stream');
     });
   };
