@@ -48,6 +48,9 @@ describe('subscription limits', () => {
     expect(errorCodes(await subscribeToEnd(gw.url, 'subscription { trainingJobEvents(id: "x") { nope } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(errorCodes(await subscribeToEnd(gw.url, 'subscription {'))).toEqual(['GRAPHQL_PARSE_FAILED']);
     expect(errorCodes(await subscribeToEnd(gw.url, SMALL, { id: 42.5 }))).toEqual(['BAD_USER_INPUT']);
+    // A client that prefers JSON gets JSON from the ordinary endpoint, even if it could take a stream.
+    const json = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"query":"{ __typename }"}' });
+    expect(await json.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
   it('applies CSRF prevention and the same CORS headers as queries', async () => {

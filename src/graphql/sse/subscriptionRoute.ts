@@ -57,8 +57,10 @@ const EVENT_STREAM = 'text/event-stream';
 const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
 const SIMPLE_TYPES = new Set(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
 
+// The client prefers an event stream to a JSON answer (an Accept of any type alone does not: it gets JSON from Apollo).
 function asksForEventStream(req: express.Request): boolean {
-  return (req.headers.accept ?? '').split(',').some((type) => type.split(';')[0].trim().toLowerCase() === EVENT_STREAM);
+  if (!req.headers.accept?.toLowerCase().includes(EVENT_STREAM)) return false;
+  return req.accepts([EVENT_STREAM, 'application/graphql-response+json', 'application/json']) === EVENT_STREAM;
 }
 
 function mightBeCrossSiteForgery(req: express.Request): boolean {
