@@ -6,6 +6,7 @@ import { LabelResolver } from './LabelResolver';
 import { ModelResolver } from './ModelResolver';
 import { RelationResolver } from './RelationResolver';
 import { TrainingResolver } from './TrainingResolver';
+import { TrainingEventsResolver } from './TrainingEventsResolver';
 import { SimilarityResolver } from './SimilarityResolver';
 import { ModelEvaluationResolver } from './ModelEvaluationResolver';
 
@@ -21,4 +22,5 @@ export const resolvers: NonEmptyArray<Function> = [
   TrainingResolver,
   SimilarityResolver,
   ModelEvaluationResolver,
+  TrainingEventsResolver,
 ];

@@ -51,6 +51,8 @@ export interface GatewayConfig {
     concurrency: number;
     pixelBudget: number;
   };
+  /** Open GraphQL-over-SSE subscription streams at once; more are refused with OVERLOADED. */
+  maxSubscriptionStreams: number;
 
   maxUploadBytes: number;
   maxUploadFiles: number;
@@ -135,6 +137,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'VISION_TIMEOUT_MS', default: '30000', description: 'Deadline for one BatchAnnotateImages call.' },
   { name: 'EMBEDDINGS', default: '(unset)', description: 'Parquet file written by `npm run embed`, served by `similarImages`.' },
   { name: 'TRAINING_DATA_ROOT', default: '(unset: trainModel refused)', description: 'Folder under which `trainModel` may read training data.' },
+  { name: 'MAX_SUBSCRIPTION_STREAMS', default: '100', description: 'Subscription streams (GraphQL over SSE) open at once; more answer 503 `OVERLOADED`.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests may take before the process exits.' },
   { name: 'XDG_CACHE_HOME', default: '~/.cache', description: 'Where `npm run train` caches embeddings (`openimages-gateway/embeddings` below it).' },
 ];
@@ -365,6 +368,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       concurrency: integer(env, 'DECODE_CONCURRENCY', 2, 1),
       pixelBudget: integer(env, 'DECODE_PIXEL_BUDGET', 80_000_000, 1),
     },
+    maxSubscriptionStreams: integer(env, 'MAX_SUBSCRIPTION_STREAMS', 100, 1),
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1),
     maxUploadFiles: integer(env, 'MAX_UPLOAD_FILES', 16, 1),
     maxImagePixels: integer(env, 'MAX_IMAGE_PIXELS', 40_000_000, 1),

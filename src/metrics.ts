@@ -44,6 +44,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly subscriptionStreams = new Gauge({
+    name: 'gateway_subscription_streams',
+    help: 'Subscription streams (GraphQL over SSE) open now.',
+    registers: [this.registry],
+  });
+
+  readonly subscriptionStreamsRefused = new Counter({
+    name: 'gateway_subscription_streams_refused_total',
+    help: 'Subscription stream requests refused: `limit` (MAX_SUBSCRIPTION_STREAMS reached) or `shutdown`.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly inferenceBatchSize = new Histogram({
     name: 'gateway_inference_batch_size',
     help: 'Images per model.predict call.',

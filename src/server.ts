@@ -13,8 +13,9 @@ import { ErrorCode } from './errors';
 import { buildGatewaySchema } from './graphql/buildGatewaySchema';
 import { createFormatError } from './graphql/formatError';
 import { documentShapeCheck } from './graphql/documentShape';
-import { costLimitPlugin, depthLimitRule } from './graphql/plugins/queryLimits';
+import { costLimitPlugin, queryLimitRules } from './graphql/plugins/queryLimits';
 import { requestObservabilityPlugin } from './graphql/plugins/requestObservability';
+import { subscriptionRoute } from './graphql/sse/subscriptionRoute';
 import { responseSizeLimitPlugin } from './graphql/plugins/responseSizeLimit';
 import { unavailableStatusPlugin } from './graphql/plugins/unavailableStatus';
 import { accessLog } from './http/accessLog';
@@ -71,7 +72,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     formatError: createFormatError(config.production),
     // The token limit bounds the parser; with the document's shape checked first, it bounds validation.
     parseOptions: { maxTokens: config.maxQueryTokens },
-    validationRules: [depthLimitRule(config.maxQueryDepth)],
+    validationRules: queryLimitRules(config),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -110,6 +111,19 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
   const cors = corsPolicy(config.corsOrigins);
   app.all('/graphql', cors);
 
+  const requestContext = (res: express.Response): GatewayContext => {
+    const requestId = String(res.locals.requestId);
+    return {
+      requestId,
+      log: logger.child({ requestId }),
+      metadata: new MetadataService(services.store, services.catalog, config.imageUrlTemplate, services.labelLinks),
+      services,
+      accessLog: res.locals.accessLog,
+    };
+  };
+  // Subscriptions: `Accept: text/event-stream` requests to /graphql, after the same CORS, body and shape checks as queries.
+  const subscriptions = subscriptionRoute({ schema, context: requestContext, limits: config, maxStreams: config.maxSubscriptionStreams, production: config.production, metrics });
+
   // A browser asking for /graphql (Accept: text/html) gets the offline GraphiQL IDE; API clients never do.
   app.use(playgroundRoutes({ introspection: config.introspection }));
 
@@ -129,18 +143,8 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     express.json({ limit: MAX_JSON_BODY_BYTES }),
     graphqlUploadExpress({ maxFileSize: config.maxUploadBytes, maxFiles: config.maxUploadFiles }),
     documentShapeCheck({ maxTokens: config.maxQueryTokens, maxAliases: config.maxQueryAliases, maxRepeatedSelections: config.maxSelectionRepeats }),
-    expressMiddleware(apollo, {
-      context: async ({ res }) => {
-        const requestId = String(res.locals.requestId);
-        return {
-          requestId,
-          log: logger.child({ requestId }),
-          metadata: new MetadataService(services.store, services.catalog, config.imageUrlTemplate, services.labelLinks),
-          services,
-          accessLog: res.locals.accessLog,
-        };
-      },
-    }),
+    subscriptions.handler,
+    expressMiddleware(apollo, { context: async ({ res }) => requestContext(res) }),
     requestErrorHandler(config.production),
   );
 
@@ -164,6 +168,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     close() {
       stopping = true;
       closing ??= (async () => {
+        await subscriptions.close(); // open streams would otherwise hold the drain until its grace runs out
         await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
         await services.close();
       })();

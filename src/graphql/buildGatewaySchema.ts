@@ -1,13 +1,27 @@
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
 import { resolvers } from '../../resolvers';
+
+/**
+ * type-graphql refuses a schema with subscriptions unless it has a pubSub. Ours take their events
+ * from the gateway's services through the context (`@Subscription({ subscribe })`), because this
+ * schema is built once per process and shared by every gateway in it; topics are not used.
+ */
+const NO_TOPICS: PubSub = {
+  publish(topic) {
+    throw new Error(`no pubSub topics: "${topic}" (subscriptions read their services from the context)`);
+  },
+  subscribe(topic) {
+    throw new Error(`no pubSub topics: "${topic}" (subscriptions read their services from the context)`);
+  },
+};
 
 let cached: Promise<GraphQLSchema> | undefined;
 
 /** The executable schema, built once per process from the type-graphql classes. */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers, validate: false });
+  cached ??= buildSchema({ resolvers, validate: false, pubSub: NO_TOPICS });
   return cached;
 }
 

@@ -7,7 +7,7 @@ import { PLAYGROUND_CSS } from './page';
 
 /**
  * The files the playground page loads, all from this process: GraphiQL's own prebuilt bundle
- * and CSS, React's UMD builds, and the small setup script. An allowlist, never a path from
+ * and CSS, React's UMD builds, graphql-sse's browser client, and the small setup script. An allowlist, never a path from
  * the request.
  */
 export interface PlaygroundAsset {
@@ -31,6 +31,8 @@ const SOURCES: Record<string, { contentType: string; file: () => string }> = {
   'react-dom.production.min.js': { contentType: JS, file: () => path.join(packageDir('react-dom'), 'umd', 'react-dom.production.min.js') },
   'graphiql.min.js': { contentType: JS, file: () => path.join(packageDir('graphiql'), 'graphiql.min.js') },
   'graphiql.min.css': { contentType: CSS, file: () => path.join(packageDir('graphiql'), 'graphiql.min.css') },
+  // graphql-sse's browser client (UMD, global `graphqlSse`): GraphiQL runs subscriptions through it.
+  'graphql-sse.min.js': { contentType: JS, file: () => path.join(packageDir('graphql-sse'), 'umd', 'graphql-sse.min.js') },
 };
 
 /** Reads every asset once, so a missing package fails at start rather than in a browser. */

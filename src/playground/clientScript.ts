@@ -6,7 +6,9 @@ import { EXAMPLE_TABS } from './examples';
  * bundles define (React, ReactDOM, GraphiQL).
  *
  * The fetcher sends `apollo-require-preflight` so Apollo's CSRF prevention lets GraphiQL's
- * requests through. `?query=` (and `variables`, `operationName`) in the page URL prefill the editor.
+ * requests through. Subscriptions go through graphql-sse's client (GraphQL over Server-Sent
+ * Events, same URL); GraphiQL shows each event as it comes. `?query=` (and `variables`,
+ * `operationName`) in the page URL prefill the editor.
  */
 export const PLAYGROUND_SCRIPT = `(function () {
   'use strict';
@@ -17,6 +19,24 @@ export const PLAYGROUND_SCRIPT = `(function () {
     headers: { 'apollo-require-preflight': 'true' },
     enableIncrementalDelivery: false
   });
+  var streams = graphqlSse.createClient({
+    url: endpoint,
+    headers: { 'apollo-require-preflight': 'true' },
+    retryAttempts: 0
+  });
+  function operationOf(query, name) {
+    try {
+      var operations = GraphiQL.GraphQL.parse(query).definitions.filter(function (d) {
+        return d.kind === 'OperationDefinition';
+      });
+      var named = operations.filter(function (d) {
+        return name ? d.name && d.name.value === name : true;
+      });
+      return named.length === 1 ? named[0].operation : undefined;
+    } catch (e) {
+      return undefined;
+    }
+  }
   // Right after a tab switch GraphiQL can still hold the previous tab's operation name;
   // a name the document does not define is dropped rather than sent.
   function definedName(query, name) {
@@ -31,7 +51,11 @@ export const PLAYGROUND_SCRIPT = `(function () {
     }
   }
   function fetcher(params, options) {
-    return send(Object.assign({}, params, { operationName: definedName(params.query, params.operationName) }), options);
+    var request = Object.assign({}, params, { operationName: definedName(params.query, params.operationName) });
+    if (operationOf(request.query, request.operationName) === 'subscription') {
+      return streams.iterate({ query: request.query, variables: request.variables || undefined, operationName: request.operationName || undefined });
+    }
+    return send(request, options);
   }
   var props = {
     fetcher: fetcher,

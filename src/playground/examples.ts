@@ -117,4 +117,42 @@ mutation ClassifyToImages($files: [Upload!]!) {
 }
 `,
   },
+  {
+    query: `# Live training progress. Run TrainModel (the gateway needs TRAINING_DATA_ROOT; \`data\` is a folder
+# under it with one sub-folder of images per class), put the job id it answers into the variables,
+# then run TrainingJobEvents: each event shows here as it happens, until SUCCEEDED or FAILED.
+mutation TrainModel {
+  trainModel(input: { modelId: "flowers", data: "flowers", epochs: 10 }) {
+    id
+    status
+  }
+}
+
+subscription TrainingJobEvents($id: ID!) {
+  trainingJobEvents(id: $id) {
+    sequence
+    kind
+    stage
+    step
+    steps
+    epoch {
+      epoch
+      epochs
+      loss
+      validationAccuracy
+    }
+    job {
+      status
+      progress
+      etaSeconds
+      error
+      evaluation {
+        accuracy
+      }
+    }
+  }
+}
+`,
+    variables: JSON.stringify({ id: 'the id that TrainModel answered' }, null, 2),
+  },
 ];

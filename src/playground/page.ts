@@ -14,6 +14,7 @@ export const PLAYGROUND_HTML = `<!doctype html>
     <script defer src="${ASSETS_PATH}/react.production.min.js"></script>
     <script defer src="${ASSETS_PATH}/react-dom.production.min.js"></script>
     <script defer src="${ASSETS_PATH}/graphiql.min.js"></script>
+    <script defer src="${ASSETS_PATH}/graphql-sse.min.js"></script>
     <script defer src="${ASSETS_PATH}/playground.js"></script>
   </head>
   <body>

@@ -5,6 +5,7 @@ import { spawnWorker } from '../workers/spawnWorker';
 import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
 import type { ModelEvaluation } from './evaluate';
+import { TrainingJobEvents } from './TrainingJobEvents';
 import type { TrainOptions, TrainProgress, TrainResult, TrainStage } from './trainClassifier';
 import { trainOptionsFor, type TrainModelRequest, type TrainingRequestSettings } from './trainingRequest';
 import type { TrainingWorkerData, TrainingWorkerMessage } from './trainingWorkerProtocol';
@@ -57,6 +58,8 @@ export class TrainingJobs {
   private readonly queue: Entry[] = [];
   private running?: Entry;
   private closed = false;
+  /** Status changes and progress of every job, for watchers (the trainingJobEvents subscription). */
+  readonly events = new TrainingJobEvents();
 
   constructor(private readonly options: TrainingJobsOptions) {}
 
@@ -75,6 +78,7 @@ export class TrainingJobs {
     const entry: Entry = { job, options };
     this.entries.set(job.id, entry);
     this.queue.push(entry);
+    this.events.publish(job, 'STATUS');
     log.info({ job: job.id, model: job.modelId }, 'training job queued');
     this.pump();
     return { ...job };
@@ -93,6 +97,7 @@ export class TrainingJobs {
     this.closed = true;
     for (const entry of this.queue.splice(0)) this.finish(entry, 'FAILED', 'the gateway shut down before the job started');
     await this.running?.worker?.terminate();
+    this.events.close();
   }
 
   private pump(): void {
@@ -112,6 +117,7 @@ export class TrainingJobs {
     const { job } = entry;
     job.status = 'RUNNING';
     job.startedAt = new Date();
+    this.events.publish(job, 'STATUS');
     const data: TrainingWorkerData = { options: entry.options };
     const worker = spawnWorker(path.join(__dirname, 'trainingWorkerMain'), data);
     entry.worker = worker;
@@ -133,6 +139,7 @@ export class TrainingJobs {
   }
 
   private onProgress(job: TrainingJob, progress: TrainProgress): void {
+    const previousStage = job.stage;
     job.stage = progress.stage;
     job.progress = progress.progress;
     if (progress.epoch) {
@@ -142,6 +149,7 @@ export class TrainingJobs {
     }
     const elapsed = (Date.now() - job.startedAt!.getTime()) / 1000;
     job.etaSeconds = progress.progress > 0.02 ? (elapsed * (1 - progress.progress)) / progress.progress : undefined;
+    this.events.progressed(job, progress, previousStage);
   }
 
   private finish(entry: Entry, status: 'SUCCEEDED' | 'FAILED', error?: string): void {
@@ -155,11 +163,15 @@ export class TrainingJobs {
       log.warn({ job: job.id, model: job.modelId, error }, 'training job failed');
     }
     entry.worker = undefined;
+    this.events.publish(job, 'STATUS');
     this.forgetOldJobs();
   }
 
   private forgetOldJobs(): void {
     const finished = [...this.entries.values()].filter((entry) => entry.job.finishedAt);
-    for (const entry of finished.slice(0, Math.max(0, finished.length - (this.options.keepFinished ?? 100)))) this.entries.delete(entry.job.id);
+    for (const entry of finished.slice(0, Math.max(0, finished.length - (this.options.keepFinished ?? 100)))) {
+      this.entries.delete(entry.job.id);
+      this.events.forget(entry.job.id);
+    }
   }
 }

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
+import { GraphQLError, Kind, getOperationAST, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
 import { ErrorCode } from '../../errors';
 import { estimateCost } from './queryCost';
 
@@ -8,6 +8,18 @@ import { estimateCost } from './queryCost';
  * introspection); cost needs the variables, so it runs once the operation is resolved. The document's
  * size and shape (tokens, aliases, repeats) are checked before validation (documentShape.ts).
  */
+
+export interface QueryLimits {
+  maxQueryDepth: number;
+  maxQueryCost: number;
+  /** Parser token limit, for transports that parse documents themselves. */
+  maxQueryTokens: number;
+}
+
+/** The validation rules every operation must pass, whatever its transport (Apollo, SSE subscriptions). */
+export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
+  return [depthLimitRule(limits.maxQueryDepth)];
+}
 
 export function depthLimitRule(maxDepth: number) {
   return (context: ValidationContext): ASTVisitor => {
@@ -60,27 +72,42 @@ export function depthLimitRule(maxDepth: number) {
   };
 }
 
+export interface CostedOperation {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** Why a validated operation may not run (QUERY_TOO_COMPLEX, or BAD_USER_INPUT), or undefined when it may. */
+export function queryCostError({ schema, document, operationName, variables }: CostedOperation, maxCost: number): GraphQLError | undefined {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) return undefined;
+  let cost: number;
+  try {
+    cost = estimateCost(schema, document, operation, variables ?? {});
+  } catch (error) {
+    // Arguments that do not coerce make the estimate throw; that is the client's mistake
+    // (what execution would answer), not a 500. Refusing, not skipping, keeps the limit whole.
+    return new GraphQLError(error instanceof Error ? error.message : String(error), {
+      extensions: { code: ErrorCode.BadUserInput, http: { status: 400 } },
+    });
+  }
+  if (cost > maxCost) {
+    return new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages or fewer totals.`, {
+      extensions: { code: ErrorCode.QueryTooComplex, cost, maxCost, http: { status: 400 } },
+    });
+  }
+  return undefined;
+}
+
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema, operation }) {
-          if (!operation) return;
-          let cost: number;
-          try {
-            cost = estimateCost(schema, document, operation, request.variables ?? {});
-          } catch (error) {
-            // Arguments that do not coerce make the estimate throw; that is the client's mistake
-            // (what execution would answer), not a 500. Refusing, not skipping, keeps the limit whole.
-            throw new GraphQLError(error instanceof Error ? error.message : String(error), {
-              extensions: { code: ErrorCode.BadUserInput, http: { status: 400 } },
-            });
-          }
-          if (cost > maxCost) {
-            throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages or fewer totals.`, {
-              extensions: { code: ErrorCode.QueryTooComplex, cost, maxCost, http: { status: 400 } },
-            });
-          }
+        async didResolveOperation({ request, document, schema }) {
+          const refused = queryCostError({ schema, document, operationName: request.operationName, variables: request.variables }, maxCost);
+          if (refused) throw refused;
         },
       };
     },

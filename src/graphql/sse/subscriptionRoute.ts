@@ -1,0 +1,205 @@
+import type express from 'express';
+import {
+  getOperationAST,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  subscribe,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import type { ExecutionResult as SseExecutionResult } from 'graphql-sse';
+import { createHandler } from 'graphql-sse/lib/use/express';
+import type { GatewayContext } from '../../context';
+import type { GatewayMetrics } from '../../metrics';
+import { ErrorCode } from '../../errors';
+import { logger } from '../../logger';
+import { createFormatError } from '../formatError';
+import { queryCostError, queryLimitRules, type QueryLimits } from '../plugins/queryLimits';
+import { endOnAbort } from './endOnAbort';
+
+export interface SubscriptionRouteOptions {
+  schema: GraphQLSchema;
+  /** The same context queries get. */
+  context: (res: express.Response) => GatewayContext;
+  limits: QueryLimits;
+  /** Streams open at once; more are refused with 503 OVERLOADED. */
+  maxStreams: number;
+  production: boolean;
+  metrics?: GatewayMetrics;
+  /** How long close() lets streams finish their last event before it cuts their sockets. */
+  closeGraceMs?: number;
+}
+
+export interface SubscriptionRoute {
+  /** Mounted in the /graphql chain after CORS and the JSON parser; passes on every request that does not ask for text/event-stream. */
+  handler: express.RequestHandler;
+  openStreams(): number;
+  /** Refuses new streams and completes the open ones; resolves once they have ended. */
+  close(): Promise<void>;
+}
+
+interface OpenStream {
+  abort: AbortController;
+  res: express.Response;
+  ended: Promise<void>;
+}
+
+/** graphql-sse wants a context that is a plain record. */
+type SseContext = GatewayContext & Record<PropertyKey, unknown>;
+
+const EVENT_STREAM = 'text/event-stream';
+// Apollo's CSRF prevention, applied to streams too: a request a browser would send cross-site without a
+// preflight (no content-type, or a "simple" one) must name itself with one of these headers.
+const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
+const SIMPLE_TYPES = new Set(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
+
+// The client prefers an event stream to a JSON answer (an Accept of any type alone does not: it gets JSON from Apollo).
+function asksForEventStream(req: express.Request): boolean {
+  if (!req.headers.accept?.toLowerCase().includes(EVENT_STREAM)) return false;
+  return req.accepts([EVENT_STREAM, 'application/graphql-response+json', 'application/json']) === EVENT_STREAM;
+}
+
+function mightBeCrossSiteForgery(req: express.Request): boolean {
+  const type = req.headers['content-type']?.split(';')[0].trim().toLowerCase();
+  if (type && !SIMPLE_TYPES.has(type)) return false;
+  return !PREFLIGHT_HEADERS.some((header) => (req.headers[header] ?? '') !== '');
+}
+
+function refuse(res: express.Response, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  res.status(status).set(headers).json({ errors: [{ message, extensions: { code } }] });
+}
+
+// `data: null` is how graphql-sse tells a result from execution arguments.
+const refusal = (message: string, code: string): SseExecutionResult => ({ data: null, errors: [new GraphQLError(message, { extensions: { code } })] });
+
+/** Validation errors get Apollo's code, so a client sees the same answer whatever the transport. */
+function validateWithLimits(limits: QueryLimits) {
+  const rules = [...specifiedRules, ...queryLimitRules(limits)];
+  return (schema: GraphQLSchema, document: DocumentNode): GraphQLError[] =>
+    validate(schema, document, rules).map((error) =>
+      error.extensions.code ? error : new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+    );
+}
+
+/**
+ * GraphQL subscriptions over Server-Sent Events (graphql-sse, "distinct connections" mode: one
+ * stream per operation, plain HTTP/1.1, so it passes proxies that forward ordinary requests), on
+ * the same /graphql path as queries: a request with `Accept: text/event-stream` is a stream.
+ *
+ * graphql-sse runs none of Apollo's plugins, so the same limits are applied here from the same
+ * code: the validation rules of queryLimits, then its cost estimate; errors are formatted by the
+ * same formatError. Only subscriptions are served; queries and mutations stay on Apollo.
+ */
+export function subscriptionRoute(options: SubscriptionRouteOptions): SubscriptionRoute {
+  const { schema, limits, maxStreams, production } = options;
+  const formatError = createFormatError(production);
+  const streams = new Map<express.Response, OpenStream>();
+  let closing = false;
+
+  const sse = createHandler<SseContext>({
+    schema,
+    // null: no "single connection mode" (its streams are reserved by token, server-side state across requests).
+    authenticate: () => null,
+    context: (req) => options.context(req.context.res) as SseContext,
+    validate: validateWithLimits(limits),
+    onSubscribe: (_req, params) => {
+      let document: DocumentNode;
+      try {
+        document = parse(params.query ?? '', { maxTokens: limits.maxQueryTokens });
+      } catch (error) {
+        return refusal((error as Error).message, 'GRAPHQL_PARSE_FAILED');
+      }
+      const operation = getOperationAST(document, params.operationName);
+      if (!operation) return refusal('The document must name the operation to run (`operationName`).', 'BAD_REQUEST');
+      if (operation.operation !== 'subscription') {
+        return refusal(`Only subscriptions are served as ${EVENT_STREAM}; send queries and mutations as ordinary requests to the same URL.`, 'BAD_REQUEST');
+      }
+    },
+    subscribe: async (args) => {
+      const refused = queryCostError({ schema: args.schema, document: args.document, operationName: args.operationName, variables: args.variableValues }, limits.maxQueryCost);
+      if (refused) return { errors: [refused] };
+      return (await subscribe(args)) as AsyncGenerator<ExecutionResult> | ExecutionResult;
+    },
+    onOperation: (_ctx, req, _args, result) => {
+      const stream = streams.get(req.context.res);
+      if (stream && isAsyncIterable(result)) return endOnAbort(result, stream.abort.signal);
+    },
+    onNext: (_ctx, _req, result) => {
+      if (!('errors' in result) || !result.errors?.length) return;
+      return { ...result, errors: result.errors.map((error) => formatError(withCode(error), error)) } as unknown as SseExecutionResult;
+    },
+  });
+
+  const handler: express.RequestHandler = (req, res, next) => {
+    if (!asksForEventStream(req) || (req.method !== 'GET' && req.method !== 'POST')) return next();
+    if (mightBeCrossSiteForgery(req)) {
+      return refuse(res, 400, 'BAD_REQUEST', `This request needs a content-type other than a form's, or a non-empty ${PREFLIGHT_HEADERS.join(' or ')} header (CSRF prevention).`);
+    }
+    if (closing) {
+      options.metrics?.subscriptionStreamsRefused.inc({ reason: 'shutdown' });
+      return refuse(res, 503, ErrorCode.Overloaded, 'The gateway is shutting down.', { 'retry-after': '1' });
+    }
+    if (streams.size >= maxStreams) {
+      options.metrics?.subscriptionStreamsRefused.inc({ reason: 'limit' });
+      return refuse(res, 503, ErrorCode.Overloaded, `Too many open subscription streams (at most ${maxStreams}); retry later.`, { 'retry-after': '5' });
+    }
+
+    // graphql-sse recognises a stream by this exact header; `text/event-stream, */*` means the same.
+    req.headers.accept = EVENT_STREAM;
+    // Tell buffering proxies (nginx) to pass each event on as it comes.
+    res.setHeader('x-accel-buffering', 'no');
+    const started = Date.now();
+    // The stream is over when its response closes: graphql-sse 2.6.1's express handler never settles
+    // after a client disconnects (it waits for res.end's callback on a destroyed response).
+    const stream: OpenStream = { abort: new AbortController(), res, ended: new Promise((resolve) => res.once('close', () => resolve())) };
+    streams.set(res, stream);
+    options.metrics?.subscriptionStreams.set(streams.size);
+    sse(req, res).catch((error: unknown) => {
+      logger.error({ err: error, requestId: res.locals.requestId }, 'subscription stream failed');
+      if (!res.headersSent) refuse(res, 500, ErrorCode.InternalServerError, production ? 'Internal server error' : String((error as Error)?.message ?? error));
+      else res.destroy();
+    });
+    void stream.ended.finally(() => {
+      streams.delete(res);
+      options.metrics?.subscriptionStreams.set(streams.size);
+      logger.info({ requestId: res.locals.requestId, operationName: operationNameOf(req), durationMs: Date.now() - started }, 'graphql subscription stream');
+    });
+  };
+
+  return {
+    handler,
+    openStreams: () => streams.size,
+    async close() {
+      closing = true;
+      const open = [...streams.values()];
+      for (const stream of open) stream.abort.abort();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, options.closeGraceMs ?? 2000).unref());
+      await Promise.race([Promise.all(open.map((stream) => stream.ended)), grace]);
+      for (const stream of streams.values()) stream.res.destroy();
+    },
+  };
+}
+
+/** A request's operation name, for the log (bounded, like the request log's). */
+function operationNameOf(req: express.Request): string | undefined {
+  const given = (req.body as { operationName?: unknown } | undefined)?.operationName ?? req.query.operationName;
+  return typeof given === 'string' && /^[_A-Za-z][_0-9A-Za-z]{0,99}$/.test(given) ? given : undefined;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * Errors graphql-js reports before any resolver (variables that do not coerce) carry no code and
+ * no path: the client's mistake, BAD_USER_INPUT as Apollo answers. Everything else is formatted as is.
+ */
+function withCode(error: GraphQLError): GraphQLFormattedError {
+  const formatted = error.toJSON();
+  if (formatted.extensions?.code || formatted.path) return formatted;
+  return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BadUserInput } };
+}

@@ -1,0 +1,68 @@
+import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { TrainingJobNode } from './training';
+
+export enum TrainingJobEventKind {
+  STATUS = 'STATUS',
+  STAGE = 'STAGE',
+  PROGRESS = 'PROGRESS',
+  EPOCH = 'EPOCH',
+}
+
+registerEnumType(TrainingJobEventKind, {
+  name: 'TrainingJobEventKind',
+  description: 'What happened; `job` holds the state after it.',
+  valuesConfig: {
+    STATUS: { description: 'The job became QUEUED, RUNNING, SUCCEEDED (with `job.evaluation`) or FAILED (with `job.error`).' },
+    STAGE: { description: 'A stage began (`stage`).' },
+    PROGRESS: { description: 'Work within the stage: `step` of `steps` (e.g. images embedded).' },
+    EPOCH: { description: 'An epoch finished: `epoch` has its loss and accuracy.' },
+  },
+});
+
+@ObjectType({ description: 'One finished training epoch.' })
+export class TrainingEpoch {
+  @Field(() => Int)
+  epoch!: number;
+
+  @Field(() => Int)
+  epochs!: number;
+
+  @Field(() => Float, { description: 'Training loss.' })
+  loss!: number;
+
+  @Field(() => Float, { nullable: true })
+  validationLoss?: number;
+
+  @Field(() => Float, { nullable: true, description: 'Accuracy on the VALIDATION split.' })
+  validationAccuracy?: number;
+}
+
+@ObjectType('TrainingJobEvent', { description: 'One event of a training job, as `trainingJobEvents` streams them.' })
+export class TrainingJobEventNode {
+  @Field(() => ID)
+  jobId!: string;
+
+  @Field(() => Int, { description: '1, 2, 3 ... per job, in the order the events happened (a late subscriber starts at the latest).' })
+  sequence!: number;
+
+  @Field(() => TrainingJobEventKind)
+  kind!: TrainingJobEventKind;
+
+  @Field(() => GraphQLISODateTime)
+  at!: Date;
+
+  @Field(() => String, { nullable: true, description: 'The stage the job is in, e.g. `reading`, `embedding`, `training`, `evaluating`, `saving`; new stages may appear.' })
+  stage?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Units of work done in the stage (PROGRESS, STAGE).' })
+  step?: number;
+
+  @Field(() => Int, { nullable: true, description: 'Units of work in the stage.' })
+  steps?: number;
+
+  @Field(() => TrainingEpoch, { nullable: true, description: 'On EPOCH events.' })
+  epoch?: TrainingEpoch;
+
+  @Field(() => TrainingJobNode, { description: 'The job right after this event: status, progress, loss, ETA, and the evaluation once SUCCEEDED.' })
+  job!: TrainingJobNode;
+}
