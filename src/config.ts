@@ -45,6 +45,7 @@ export interface GatewayConfig {
   };
 
   embeddingsFile?: string;
+  embeddingsIndexMinRows: number;
   trainingDataRoot?: string;
   shutdownGraceMs: number;
 }
@@ -85,6 +86,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'VISION_API_ENDPOINT', default: '(unset: Google, with Application Default Credentials)', description: '`host:port` of a plaintext gRPC Vision endpoint (emulators, tests); no credentials are sent.' },
   { name: 'VISION_TIMEOUT_MS', default: '30000', description: 'Deadline for one BatchAnnotateImages call.' },
   { name: 'EMBEDDINGS', default: '(unset)', description: 'Parquet file written by `npm run embed`, served by `similarImages`.' },
+  { name: 'EMBEDDINGS_INDEX_MIN_ROWS', default: '10000', description: 'From this many rows on, `similarImages` searches an HNSW index (built once, kept beside the file as `<file>.usearch`); below it, every row is scored.' },
   { name: 'TRAINING_DATA_ROOT', default: '(unset: trainModel refused)', description: 'Folder under which `trainModel` may read training data.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests may take before the process exits.' },
 ];
@@ -154,6 +156,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       timeoutMs: integer(env, 'VISION_TIMEOUT_MS', 30000, 1),
     },
     embeddingsFile: text(env, 'EMBEDDINGS'),
+    embeddingsIndexMinRows: integer(env, 'EMBEDDINGS_INDEX_MIN_ROWS', 10000, 1),
     trainingDataRoot: text(env, 'TRAINING_DATA_ROOT'),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10000),
   };

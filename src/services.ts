@@ -43,7 +43,7 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     maxImagePixels: config.maxImagePixels,
     register: (id, dir) => models.register(id, dir),
   });
-  const embeddings = config.embeddingsFile ? EmbeddingIndex.open(config.embeddingsFile, { maxImagePixels: config.maxImagePixels }) : undefined;
+  const embeddings = config.embeddingsFile ? EmbeddingIndex.open(config.embeddingsFile, { maxImagePixels: config.maxImagePixels, indexMinRows: config.embeddingsIndexMinRows }) : undefined;
   let closed = false;
   return {
     config,
