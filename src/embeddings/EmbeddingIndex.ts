@@ -3,7 +3,9 @@ import { performance } from 'node:perf_hooks';
 import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
 import { decodeImage } from '../models/decodeImage';
+import type { BigQuerySettings } from '../store/bigquery/bigQueryConnection';
 import type { BackboneInfo } from './backbone/Backbone';
+import { BigQueryVectorSearch } from './bigquery/BigQueryVectorSearch';
 import { BackboneThread } from './BackboneThread';
 import { normalize } from './cosineTopK';
 import { METADATA_KEYS, readEmbeddingsMetadata, readVectorColumn, type EmbeddingRow } from './embeddingsParquet';
@@ -26,13 +28,19 @@ export interface EmbeddingIndexOptions {
   maxImagePixels: number;
   /** EMBEDDINGS_INDEX_MIN_ROWS. */
   indexMinRows?: number;
+  /**
+   * Search an embeddings table in BigQuery (BIGQUERY_EMBEDDINGS_TABLE with STORE=bigquery) instead of
+   * the file's rows: the file then only names the backbone and the PCA basis.
+   */
+  bigQuery?: { settings: BigQuerySettings; table: string };
   onIndexProgress?(added: number, rows: number): void;
 }
 
 interface Loaded {
-  rows: EmbeddingRow[];
   space: SearchSpace;
-  search: VectorSearch;
+  /** Rows held here (0 when the search runs in BigQuery). */
+  size: number;
+  nearest(query: Float32Array, first: number): Promise<SimilarMatch[]>;
   backbone: BackboneInfo;
 }
 
@@ -41,7 +49,7 @@ export interface IndexReport {
   rows: number;
   dim: number;
   column: SearchSpace['column'];
-  kind: VectorSearch['kind'];
+  kind: VectorSearch['kind'] | 'bigquery';
   /** HNSW only: built now (false: a saved index was loaded). */
   built?: boolean;
   indexSeconds?: number;
@@ -77,7 +85,7 @@ export class EmbeddingIndex {
   }
 
   get size(): number {
-    return this.loaded?.rows.length ?? 0;
+    return this.loaded?.size ?? 0;
   }
 
   get backbone(): BackboneInfo | undefined {
@@ -100,9 +108,7 @@ export class EmbeddingIndex {
   /** The `first` rows nearest to a query already in the search space (unit length), best first. */
   async nearest(query: Float32Array, first: number): Promise<SimilarMatch[]> {
     await this.ready;
-    const loaded = this.loaded!;
-    const { indices, scores } = loaded.search.search(query, first);
-    return Array.from(indices, (row, i) => ({ ...loaded.rows[row], score: scores[i] }));
+    return this.loaded!.nearest(query, first);
   }
 
   async close(): Promise<void> {
@@ -120,29 +126,7 @@ export class EmbeddingIndex {
       const backbone = JSON.parse(described) as BackboneInfo;
       const space = searchSpaceOf(metadata);
       const thread = this.liveThread(backbone);
-      const table = await readVectorColumn(this.file, space.column);
-      const matrix = new Float32Array(new SharedArrayBuffer(table.vectors.byteLength));
-      for (let r = 0; r < table.rows.length; r++) {
-        matrix.set(normalize(table.vectors.subarray(r * table.dim, (r + 1) * table.dim)), r * table.dim);
-      }
-      const readSeconds = (performance.now() - started) / 1000;
-      const report: IndexReport = { rows: table.rows.length, dim: table.dim, column: space.column, kind: 'exact', readSeconds };
-      let search: VectorSearch;
-      // A glob (shards served together) has no one file to keep an index beside: it is searched exactly.
-      if (table.rows.length >= (this.options.indexMinRows ?? DEFAULT_INDEX_MIN_ROWS) && (await isFile(this.file))) {
-        const opened = await openHnswIndex({
-          parquetFile: this.file,
-          column: space.column,
-          matrix,
-          rows: table.rows.length,
-          dim: table.dim,
-          onProgress: this.options.onIndexProgress,
-        });
-        search = opened.index;
-        Object.assign(report, { kind: 'hnsw', built: opened.built, indexSeconds: opened.seconds, indexFile: opened.indexFile });
-      } else {
-        search = new ExactSearch(matrix, table.rows.length, table.dim);
-      }
+      const { report, size, nearest } = this.options.bigQuery ? this.remote(space, started) : await this.local(space, started);
       const backboneThread = await thread;
       if (backboneThread.info.id !== backbone.id) {
         throw new Error(`its vectors come from backbone "${backbone.id}", but that source now loads as "${backboneThread.info.id}": re-run \`npm run embed\``);
@@ -150,12 +134,51 @@ export class EmbeddingIndex {
       if (space.embeddingDim !== undefined && space.embeddingDim !== backboneThread.info.featureSize) {
         throw new Error(`its PCA expects ${space.embeddingDim} features, the backbone gives ${backboneThread.info.featureSize}`);
       }
-      this.loaded = { rows: table.rows, space, search, backbone };
+      this.loaded = { space, size, nearest, backbone };
       logger.info({ file: this.file, ...report }, 'embeddings ready for similarImages');
       return report;
     } catch (error) {
       return this.fail(error);
     }
+  }
+
+  private remote(space: SearchSpace, started: number): { report: IndexReport; size: number; nearest: Loaded['nearest'] } {
+    const { settings, table } = this.options.bigQuery!;
+    const search = new BigQueryVectorSearch(settings, table, space.column);
+    const report: IndexReport = { rows: 0, dim: 0, column: space.column, kind: 'bigquery', readSeconds: (performance.now() - started) / 1000, indexFile: search.table };
+    return { report, size: 0, nearest: (query, first) => search.nearest(query, first) };
+  }
+
+  private async local(space: SearchSpace, started: number): Promise<{ report: IndexReport; size: number; nearest: Loaded['nearest'] }> {
+    const table = await readVectorColumn(this.file, space.column);
+    const matrix = new Float32Array(new SharedArrayBuffer(table.vectors.byteLength));
+    for (let r = 0; r < table.rows.length; r++) {
+      matrix.set(normalize(table.vectors.subarray(r * table.dim, (r + 1) * table.dim)), r * table.dim);
+    }
+    const readSeconds = (performance.now() - started) / 1000;
+    const report: IndexReport = { rows: table.rows.length, dim: table.dim, column: space.column, kind: 'exact', readSeconds };
+    let search: VectorSearch;
+    // A glob (shards served together) has no one file to keep an index beside: it is searched exactly.
+    if (table.rows.length >= (this.options.indexMinRows ?? DEFAULT_INDEX_MIN_ROWS) && (await isFile(this.file))) {
+      const opened = await openHnswIndex({
+        parquetFile: this.file,
+        column: space.column,
+        matrix,
+        rows: table.rows.length,
+        dim: table.dim,
+        onProgress: this.options.onIndexProgress,
+      });
+      search = opened.index;
+      Object.assign(report, { kind: 'hnsw', built: opened.built, indexSeconds: opened.seconds, indexFile: opened.indexFile });
+    } else {
+      search = new ExactSearch(matrix, table.rows.length, table.dim);
+    }
+    const rows: EmbeddingRow[] = table.rows;
+    const nearest = async (query: Float32Array, first: number) => {
+      const { indices, scores } = search.search(query, first);
+      return Array.from(indices, (row, i) => ({ ...rows[row], score: scores[i] }));
+    };
+    return { report, size: rows.length, nearest };
   }
 
   private async fail(error: unknown): Promise<never> {
