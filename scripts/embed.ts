@@ -1,7 +1,10 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { SingleBar, Presets } from 'cli-progress';
+import { loadConfig } from '../src/config';
 import { backboneSourceOf } from '../src/embeddings/backbone/loadBackbone';
+import { loadEmbeddingsTable } from '../src/embeddings/bigquery/loadEmbeddingsTable';
+import { createBigQueryClient, resolveDataset, settingsFromConfig } from '../src/store/bigquery/bigQueryConnection';
 import { embedFolder, mergeEmbeddings, type EmbedReport } from '../src/embeddings/embedFolder';
 import { parseShard } from '../src/embeddings/shards';
 import { CliFailure, existingDir, numberOption, runCli, UsageError } from './support/cli';
@@ -12,6 +15,7 @@ const USAGE = `Usage:
   npm run embed -- --images <dir> --out <file.parquet> [--pca 50] [--backbone <model dir>] [--feature-layer <name>]
                    [--shard k/n] [--threads ${CORES}] [--batch 16] [--seed 42]
   npm run embed -- --merge '<shard files glob>' --out <file.parquet> [--pca 50]
+  npm run embed -- --to-bigquery <table> --from <file.parquet or glob> [--vector-index]
 
 One row per image: path (relative to --images), label (its folder), embedding (the backbone's pooled
 features) and, with --pca k, the projection on the k principal axes fitted on the whole set.
@@ -19,6 +23,9 @@ features) and, with --pca k, the projection on the k principal axes fitted on th
 throughput, so a --threads 1 run beside a default one shows the scaling.
 --shard k/n embeds only the k-th of n shards of the image list (by a hash of each path), for
 running on n machines; --merge joins the shard files into one and fits the PCA there.
+--to-bigquery loads a file into <table> of BIGQUERY_DATASET (BIGQUERY_PROJECT, BIGQUERY_API_ENDPOINT,
+BIGQUERY_LOCATION as for the gateway) for similarImages with BIGQUERY_EMBEDDINGS_TABLE; --vector-index
+also creates the IVF vector index (BigQuery populates one only for tables of 10 MB or more).
 The default backbone is the one src/embeddings/backbone/loadBackbone.ts names.`;
 
 runCli(
@@ -35,9 +42,13 @@ runCli(
       threads: { type: 'string', default: String(CORES) },
       batch: { type: 'string', default: '16' },
       seed: { type: 'string', default: '42' },
+      'to-bigquery': { type: 'string' },
+      from: { type: 'string' },
+      'vector-index': { type: 'boolean', default: false },
     },
   },
   async ({ values }) => {
+    if (values['to-bigquery'] !== undefined) return toBigQuery(values['to-bigquery'], values.from, values['vector-index'] ?? false);
     if (!values.out) throw new UsageError('--out is required');
     if (!values.images === !values.merge) throw new UsageError('give either --images <dir> or --merge <glob>');
     const pca = numberOption('--pca', values.pca, { min: 1, integer: true });
@@ -106,6 +117,20 @@ runCli(
     }
   },
 );
+
+async function toBigQuery(table: string, from: string | undefined, vectorIndex: boolean): Promise<void> {
+  if (!from) throw new UsageError('--to-bigquery needs --from <file.parquet>');
+  if (!/^[A-Za-z0-9_]{1,1024}$/.test(table)) throw new UsageError(`--to-bigquery ${table}: a table id is letters, digits and underscores`);
+  let settings;
+  try {
+    settings = settingsFromConfig(loadConfig());
+  } catch (error) {
+    throw new CliFailure((error as Error).message);
+  }
+  const dataset = resolveDataset(settings.dataset, settings.project);
+  const loaded = await loadEmbeddingsTable(createBigQueryClient(settings), dataset, table, from, { location: settings.location, vectorIndex }).catch(expected);
+  console.log(`loaded ${loaded.rows} rows into ${dataset.qualified}.${table} (searched column: ${loaded.column})${vectorIndex ? ', vector index requested' : ''}`);
+}
 
 /** A backbone that does not load, a glob that matches nothing, a folder without images: one line, exit 1. */
 function expected(error: unknown): never {

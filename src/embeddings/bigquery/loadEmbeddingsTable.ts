@@ -12,7 +12,7 @@ import { searchSpaceOf } from '../searchSpace';
 
 export interface LoadEmbeddingsOptions {
   location?: string;
-  /** Also CREATE VECTOR INDEX on the searched column (BigQuery wants at least 5,000 rows for one). */
+  /** Also CREATE VECTOR INDEX on the searched column (BigQuery populates it only for tables of 10 MB or more). */
   vectorIndex?: boolean;
 }
 
