@@ -77,6 +77,9 @@ export interface GatewayConfig {
   };
 
   embeddingsFile?: string;
+  embeddingsIndexMinRows: number;
+  /** With STORE=bigquery: the embeddings table in BIGQUERY_DATASET that similarImages searches with VECTOR_SEARCH. */
+  bigqueryEmbeddingsTable?: string;
   trainingDataRoot?: string;
   shutdownGraceMs: number;
 }
@@ -136,6 +139,8 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'GOOGLE_APPLICATION_CREDENTIALS', default: '(unset: gcloud login, or the metadata server on Google Cloud)', description: 'Service account key file (JSON) for Cloud Vision and BigQuery; must exist when set.' },
   { name: 'VISION_TIMEOUT_MS', default: '30000', description: 'Deadline for one BatchAnnotateImages call.' },
   { name: 'EMBEDDINGS', default: '(unset)', description: 'Parquet file written by `npm run embed`, served by `similarImages`.' },
+  { name: 'EMBEDDINGS_INDEX_MIN_ROWS', default: '10000', description: 'From this many rows on, `similarImages` searches an HNSW index (built once, kept beside the file as `<file>.usearch`); below it, every row is scored.' },
+  { name: 'BIGQUERY_EMBEDDINGS_TABLE', default: '(unset)', description: 'With `STORE=bigquery`: table of `BIGQUERY_DATASET` holding the `EMBEDDINGS` rows (loaded from the same Parquet); `similarImages` then searches it with `VECTOR_SEARCH`, and reads only the backbone and PCA from the file.' },
   { name: 'TRAINING_DATA_ROOT', default: '(unset: trainModel refused)', description: 'Folder under which `trainModel` may read training data.' },
   { name: 'MAX_SUBSCRIPTION_STREAMS', default: '100', description: 'Subscription streams (GraphQL over SSE) open at once; more answer 503 `OVERLOADED`.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests may take before the process exits.' },
@@ -387,9 +392,15 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       credentialsFile: credentialsFile(env, 'GOOGLE_APPLICATION_CREDENTIALS'),
     },
     embeddingsFile: existing(env, 'EMBEDDINGS', 'file', 'a Parquet file written by `npm run embed`'),
+    embeddingsIndexMinRows: integer(env, 'EMBEDDINGS_INDEX_MIN_ROWS', 10000, 1),
+    bigqueryEmbeddingsTable: text(env, 'BIGQUERY_EMBEDDINGS_TABLE'),
     trainingDataRoot: existing(env, 'TRAINING_DATA_ROOT', 'directory', 'the folder trainModel may read training data from'),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10000),
   };
+  if (config.bigqueryEmbeddingsTable !== undefined) {
+    if (!/^[A-Za-z0-9_]{1,1024}$/.test(config.bigqueryEmbeddingsTable)) throw new ConfigError('BIGQUERY_EMBEDDINGS_TABLE must be a table id (letters, digits, underscores)');
+    if (config.store !== 'bigquery' || !config.embeddingsFile) throw new ConfigError('BIGQUERY_EMBEDDINGS_TABLE needs STORE=bigquery and EMBEDDINGS (the Parquet file the table was loaded from)');
+  }
   if (config.store === 'bigquery' && !config.bigquery.dataset) {
     throw new ConfigError('STORE=bigquery needs BIGQUERY_DATASET (e.g. myproject.openimages)');
   }

@@ -6,6 +6,7 @@ import { logger } from './logger';
 import { ClassCatalog } from './metadata/ClassCatalog';
 import type { GatewayMetrics } from './metrics';
 import { ModelRegistry } from './models/ModelRegistry';
+import { settingsFromConfig } from './store/bigquery/bigQueryConnection';
 import { createStore } from './store/createStore';
 import type { ClassRecord, MetadataStore } from './store/MetadataStore';
 import { TrainingJobs } from './training/TrainingJobs';
@@ -52,7 +53,11 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
       return model;
     },
   });
-  const embeddings = config.embeddingsFile ? EmbeddingIndex.open(config.embeddingsFile, { maxImagePixels: config.maxImagePixels }) : undefined;
+  const embeddings = config.embeddingsFile ? EmbeddingIndex.open(config.embeddingsFile, {
+        maxImagePixels: config.maxImagePixels,
+        indexMinRows: config.embeddingsIndexMinRows,
+        bigQuery: config.bigqueryEmbeddingsTable ? { settings: settingsFromConfig(config), table: config.bigqueryEmbeddingsTable } : undefined,
+      }) : undefined;
   let closed = false;
   return {
     config,

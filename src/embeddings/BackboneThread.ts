@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { BackboneInfo, BackboneSource } from './backbone/Backbone';
-import type { BackboneReply, BackboneRequest, BackboneThreadData, SearchReply } from './backboneThreadProtocol';
+import type { BackboneReply, BackboneRequest, BackboneThreadData } from './backboneThreadProtocol';
 import { spawnWorker } from '../workers/spawnWorker';
 
 type Request = BackboneRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -62,18 +62,6 @@ export class BackboneThread {
   embed(pixels: Uint8Array, count: number): Promise<Float32Array> {
     const own = standalone(pixels);
     return this.request({ type: 'embed', pixels: own, count }, [own.buffer as ArrayBuffer]);
-  }
-
-  /** Shares a matrix of unit row vectors with the thread, for `search`. */
-  attach(matrix: Float32Array, rows: number, dim: number): Promise<void> {
-    if (!(matrix.buffer instanceof SharedArrayBuffer)) throw new Error('attach needs a matrix backed by a SharedArrayBuffer');
-    return this.request({ type: 'attach', matrix: matrix.buffer, rows, dim });
-  }
-
-  /** Embeds one image and returns the k attached rows with the highest cosine similarity. */
-  search(pixels: Uint8Array, k: number): Promise<SearchReply> {
-    const own = standalone(pixels);
-    return this.request({ type: 'search', pixels: own, k }, [own.buffer as ArrayBuffer]);
   }
 
   async close(): Promise<void> {

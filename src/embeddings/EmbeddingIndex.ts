@@ -1,9 +1,18 @@
+import { promises as fs } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { ErrorCode, GatewayError } from '../errors';
+import { logger } from '../logger';
 import { decodeImage } from '../models/decodeImage';
+import type { BigQuerySettings } from '../store/bigquery/bigQueryConnection';
 import type { BackboneInfo } from './backbone/Backbone';
+import { BigQueryVectorSearch } from './bigquery/BigQueryVectorSearch';
 import { BackboneThread } from './BackboneThread';
 import { normalize } from './cosineTopK';
-import { METADATA_KEYS, readEmbeddingsParquet, type EmbeddingRow } from './embeddingsParquet';
+import { METADATA_KEYS, readEmbeddingsMetadata, readVectorColumn, type EmbeddingRow } from './embeddingsParquet';
+import { searchSpaceOf, type SearchSpace } from './searchSpace';
+import { ExactSearch } from './vectorIndex/ExactSearch';
+import { openHnswIndex } from './vectorIndex/hnswIndexFile';
+import type { VectorSearch } from './vectorIndex/VectorSearch';
 
 export interface SimilarMatch {
   path: string;
@@ -12,42 +21,71 @@ export interface SimilarMatch {
   score: number;
 }
 
+/** Below this many rows every row is scored (exact); from it on, an HNSW index is built once and kept beside the file. */
+export const DEFAULT_INDEX_MIN_ROWS = 10_000;
+
+export interface EmbeddingIndexOptions {
+  maxImagePixels: number;
+  /** EMBEDDINGS_INDEX_MIN_ROWS. */
+  indexMinRows?: number;
+  /**
+   * Search an embeddings table in BigQuery (BIGQUERY_EMBEDDINGS_TABLE with STORE=bigquery) instead of
+   * the file's rows: the file then only names the backbone and the PCA basis.
+   */
+  bigQuery?: { settings: BigQuerySettings; table: string };
+  onIndexProgress?(added: number, rows: number): void;
+}
+
 interface Loaded {
-  rows: EmbeddingRow[];
-  dim: number;
-  /** Unit rows, shared with the backbone thread. */
-  matrix: Float32Array;
+  space: SearchSpace;
+  /** Rows held here (0 when the search runs in BigQuery). */
+  size: number;
+  nearest(query: Float32Array, first: number): Promise<SimilarMatch[]>;
   backbone: BackboneInfo;
 }
 
+/** How the index was made ready, for logs and the benchmark. */
+export interface IndexReport {
+  rows: number;
+  dim: number;
+  column: SearchSpace['column'];
+  kind: VectorSearch['kind'] | 'bigquery';
+  /** HNSW only: built now (false: a saved index was loaded). */
+  built?: boolean;
+  indexSeconds?: number;
+  indexFile?: string;
+  readSeconds: number;
+}
+
 /**
- * An embeddings Parquet file held in memory as unit vectors, searched by cosine similarity for an
- * uploaded image embedded with the backbone that made the file. The file names its backbone; that
- * backbone is loaded in a worker thread, and a file whose backbone now loads differently is refused.
+ * An embeddings Parquet file searched by cosine similarity for an uploaded image embedded with the
+ * backbone that made the file. The file names its backbone; that backbone is loaded in a worker thread,
+ * and a file whose backbone now loads differently is refused. Vectors are the file's PCA projection
+ * when it has one (see SearchSpace); small sets are searched exactly, large ones through an HNSW index.
  */
 export class EmbeddingIndex {
   private loaded?: Loaded;
   private thread?: Promise<BackboneThread>;
   private startedThread?: BackboneThread;
   private closed = false;
-  /** Settles when the file and the backbone are loaded; rejects with EMBEDDINGS_UNAVAILABLE. */
-  readonly ready: Promise<void>;
+  /** Settles when the file, its index and the backbone are loaded; rejects with EMBEDDINGS_UNAVAILABLE. */
+  readonly ready: Promise<IndexReport>;
 
   private constructor(
     readonly file: string,
-    private readonly maxImagePixels: number,
+    private readonly options: EmbeddingIndexOptions,
   ) {
     this.ready = this.load();
     this.ready.catch(() => undefined); // surfaced by every query instead
   }
 
   /** Starts loading in the background; queries wait for it. */
-  static open(file: string, options: { maxImagePixels: number }): EmbeddingIndex {
-    return new EmbeddingIndex(file, options.maxImagePixels);
+  static open(file: string, options: EmbeddingIndexOptions): EmbeddingIndex {
+    return new EmbeddingIndex(file, options);
   }
 
   get size(): number {
-    return this.loaded?.rows.length ?? 0;
+    return this.loaded?.size ?? 0;
   }
 
   get backbone(): BackboneInfo | undefined {
@@ -58,13 +96,19 @@ export class EmbeddingIndex {
   async similar(image: Buffer, first: number): Promise<SimilarMatch[]> {
     await this.ready;
     const loaded = this.loaded!;
-    const decoded = await decodeImage(image, loaded.backbone.inputSize, this.maxImagePixels);
+    const decoded = await decodeImage(image, loaded.backbone.inputSize, this.options.maxImagePixels);
     if (decoded.error) throw new GatewayError(decoded.error.code, decoded.error.message);
-    const thread = await this.liveThread(loaded);
-    const { indices, scores } = await thread.search(decoded.pixels, first).catch((error: Error) => {
+    const thread = await this.liveThread(loaded.backbone);
+    const embedding = await thread.embed(decoded.pixels, 1).catch((error: Error) => {
       throw new GatewayError(ErrorCode.EmbeddingsUnavailable, `Similarity search failed: ${error.message}`, {}, { cause: error });
     });
-    return Array.from(indices, (row, i) => ({ ...loaded.rows[row], score: scores[i] }));
+    return this.nearest(loaded.space.toQuery(embedding), first);
+  }
+
+  /** The `first` rows nearest to a query already in the search space (unit length), best first. */
+  async nearest(query: Float32Array, first: number): Promise<SimilarMatch[]> {
+    await this.ready;
+    return this.loaded!.nearest(query, first);
   }
 
   async close(): Promise<void> {
@@ -73,38 +117,84 @@ export class EmbeddingIndex {
     await thread?.close();
   }
 
-  private async load(): Promise<void> {
+  private async load(): Promise<IndexReport> {
     try {
-      const table = await readEmbeddingsParquet(this.file);
-      const described = table.metadata[METADATA_KEYS.backbone];
+      const started = performance.now();
+      const metadata = await readEmbeddingsMetadata(this.file);
+      const described = metadata[METADATA_KEYS.backbone];
       if (!described) throw new Error('it names no backbone (write it with `npm run embed`)');
       const backbone = JSON.parse(described) as BackboneInfo;
-      const matrix = new Float32Array(new SharedArrayBuffer(table.embeddings.byteLength));
-      for (let r = 0; r < table.rows.length; r++) {
-        matrix.set(normalize(table.embeddings.subarray(r * table.dim, (r + 1) * table.dim)), r * table.dim);
+      const space = searchSpaceOf(metadata);
+      const thread = this.liveThread(backbone);
+      const { report, size, nearest } = this.options.bigQuery ? this.remote(space, started) : await this.local(space, started);
+      const backboneThread = await thread;
+      if (backboneThread.info.id !== backbone.id) {
+        throw new Error(`its vectors come from backbone "${backbone.id}", but that source now loads as "${backboneThread.info.id}": re-run \`npm run embed\``);
       }
-      const loaded: Loaded = { rows: table.rows, dim: table.dim, matrix, backbone };
-      const thread = await this.liveThread(loaded);
-      if (thread.info.id !== backbone.id) {
-        throw new Error(`its vectors come from backbone "${backbone.id}", but that source now loads as "${thread.info.id}": re-run \`npm run embed\``);
+      if (space.embeddingDim !== undefined && space.embeddingDim !== backboneThread.info.featureSize) {
+        throw new Error(`its PCA expects ${space.embeddingDim} features, the backbone gives ${backboneThread.info.featureSize}`);
       }
-      this.loaded = loaded;
+      this.loaded = { space, size, nearest, backbone };
+      logger.info({ file: this.file, ...report }, 'embeddings ready for similarImages');
+      return report;
     } catch (error) {
-      const thread = await this.thread?.catch(() => undefined);
-      this.thread = undefined;
-      await thread?.close();
-      const reason = error instanceof GatewayError ? error.message : (error as Error).message;
-      throw new GatewayError(ErrorCode.EmbeddingsUnavailable, `The embeddings file ${this.file} cannot be searched: ${reason}`, {}, { cause: error });
+      return this.fail(error);
     }
   }
 
-  /** The backbone thread, started again (and given the matrix) if it died or failed to start. */
-  private liveThread(loaded: Loaded): Promise<BackboneThread> {
+  private remote(space: SearchSpace, started: number): { report: IndexReport; size: number; nearest: Loaded['nearest'] } {
+    const { settings, table } = this.options.bigQuery!;
+    const search = new BigQueryVectorSearch(settings, table, space.column);
+    const report: IndexReport = { rows: 0, dim: 0, column: space.column, kind: 'bigquery', readSeconds: (performance.now() - started) / 1000, indexFile: search.table };
+    return { report, size: 0, nearest: (query, first) => search.nearest(query, first) };
+  }
+
+  private async local(space: SearchSpace, started: number): Promise<{ report: IndexReport; size: number; nearest: Loaded['nearest'] }> {
+    const table = await readVectorColumn(this.file, space.column);
+    const matrix = new Float32Array(new SharedArrayBuffer(table.vectors.byteLength));
+    for (let r = 0; r < table.rows.length; r++) {
+      matrix.set(normalize(table.vectors.subarray(r * table.dim, (r + 1) * table.dim)), r * table.dim);
+    }
+    const readSeconds = (performance.now() - started) / 1000;
+    const report: IndexReport = { rows: table.rows.length, dim: table.dim, column: space.column, kind: 'exact', readSeconds };
+    let search: VectorSearch;
+    // A glob (shards served together) has no one file to keep an index beside: it is searched exactly.
+    if (table.rows.length >= (this.options.indexMinRows ?? DEFAULT_INDEX_MIN_ROWS) && (await isFile(this.file))) {
+      const opened = await openHnswIndex({
+        parquetFile: this.file,
+        column: space.column,
+        matrix,
+        rows: table.rows.length,
+        dim: table.dim,
+        onProgress: this.options.onIndexProgress,
+      });
+      search = opened.index;
+      Object.assign(report, { kind: 'hnsw', built: opened.built, indexSeconds: opened.seconds, indexFile: opened.indexFile });
+    } else {
+      search = new ExactSearch(matrix, table.rows.length, table.dim);
+    }
+    const rows: EmbeddingRow[] = table.rows;
+    const nearest = async (query: Float32Array, first: number) => {
+      const { indices, scores } = search.search(query, first);
+      return Array.from(indices, (row, i) => ({ ...rows[row], score: scores[i] }));
+    };
+    return { report, size: rows.length, nearest };
+  }
+
+  private async fail(error: unknown): Promise<never> {
+    const thread = await this.thread?.catch(() => undefined);
+    this.thread = undefined;
+    await thread?.close();
+    const reason = error instanceof GatewayError ? error.message : (error as Error).message;
+    throw new GatewayError(ErrorCode.EmbeddingsUnavailable, `The embeddings file ${this.file} cannot be searched: ${reason}`, {}, { cause: error });
+  }
+
+  /** The backbone thread, started again if it died or failed to start. */
+  private liveThread(backbone: BackboneInfo): Promise<BackboneThread> {
     if (this.closed) return Promise.reject(new GatewayError(ErrorCode.EmbeddingsUnavailable, 'The gateway is shutting down.'));
     if (this.thread && this.startedThread?.alive !== false) return this.thread;
     this.startedThread = undefined;
-    const starting = BackboneThread.start(loaded.backbone.source).then(async (thread) => {
-      await thread.attach(loaded.matrix, loaded.rows.length, loaded.dim);
+    const starting = BackboneThread.start(backbone.source).then((thread) => {
       this.startedThread = thread;
       return thread;
     });
@@ -115,3 +205,5 @@ export class EmbeddingIndex {
     return starting;
   }
 }
+
+const isFile = (file: string) => fs.stat(file).then((stats) => stats.isFile(), () => false);

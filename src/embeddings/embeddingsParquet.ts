@@ -55,6 +55,17 @@ export async function writeEmbeddingsParquet(file: string, table: EmbeddingTable
 
 /** Reads one file, or several through a glob (e.g. the shards of one set), into memory. */
 export async function readEmbeddingsParquet(fileOrGlob: string): Promise<EmbeddingTable> {
+  const { rows, dim, vectors, metadata } = await readVectorColumn(fileOrGlob, 'embedding');
+  return { rows, dim, embeddings: vectors, metadata };
+}
+
+export type VectorColumn = 'embedding' | 'pca';
+
+/** The rows and one vector column (`embedding`, or `pca` for the projection alone), ordered by path. */
+export async function readVectorColumn(
+  fileOrGlob: string,
+  column: VectorColumn,
+): Promise<{ rows: EmbeddingRow[]; dim: number; vectors: Float32Array; metadata: Record<string, string> }> {
   return withConnection(async (connection) => {
     const metadataByFile = await readMetadata(connection, fileOrGlob);
     const [first, ...others] = [...metadataByFile.values()];
@@ -63,25 +74,34 @@ export async function readEmbeddingsParquet(fileOrGlob: string): Promise<Embeddi
       throw new Error(`the files of ${fileOrGlob} were embedded with different backbones`);
     }
     const source = `read_parquet(${literal(fileOrGlob)}, union_by_name = true)`;
-    const countReader = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n, max(len(embedding))::INTEGER AS dim FROM ${source}`);
+    const countReader = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n, max(len(${column}))::INTEGER AS dim FROM ${source}`);
     const [n, dim] = countReader.getRows()[0] as [number, number | null];
     const rows: EmbeddingRow[] = [];
-    const embeddings = new Float32Array(n * (dim ?? 0));
-    const result = await connection.stream(`SELECT path, label, embedding FROM ${source} ORDER BY path`);
+    const vectors = new Float32Array(n * (dim ?? 0));
+    const result = await connection.stream(`SELECT path, label, ${column} FROM ${source} ORDER BY path`);
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       const paths = chunk.getColumnValues(0) as string[];
       const labels = chunk.getColumnValues(1) as Array<string | null>;
-      const vectors = chunk.getColumnVector(2) as DuckDBListVector;
-      const values = vectors.childVector;
+      const lists = chunk.getColumnVector(2) as DuckDBListVector;
+      const values = lists.childVector;
       for (let i = 0; i < chunk.rowCount; i++) {
-        if (vectors.getEntryLength(i) !== dim) throw new Error(`${paths[i]}: embedding has ${vectors.getEntryLength(i)} values, others ${dim}`);
-        const offset = vectors.getEntryOffset(i);
+        if (lists.getEntryLength(i) !== dim) throw new Error(`${paths[i]}: ${column} has ${lists.getEntryLength(i)} values, others ${dim}`);
+        const offset = lists.getEntryOffset(i);
         const target = rows.length * dim;
-        for (let j = 0; j < dim; j++) embeddings[target + j] = values.getItem(offset + j) as number;
+        for (let j = 0; j < dim; j++) vectors[target + j] = values.getItem(offset + j) as number;
         rows.push({ path: paths[i], label: labels[i] });
       }
     }
-    return { rows, dim: dim ?? 0, embeddings, metadata: first };
+    return { rows, dim: dim ?? 0, vectors, metadata: first };
+  });
+}
+
+/** The key-value metadata of a file (the first one, for a glob). */
+export async function readEmbeddingsMetadata(fileOrGlob: string): Promise<Record<string, string>> {
+  return withConnection(async (connection) => {
+    const [first] = (await readMetadata(connection, fileOrGlob)).values();
+    if (!first) throw new Error(`${fileOrGlob}: no Parquet file with key-value metadata (files written by \`npm run embed\` have it)`);
+    return first;
   });
 }
 

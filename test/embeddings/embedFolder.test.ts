@@ -108,6 +108,19 @@ describe('npm run embed: images -> backbone embeddings (+ PCA) -> Parquet', () =
     expect(stdout).toMatch(/wrote 12 rows to .*cli\.parquet/);
     expect(stdout).toMatch(/PCA: 2 components explain \d+\.\d% of the variance/);
     expect(stdout).toMatch(/1 file\(s\) could not be embedded:\n {2}red\/broken\.jpg: /);
+    expect(stdout).toMatch(/throughput: \d+\.\d\d images\/s with 1 thread\(s\)/);
     await expect(run(process.execPath, [path.join(repo, 'dist', 'scripts', 'embed.js'), '--out', out], { cwd: repo })).rejects.toMatchObject({ code: 2 });
+  });
+
+  it('follows the shared command-line behaviour: --help, unknown options and missing folders', async () => {
+    const embed = (...args: string[]) => run(process.execPath, [path.join(repo, 'dist', 'scripts', 'embed.js'), ...args], { cwd: repo });
+    const help = await embed('--help');
+    expect(help.stdout).toMatch(/^Usage:\n {2}npm run embed -- --images <dir>/);
+    const unknown = await embed('--imagez', images).catch((error) => error);
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: unknown option --imagez\n\nUsage:/) });
+    const missing = await embed('--images', path.join(root, 'nowhere'), '--out', path.join(root, 'x.parquet')).catch((error) => error);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.split('\n')[0]).toBe(`error: --images ${path.join(root, 'nowhere')}: no such directory`);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
 });

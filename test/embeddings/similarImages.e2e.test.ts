@@ -45,6 +45,36 @@ describe('similarImages over an EMBEDDINGS Parquet file', () => {
     for (const result of other.data.similarImages) expect(result.image).toEqual(result.path.includes(KNOWN_ID) ? { id: KNOWN_ID } : null);
   });
 
+  it('searches the PCA projection through an HNSW index kept beside the file, reused by a restart', async () => {
+    const projected = path.join(root, 'projected.parquet');
+    await embedFolder({ images, out: projected, backbone: { kind: 'nsfwjs' }, pca: 4, threads: 1, batchSize: 8, maxImagePixels: 1e8, seed: 1 });
+    const env = { EMBEDDINGS: projected, EMBEDDINGS_INDEX_MIN_ROWS: '1', INFERENCE_WORKERS: '1', MODELS_DIR: path.join(root, 'no-models') };
+    const query = fs.readFileSync(path.join(images, 'green', `${KNOWN_ID}.jpg`));
+    const search = async () => {
+      const indexed = await startGateway(env);
+      try {
+        const { body } = await postMultipart(indexed.url, SIMILAR, [{ filename: 'query.jpg', bytes: query, type: 'image/jpeg' }], {
+          variable: 'file',
+          single: true,
+          variables: { first: 3 },
+        });
+        expect(body.errors).toBeUndefined();
+        return body.data.similarImages;
+      } finally {
+        await indexed.close();
+      }
+    };
+    const results = await search();
+    expect(results).toHaveLength(3);
+    expect(results[0]).toMatchObject({ path: `green/${KNOWN_ID}.jpg`, image: { id: KNOWN_ID } });
+    expect(results[0].score).toBeGreaterThan(0.999);
+    const manifest = JSON.parse(fs.readFileSync(`${projected}.usearch.json`, 'utf8'));
+    expect(manifest).toMatchObject({ column: 'pca', dim: 4 });
+    const builtAt = fs.statSync(`${projected}.usearch`).mtimeMs;
+    expect(await search()).toEqual(results);
+    expect(fs.statSync(`${projected}.usearch`).mtimeMs).toBe(builtAt);
+  });
+
   it('refuses a bad page size and a file that is not an image', async () => {
     const { body } = await ask(await colourImage('red', 1), 0);
     expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');

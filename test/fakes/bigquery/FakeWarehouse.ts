@@ -1,4 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBInstance, LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
 import { bindParameters, InvalidParameterError, type QueryParameter } from './parameterBinding';
 import { quoteIdentifier, schemaOfDataset, translateStandardSql, UnsupportedSqlError } from './sqlTranslation';
@@ -95,11 +95,14 @@ export class FakeWarehouse {
     );
     const columns = reader.getRowObjectsJS();
     if (columns.length === 0) return undefined;
-    const fields = columns.map((c) => ({
-      name: String(c.name),
-      type: fieldTypes[String(c.type)] ?? 'STRING',
-      mode: c.nullable ? ('NULLABLE' as const) : ('REQUIRED' as const),
-    }));
+    const fields = columns.map((c) => {
+      const repeated = String(c.type).endsWith('[]');
+      return {
+        name: String(c.name),
+        type: fieldTypes[String(c.type).replace(/\[\]$/, '')] ?? 'STRING',
+        mode: repeated ? ('REPEATED' as const) : c.nullable ? ('NULLABLE' as const) : ('REQUIRED' as const),
+      };
+    });
     const count = await this.read(`SELECT COUNT(*) AS n FROM ${this.tableName(project, dataset, table)}`);
     return { fields, numRows: Number(count.getRowObjectsJS()[0].n) };
   }
@@ -111,6 +114,7 @@ export class FakeWarehouse {
     const columns = fields.map((f) => {
       const type = columnTypes[f.type.toUpperCase()];
       if (!type) throw new BigQueryApiError(400, 'invalid', `Unsupported field type in the fake: ${f.type}`);
+      if (f.mode === 'REPEATED') return `${quoteIdentifier(f.name)} ${type}[]`;
       return `${quoteIdentifier(f.name)} ${type}${f.mode === 'REQUIRED' ? ' NOT NULL' : ''}`;
     });
     await this.serialized(() => this.connection.run(`CREATE TABLE ${this.tableName(project, dataset, table)} (${columns.join(', ')})`));
@@ -147,6 +151,7 @@ export class FakeWarehouse {
           for (const field of described.fields) {
             const value = row[field.name];
             if (value === null || value === undefined) appender.appendNull();
+            else if (field.mode === 'REPEATED') appender.appendList(listValue((value as unknown[]).map(repeatedElement(field.type))), LIST(repeatedType(field.type)));
             else if (field.type === 'INTEGER') appender.appendBigInt(BigInt(value as string | number));
             else if (field.type === 'FLOAT') appender.appendDouble(Number(value));
             else if (field.type === 'BOOLEAN') appender.appendBoolean(value === true || value === 'true');
@@ -183,6 +188,10 @@ export class FakeWarehouse {
     return next;
   }
 }
+
+/** REPEATED fields (ARRAY<FLOAT64>, the embeddings) arrive as JSON arrays. */
+const repeatedType = (type: string) => (type === 'FLOAT' ? DOUBLE : type === 'INTEGER' ? BIGINT : VARCHAR);
+const repeatedElement = (type: string) => (value: unknown) => (type === 'FLOAT' ? Number(value) : type === 'INTEGER' ? BigInt(value as string) : String(value));
 
 /** DuckDB's error, worded and classified the way BigQuery would answer it. */
 function asApiError(error: unknown): BigQueryApiError {

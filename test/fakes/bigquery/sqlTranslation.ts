@@ -6,7 +6,12 @@
  * - `x IN UNNEST(<array>)` -> `x IN (SELECT UNNEST(<array>))`;
  * - `LIKE <pattern>` -> `LIKE <pattern> ESCAPE '\'` (BigQuery's LIKE escapes with a backslash, DuckDB's has no default);
  * - BigQuery string literals ('..' or ".." with backslash escapes) -> DuckDB '..' literals;
- * - `CLUSTER BY ...` of CREATE TABLE is dropped (a storage hint DuckDB has no syntax for).
+ * - `CLUSTER BY ...` of CREATE TABLE is dropped (a storage hint DuckDB has no syntax for);
+ * - `VECTOR_SEARCH(TABLE t | (query), 'column', TABLE q | (query), ['query column'], top_k => k,
+ *   distance_type => 'COSINE' | 'EUCLIDEAN' | 'DOT_PRODUCT', options => ...)` -> an exact search: every
+ *   base row scored against every query row, the k nearest per query row, as columns `query`, `base`
+ *   (structs of the rows) and `distance` (BigQuery's columns; a vector index only makes it approximate);
+ * - `CREATE [OR REPLACE] VECTOR INDEX ...` succeeds doing nothing (exact search needs no index).
  * Anything else passes through; DuckDB reports what it does not understand.
  */
 
@@ -30,6 +35,7 @@ export const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`
 
 export function translateStandardSql(sql: string, defaultProject: string): string {
   const tokens = tokenize(sql);
+  if (/^\s*CREATE\s+(OR\s+REPLACE\s+)?VECTOR\s+INDEX\b/i.test(sql)) return 'SELECT 1 WHERE false';
   const out: string[] = [];
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i];
@@ -48,6 +54,11 @@ export function translateStandardSql(sql: string, defaultProject: string): strin
         if (upper === 'UNNEST' && previousWord(tokens, i) === 'IN') {
           const end = closingParen(tokens, nextSignificant(tokens, i));
           out.push('(SELECT UNNEST', translateStandardSql(joinText(tokens, nextSignificant(tokens, i), end + 1), defaultProject), ')');
+          i = end;
+        } else if (upper === 'VECTOR_SEARCH' && tokens[nextSignificant(tokens, i)].text === '(') {
+          const open = nextSignificant(tokens, i);
+          const end = closingParen(tokens, open);
+          out.push(vectorSearch(tokens, open, end, defaultProject));
           i = end;
         } else if (upper === 'CLUSTER' && nextWord(tokens, i) === 'BY') {
           // Storage layout only: DuckDB has no clustering clause; skip up to the AS of CREATE TABLE ... AS.
@@ -189,4 +200,61 @@ function joinText(tokens: Token[], from: number, to: number): string {
     .slice(from, to)
     .map((t) => t.text)
     .join('');
+}
+
+const DISTANCES: Record<string, (base: string, query: string) => string> = {
+  COSINE: (b, q) => `1 - list_cosine_similarity(${b}, ${q})`,
+  EUCLIDEAN: (b, q) => `list_distance(${b}, ${q})`,
+  DOT_PRODUCT: (b, q) => `-list_inner_product(${b}, ${q})`,
+};
+
+/** VECTOR_SEARCH's arguments (tokens open..end, the parentheses) as an exact-search subquery. */
+function vectorSearch(tokens: Token[], open: number, end: number, defaultProject: string): string {
+  const positional: Token[][] = [];
+  const named: Record<string, Token[]> = {};
+  for (const argument of splitArguments(tokens, open, end)) {
+    const significant = argument.filter((t) => t.kind !== 'space' && t.kind !== 'comment');
+    if (significant.length >= 3 && significant[0].kind === 'word' && significant[1].text === '=' && significant[2].text === '>') {
+      named[significant[0].text.toLowerCase()] = significant.slice(3);
+    } else positional.push(argument);
+  }
+  if (positional.length < 3) throw new UnsupportedSqlError('VECTOR_SEARCH needs a base table, a column and a query table');
+  const source = (argument: Token[]) => {
+    const text = joinText(argument, 0, argument.length).trim();
+    const table = /^TABLE\s+([\s\S]+)$/i.exec(text);
+    return table ? translateStandardSql(table[1], defaultProject) : translateStandardSql(text, defaultProject);
+  };
+  const stringArgument = (argument: Token[] | undefined, what: string) => {
+    const token = argument?.find((t) => t.kind !== 'space' && t.kind !== 'comment');
+    if (token?.kind !== 'string') throw new UnsupportedSqlError(`VECTOR_SEARCH: ${what} must be a string literal`);
+    return token.value ?? '';
+  };
+  const column = stringArgument(positional[1], 'column_to_search');
+  const queryColumn = positional[3] ? stringArgument(positional[3], 'query_column_to_search') : column;
+  const topKText = named.top_k?.map((t) => t.text).join('') ?? '10';
+  if (!/^\d+$/.test(topKText)) throw new UnsupportedSqlError(`VECTOR_SEARCH: top_k must be an integer literal, got ${topKText}`);
+  const distanceType = named.distance_type ? stringArgument(named.distance_type, 'distance_type').toUpperCase() : 'EUCLIDEAN';
+  const distance = DISTANCES[distanceType];
+  if (!distance) throw new UnsupportedSqlError(`VECTOR_SEARCH: unknown distance_type ${distanceType}`);
+  const base = `CAST(vs_base.${quoteIdentifier(column)} AS DOUBLE[])`;
+  const query = `CAST(vs_query.${quoteIdentifier(queryColumn)} AS DOUBLE[])`;
+  return (
+    `(SELECT query, base, distance FROM (SELECT vs_query AS query, vs_base AS base, ${distance(base, query)} AS distance ` +
+    `FROM ${source(positional[0])} AS vs_base, ${source(positional[2])} AS vs_query) ` +
+    `QUALIFY row_number() OVER (PARTITION BY query ORDER BY distance) <= ${topKText})`
+  );
+}
+
+/** The comma-separated arguments between an opening parenthesis and its closing one, at depth 1. */
+function splitArguments(tokens: Token[], open: number, end: number): Token[][] {
+  const argumentsFound: Token[][] = [[]];
+  let depth = 0;
+  for (let i = open + 1; i < end; i += 1) {
+    const text = tokens[i].text;
+    if (text === '(') depth += 1;
+    if (text === ')') depth -= 1;
+    if (text === ',' && depth === 0) argumentsFound.push([]);
+    else argumentsFound[argumentsFound.length - 1].push(tokens[i]);
+  }
+  return argumentsFound;
 }
