@@ -1,4 +1,3 @@
-import type { Backbone } from '../embeddings/backbone/Backbone';
 import { seededRandom, seedFrom } from '../embeddings/random';
 import { decodeImage } from '../models/decodeImage';
 import { augment, randomAugmentation } from './augment';
@@ -10,8 +9,20 @@ import type { SourceReader } from './sources/SourceReader';
 export interface SplitData {
   count: number;
   features: Float32Array;
+  /** The features of each example's mirror image (left-right), when asked for. */
+  mirrored?: Float32Array;
   targets: Float32Array;
   sources: string[];
+}
+
+/** What turns images into the cached vectors: a pooled embedding, or the activation maps at a cut layer. */
+export interface ImageEncoder {
+  /** Keys the cache: the weights and the layer. */
+  id: string;
+  /** Floats per image. */
+  size: number;
+  inputSize: number;
+  encode(pixels: Uint8Array, count: number): Float32Array;
 }
 
 export interface EmbeddedDataset {
@@ -24,7 +35,9 @@ export interface EmbeddedDataset {
 
 export interface EmbedDatasetOptions {
   dataset: Dataset;
-  backbone: Backbone;
+  encoder: ImageEncoder;
+  /** Also encode the mirror image of every copy (flip augmentation and test-time flips). */
+  mirror?: boolean;
   reader: SourceReader;
   cache: EmbeddingCache;
   /** Augmented copies added per TRAIN image (0 for none). */
@@ -40,9 +53,13 @@ const AUGMENTATION_VERSION = 'a1';
 interface Vector {
   item: DatasetItem;
   features: Float32Array;
+  mirrored?: Float32Array;
 }
 
-/** One image read: its vectors (copy 0, then augmented copies), those still to compute as pixels. */
+/**
+ * One image read: its vectors (copy 0, then augmented copies; with mirroring, each copy's mirror image
+ * follows it), those still to compute as pixels.
+ */
 interface Prepared {
   item: DatasetItem;
   hash: string;
@@ -56,8 +73,9 @@ interface Prepared {
  * are reported and left out.
  */
 export async function embedDataset(options: EmbedDatasetOptions): Promise<EmbeddedDataset> {
-  const { dataset, backbone, cache, batchSize } = options;
-  const { featureSize } = backbone.info;
+  const { dataset, encoder, cache, batchSize } = options;
+  const featureSize = encoder.size;
+  const perCopy = options.mirror ? 2 : 1;
   const failures: EmbeddedDataset['failures'] = [];
   const vectors: Vector[] = [];
   let computed = 0;
@@ -76,7 +94,7 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
       const batch = misses.slice(i, i + batchSize);
       const packed = new Uint8Array(batch.reduce((sum, miss) => sum + miss.pixels.length, 0));
       batch.forEach((miss, j) => packed.set(miss.pixels, j * miss.pixels.length));
-      const features = backbone.embed(packed, batch.length);
+      const features = encoder.encode(packed, batch.length);
       for (const [j, miss] of batch.entries()) {
         const vector = features.slice(j * featureSize, (j + 1) * featureSize);
         await cache.put(miss.target.hash, miss.variant, vector);
@@ -86,7 +104,9 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
     computed += misses.length;
     for (const p of prepared) {
       cached += p.features.length - p.misses.length;
-      vectors.push(...p.features.map((features) => ({ item: p.item, features: features! })));
+      for (let copy = 0; copy < p.features.length; copy += perCopy) {
+        vectors.push({ item: p.item, features: p.features[copy]!, mirrored: options.mirror ? p.features[copy + 1] : undefined });
+      }
     }
     options.onProgress?.(Math.min(start + batchSize, dataset.items.length), dataset.items.length);
   }
@@ -96,23 +116,27 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
 
 /** Reads one image, looks its vectors up in the cache, and decodes (and augments) it only if some are missing. */
 async function prepare(item: DatasetItem, options: EmbedDatasetOptions): Promise<Prepared> {
-  const { inputSize, featureSize } = options.backbone.info;
+  const { inputSize, size: featureSize } = options.encoder;
   const bytes = await options.reader.read(item.source);
   const hash = sha256(bytes);
   const copies = item.split === 'TRAIN' ? options.augment : 0;
   const prepared: Prepared = { item, hash, features: [], misses: [] };
+  const perCopy = options.mirror ? 2 : 1;
   let base: Uint8Array | undefined;
   for (let copy = 0; copy <= copies; copy++) {
-    const variant = copy === 0 ? '' : `${AUGMENTATION_VERSION}-${options.seed}-${copy}`;
-    prepared.features[copy] = await options.cache.get(hash, variant, featureSize);
-    if (prepared.features[copy]) continue;
-    if (!base) {
-      const decoded = await decodeImage(bytes, inputSize, options.maxImagePixels);
-      if (decoded.error) throw new Error(decoded.error.message);
-      base = decoded.pixels;
+    for (let mirrored = 0; mirrored < perCopy; mirrored++) {
+      const slot = copy * perCopy + mirrored;
+      const variant = (copy === 0 ? '' : `${AUGMENTATION_VERSION}-${options.seed}-${copy}`) + (mirrored ? `${copy === 0 ? '' : '-'}mirror` : '');
+      prepared.features[slot] = await options.cache.get(hash, variant, featureSize);
+      if (prepared.features[slot]) continue;
+      if (!base) {
+        const decoded = await decodeImage(bytes, inputSize, options.maxImagePixels);
+        if (decoded.error) throw new Error(decoded.error.message);
+        base = decoded.pixels;
+      }
+      const pixels = copy === 0 ? base : augment(base, inputSize, randomAugmentation(seededRandom(seedFrom(options.seed, hash, copy))));
+      prepared.misses.push({ copy: slot, variant, pixels: mirrored ? mirror(pixels, inputSize) : pixels });
     }
-    const pixels = copy === 0 ? base : augment(base, inputSize, randomAugmentation(seededRandom(seedFrom(options.seed, hash, copy))));
-    prepared.misses.push({ copy, variant, pixels });
   }
   return prepared;
 }
@@ -122,12 +146,23 @@ function splitData(vectors: Vector[], labels: string[], featureSize: number): Re
   const of = (split: Split): SplitData => {
     const chosen = vectors.filter((vector) => vector.item.split === split);
     const features = new Float32Array(chosen.length * featureSize);
+    const mirrored = chosen.some((vector) => vector.mirrored) ? new Float32Array(chosen.length * featureSize) : undefined;
     const targets = new Float32Array(chosen.length * labels.length);
     chosen.forEach((vector, row) => {
       features.set(vector.features, row * featureSize);
+      mirrored?.set(vector.mirrored!, row * featureSize);
       for (const label of vector.item.labels) targets[row * labels.length + index.get(label)!] = 1;
     });
-    return { count: chosen.length, features, targets, sources: chosen.map((vector) => vector.item.source) };
+    return { count: chosen.length, features, mirrored, targets, sources: chosen.map((vector) => vector.item.source) };
   };
   return { TRAIN: of('TRAIN'), VALIDATION: of('VALIDATION'), TEST: of('TEST') };
+}
+
+/** size × size RGB pixels mirrored left-right. */
+export function mirror(pixels: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(pixels.length);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) out.set(pixels.subarray((y * size + x) * 3, (y * size + x) * 3 + 3), (y * size + size - 1 - x) * 3);
+  }
+  return out;
 }

@@ -18,7 +18,11 @@ export interface HeadOptions {
 export interface EpochReport {
   epoch: number;
   epochs: number;
+  /** 'head': the dense head on frozen features; 'fine-tune': the backbone's top and the head together. */
+  phase?: 'head' | 'fine-tune';
   loss: number;
+  /** On the epoch's TRAIN batches, while they were learnt (fine-tuning only). */
+  accuracy?: number;
   validationLoss?: number;
   validationAccuracy?: number;
 }
@@ -92,7 +96,7 @@ export async function trainHead(
       tf.dispose([xs, ys]);
       lossSum += (Array.isArray(loss) ? loss[0] : loss) * rows.length;
     }
-    const report: EpochReport = { epoch, epochs: options.epochs, loss: lossSum / train.count };
+    const report: EpochReport = { epoch, epochs: options.epochs, phase: 'head', loss: lossSum / train.count };
     if (validation && validation.count > 0) Object.assign(report, validationMetrics(tf, model, validation, options.multiLabel));
     onEpoch?.(report);
     await new Promise((resolve) => setImmediate(resolve)); // lets progress messages out between epochs

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { BackboneInfo, BackboneSource } from '../embeddings/backbone/Backbone';
+import type { LayersModel } from '@tensorflow/tfjs';
+import type { Backbone, BackboneInfo, BackboneSource } from '../embeddings/backbone/Backbone';
 import { DEFAULT_BACKBONE, loadBackbone } from '../embeddings/backbone/loadBackbone';
 import type { Tf } from '../models/tfBackend';
 import { assignSplits, DEFAULT_FRACTIONS, type SplitFractions } from './dataset/assignSplits';
@@ -7,9 +8,11 @@ import { readAutoMlCsv } from './dataset/readAutoMlCsv';
 import { readFolderDataset } from './dataset/readFolderDataset';
 import type { Dataset } from './dataset/types';
 import { EmbeddingCache } from './EmbeddingCache';
-import { embedDataset } from './embedDataset';
+import { embedDataset, type ImageEncoder, type SplitData } from './embedDataset';
 import { evaluate, type ModelEvaluation } from './evaluate';
-import { buildHeadLayers, predictHead, trainHead, type EpochReport, type HeadOptions } from './head';
+import { fineTuneTop, poolThroughTop, predictThroughTop, type StepReport } from './fineTuneTop';
+import { buildHeadLayers, trainHead, type EpochReport, type HeadOptions } from './head';
+import { TrainableTop } from './TrainableTop';
 import { SourceReader } from './sources/SourceReader';
 import { writeModelFolder } from './writeModelFolder';
 
@@ -27,6 +30,17 @@ export interface TrainOptions {
   l2?: number;
   /** Augmented copies of each TRAIN image (flips, crops, brightness); 0 for none. */
   augment?: number;
+  /**
+   * The backbone layer whose output maps are cached: the layers after it, up to the feature layer, are
+   * fine-tuned with the head. 'none' keeps the whole backbone frozen. Default: DEFAULT_FINE_TUNE_FROM
+   * when the backbone has that layer (the default MobileNet V2), else 'none'.
+   */
+  fineTuneFrom?: string;
+  /** Epochs of fine-tuning after the head's `epochs` (0: head only). */
+  fineTuneEpochs?: number;
+  fineTuneLearningRate?: number;
+  /** Also learn from each image's mirror image (left-right), at no extra backbone cost per epoch. */
+  mirror?: boolean;
   seed?: number;
   /** Fractions for images without a split in the data. */
   split?: SplitFractions;
@@ -45,6 +59,8 @@ export interface TrainProgress {
   done?: number;
   total?: number;
   epoch?: EpochReport;
+  /** Each mini-batch while fine-tuning (its epochs are slow enough to want more than one report each). */
+  step?: StepReport;
 }
 
 export interface TrainResult {
@@ -52,6 +68,8 @@ export interface TrainResult {
   labels: string[];
   multiLabel: boolean;
   backbone: BackboneInfo;
+  /** The cut layer when the backbone's top was fine-tuned, else undefined (frozen backbone). */
+  fineTunedFrom?: string;
   evaluation: ModelEvaluation;
   /** Accuracy of the head on its own TRAIN embeddings: far below 1 means the head underfits. */
   trainAccuracy: number;
@@ -62,16 +80,31 @@ export interface TrainResult {
   history: EpochReport[];
 }
 
-export const TRAINING_DEFAULTS = { epochs: 30, batchSize: 32, learningRate: 0.001, hiddenUnits: 0, l2: 0.0001, augment: 0, seed: 42 };
+export const TRAINING_DEFAULTS = {
+  epochs: 30,
+  batchSize: 32,
+  learningRate: 0.001,
+  hiddenUnits: 0,
+  l2: 0.0001,
+  augment: 0,
+  seed: 42,
+  fineTuneEpochs: 4,
+  fineTuneLearningRate: 0.0001,
+  mirror: true,
+};
+
+/** Where fine-tuning starts on the default backbone (MobileNet V2): the last inverted-residual block and the 1x1 conv after it. */
+export const DEFAULT_FINE_TUNE_FROM = 'add_9';
 
 // Share of the run's progress given to each stage (embedding dominates on a CPU).
 const EMBEDDING_SHARE = 0.7;
 const TRAINING_SHARE = 0.25;
 
 /**
- * Transfer learning: a frozen backbone embeds every image once (cached), a small dense head learns
- * the labels from the embeddings, the TEST split is scored, and the backbone with the head grafted
- * on is written as one model that takes an image.
+ * Transfer learning: the frozen bottom of the backbone encodes every image (and its mirror image) once,
+ * cached; a dense head learns the labels on the pooled features; then the backbone's top layers (after
+ * `fineTuneFrom`) are fine-tuned with the head on the cached maps. The TEST split is scored, and the
+ * backbone (with its fine-tuned top) and the head are written as one layers model that takes an image.
  */
 export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
   const started = performance.now();
@@ -81,10 +114,14 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
   report({ stage: 'reading', progress: 0 });
   const dataset = assignSplits(await readDataset(options.data), options.split ?? DEFAULT_FRACTIONS, settings.seed);
   const backbone = await loadBackbone(tf, options.backbone ?? DEFAULT_BACKBONE);
+  let top: TrainableTop | undefined;
   try {
+    const fineTuneFrom = fineTuneLayerOf(backbone.full, options.fineTuneFrom);
+    if (fineTuneFrom) top = TrainableTop.between(tf, backbone.full, fineTuneFrom, backbone.info.featureLayer);
     const embedded = await embedDataset({
       dataset,
-      backbone,
+      encoder: encoderOf(backbone, top),
+      mirror: settings.mirror,
       reader: new SourceReader({ gcsApiEndpoint: options.gcsApiEndpoint }),
       cache: new EmbeddingCache(options.cacheDir, backbone.info.id),
       augment: settings.augment,
@@ -97,18 +134,37 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
     if (test.count === 0) throw new Error('no TEST images to evaluate on: mark some rows TEST or leave splits empty to have them assigned');
     const embeddingDone = performance.now();
 
+    const fineTuneEpochs = top ? settings.fineTuneEpochs : 0;
+    const totalEpochs = settings.epochs + fineTuneEpochs;
+    const history: EpochReport[] = [];
+    const onEpoch = (epoch: EpochReport) => {
+      const counted = { ...epoch, epochs: totalEpochs };
+      history.push(counted);
+      report({ stage: 'training', progress: EMBEDDING_SHARE + (TRAINING_SHARE * counted.epoch) / totalEpochs, epoch: counted });
+    };
+    // The head first learns on the frozen (pooled) features, each image and its mirror image as examples.
+    const pooled = (data: SplitData) => (top ? poolThroughTop(tf, top, data) : data);
     const headOptions: HeadOptions = { ...settings, multiLabel: dataset.multiLabel };
     const head = buildHeadLayers(tf, backbone.info.featureSize, dataset.labels.length, headOptions);
-    const history: EpochReport[] = [];
-    const trained = await trainHead(tf, head, train, validation, headOptions, (epoch) => {
-      history.push(epoch);
-      report({ stage: 'training', progress: EMBEDDING_SHARE + (TRAINING_SHARE * epoch.epoch) / epoch.epochs, epoch });
-    });
+    const trained = await trainHead(tf, head, withMirrored(pooled(train)), pooled(validation), headOptions, onEpoch);
+    if (top && fineTuneEpochs > 0) {
+      await fineTuneTop(
+        tf,
+        top,
+        trained,
+        train,
+        validation,
+        { ...settings, epochs: fineTuneEpochs, epochOffset: settings.epochs, totalEpochs, learningRate: settings.fineTuneLearningRate, multiLabel: dataset.multiLabel },
+        onEpoch,
+        (step) => report({ stage: 'training', progress: EMBEDDING_SHARE + (TRAINING_SHARE * (step.epoch - 1 + step.step / step.steps)) / totalEpochs, step }),
+      );
+    }
+    top?.writeBack();
     const trainingDone = performance.now();
 
     report({ stage: 'evaluating', progress: EMBEDDING_SHARE + TRAINING_SHARE });
-    const evaluation = evaluate(predictHead(tf, trained, test), test.targets, dataset.labels, dataset.multiLabel);
-    const trainAccuracy = evaluate(predictHead(tf, trained, train), train.targets, dataset.labels, dataset.multiLabel).accuracy;
+    const evaluation = evaluate(predictThroughTop(tf, top, trained, test, false), test.targets, dataset.labels, dataset.multiLabel);
+    const trainAccuracy = evaluate(predictThroughTop(tf, top, trained, train, false), train.targets, dataset.labels, dataset.multiLabel).accuracy;
 
     report({ stage: 'saving', progress: 0.98 });
     const seconds = { embedding: (embeddingDone - started) / 1000, training: (trainingDone - embeddingDone) / 1000, total: 0 };
@@ -126,6 +182,8 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
           trainedAt: new Date().toISOString(),
           images: { train: train.count, validation: validation.count, test: test.count },
           ...settings,
+          fineTuneEpochs,
+          fineTunedFrom: top?.cutLayer ?? null,
           finalLoss: history.at(-1)?.loss,
           trainAccuracy,
           seconds: { embedding: round(seconds.embedding), training: round(seconds.training) },
@@ -143,6 +201,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       labels: dataset.labels,
       multiLabel: dataset.multiLabel,
       backbone: backbone.info,
+      fineTunedFrom: top?.cutLayer,
       evaluation,
       trainAccuracy,
       images: { train: train.count, validation: validation.count, test: test.count },
@@ -152,8 +211,39 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       history,
     };
   } finally {
+    top?.dispose();
     backbone.dispose();
   }
+}
+
+/** The layer to fine-tune from: as asked ('none' for none), else the default one when this backbone has it. */
+function fineTuneLayerOf(model: LayersModel, asked: string | undefined): string | undefined {
+  if (asked === 'none') return undefined;
+  if (asked) return asked;
+  return model.layers.some((layer) => layer.name === DEFAULT_FINE_TUNE_FROM) ? DEFAULT_FINE_TUNE_FROM : undefined;
+}
+
+/** Cached per image: the maps at the cut when the top is fine-tuned, else the pooled embedding. */
+function encoderOf(backbone: Backbone, top: TrainableTop | undefined): ImageEncoder {
+  const { inputSize, featureSize, id } = backbone.info;
+  if (!top) return { id, size: featureSize, inputSize, encode: (pixels, count) => backbone.embed(pixels, count) };
+  const maps = backbone.activationsAt(top.cutLayer);
+  return { id: `${id}@${top.cutLayer}`, size: maps.shape.reduce((a, b) => a * b, 1), inputSize, encode: maps.encode };
+}
+
+/** The examples followed by their mirror images (when there are any). */
+function withMirrored(data: SplitData): SplitData {
+  if (!data.mirrored) return data;
+  const doubled = (values: Float32Array) => {
+    const out = new Float32Array(values.length * 2);
+    out.set(values);
+    out.set(values, values.length);
+    return out;
+  };
+  const features = new Float32Array(data.features.length * 2);
+  features.set(data.features);
+  features.set(data.mirrored, data.features.length);
+  return { count: data.count * 2, features, targets: doubled(data.targets), sources: [...data.sources, ...data.sources] };
 }
 
 function readDataset(data: TrainingData): Promise<Dataset> {
@@ -161,11 +251,11 @@ function readDataset(data: TrainingData): Promise<Dataset> {
 }
 
 function definedOnly(options: TrainOptions): Partial<typeof TRAINING_DEFAULTS> {
-  const picked: Partial<typeof TRAINING_DEFAULTS> = {};
+  const picked: Record<string, unknown> = {};
   for (const key of Object.keys(TRAINING_DEFAULTS) as Array<keyof typeof TRAINING_DEFAULTS>) {
     if (options[key] !== undefined) picked[key] = options[key];
   }
-  return picked;
+  return picked as Partial<typeof TRAINING_DEFAULTS>;
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;

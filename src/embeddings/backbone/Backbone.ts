@@ -1,8 +1,8 @@
 import type { LayersModel, SymbolicTensor, Tensor, layers } from '@tensorflow/tfjs';
 import type { Tf } from '../../models/tfBackend';
 
-/** Where a backbone comes from: the MobileNetV2 shipped by nsfwjs, or any TF.js layers model folder. */
-export type BackboneSource = { kind: 'nsfwjs'; featureLayer?: string } | { kind: 'folder'; dir: string; featureLayer?: string };
+/** Where a backbone comes from: a TF.js layers model folder (the project's default-model/ unless told otherwise). */
+export type BackboneSource = { kind: 'folder'; dir: string; featureLayer?: string };
 
 export interface BackboneInfo {
   /** Identity of the weights and the feature layer: keys the embedding cache, recorded in Parquet files. */
@@ -25,28 +25,48 @@ export class Backbone {
   constructor(
     private readonly tf: Tf,
     readonly info: BackboneInfo,
-    private readonly full: LayersModel,
-    private readonly featureOutput: SymbolicTensor,
+    /** The whole loaded model: training reads and fine-tunes its top layers in place. */
+    readonly full: LayersModel,
+    private readonly pooled: SymbolicTensor,
   ) {
-    this.features = tf.model({ inputs: full.inputs, outputs: featureOutput });
+    this.features = tf.model({ inputs: full.inputs, outputs: pooled });
   }
 
   /** Embeddings of `count` RGB images of inputSize² pixels packed in `pixels` (0-255): count × featureSize floats. */
   embed(pixels: Uint8Array, count: number): Float32Array {
+    return this.run(this.features, pixels, count);
+  }
+
+  /**
+   * The raw output of one layer (e.g. a 7x7 map that training caches before fine-tuning the layers
+   * after it): `shape` is one image's, `encode` gives count × product(shape) floats.
+   */
+  activationsAt(layer: string): { shape: number[]; encode(pixels: Uint8Array, count: number): Float32Array } {
+    const output = this.full.getLayer(layer).output as SymbolicTensor;
+    const model = this.tf.model({ inputs: this.full.inputs, outputs: output });
+    return { shape: output.shape.slice(1) as number[], encode: (pixels, count) => this.run(model, pixels, count) };
+  }
+
+  private run(model: LayersModel, pixels: Uint8Array, count: number): Float32Array {
     const size = this.info.inputSize;
     const [low, high] = this.info.inputRange;
     const scale = (high - low) / 255;
     const input = new Float32Array(pixels.length);
     for (let i = 0; i < pixels.length; i++) input[i] = pixels[i] * scale + low;
     return this.tf.tidy(() => {
-      const output = this.features.predict(this.tf.tensor4d(input, [count, size, size, 3])) as Tensor;
+      const output = model.predict(this.tf.tensor4d(input, [count, size, size, 3])) as Tensor;
       return output.dataSync() as Float32Array;
     });
   }
 
+  /** The symbolic output of the feature layer (pooled): where a head is attached. */
+  get featureOutput(): SymbolicTensor {
+    return this.pooled;
+  }
+
   /** The backbone from its input through the feature layer, then `head` applied in order. */
   classifierWith(head: layers.Layer[], name = 'classifier'): LayersModel {
-    const output = head.reduce((tensor, layer) => layer.apply(tensor) as SymbolicTensor, this.featureOutput);
+    const output = head.reduce((tensor, layer) => layer.apply(tensor) as SymbolicTensor, this.pooled);
     return this.tf.model({ inputs: this.full.inputs, outputs: output, name });
   }
 

@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LayersModel, SymbolicTensor, io } from '@tensorflow/tfjs';
 import { DEFAULT_INPUT_RANGE, DEFAULT_INPUT_SIZE, readModelArtifacts, readModelSpec } from '../../models/modelFolder';
 import type { Tf } from '../../models/tfBackend';
 import { Backbone, type BackboneInfo, type BackboneSource } from './Backbone';
-import { NSFWJS_FEATURE_LAYER, readNsfwjsMobileNetV2 } from './nsfwjsMobileNetV2';
+import { projectRoot } from '../../paths';
 
-export const DEFAULT_BACKBONE: BackboneSource = { kind: 'nsfwjs' };
+/**
+ * The default backbone: the model the project ships as its default classifier (an ImageNet MobileNet V2,
+ * 1280 pooled features at `global_average_pooling`), in `<repo>/default-model`.
+ */
+export const DEFAULT_BACKBONE_DIR = path.join(projectRoot(), 'default-model');
+export const DEFAULT_BACKBONE: BackboneSource = { kind: 'folder', dir: DEFAULT_BACKBONE_DIR };
 
 const POOLING_LAYERS = ['GlobalAveragePooling2D', 'GlobalMaxPooling2D'];
 
@@ -16,13 +22,12 @@ export class BackboneError extends Error {
 
 /** Loads a backbone and cuts it at its feature layer. */
 export async function loadBackbone(tf: Tf, source: BackboneSource = DEFAULT_BACKBONE): Promise<Backbone> {
-  if (source.kind === 'nsfwjs') {
-    const { artifacts, version } = await readNsfwjsMobileNetV2();
-    const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-    const featureLayer = source.featureLayer ?? NSFWJS_FEATURE_LAYER;
-    return cut(tf, model, `nsfwjs@${version}/mobilenet_v2`, { kind: 'nsfwjs', featureLayer }, featureLayer, [0, 1]);
-  }
   const dir = path.resolve(source.dir);
+  if (dir === DEFAULT_BACKBONE_DIR && !existsSync(path.join(dir, 'model.json'))) {
+    throw new BackboneError(
+      `the default backbone ${dir} is missing: pass a TF.js layers model folder as the backbone (--backbone <dir>, e.g. ../shared/models/mobilenet_v2_1.0_224)`,
+    );
+  }
   const artifacts = await readModelArtifacts(dir);
   if (!artifacts.modelTopology || Array.isArray((artifacts.modelTopology as { node?: unknown }).node)) {
     throw new BackboneError(`${dir} holds a graph model; a backbone must be a TF.js layers model`);
@@ -73,9 +78,8 @@ function weightsDigest(artifacts: io.ModelArtifacts): string {
   return hash.digest('hex').slice(0, 12);
 }
 
-/** `--backbone` / `--feature-layer` as given to the scripts: nothing or `nsfwjs` for the default, else a model folder. */
+/** `--backbone` / `--feature-layer` as given to the scripts: nothing for the default (default-model/), else a model folder. */
 export function backboneSourceOf(backbone?: string, featureLayer?: string): BackboneSource {
   const layer = featureLayer ? { featureLayer } : {};
-  if (!backbone || backbone === 'nsfwjs') return { kind: 'nsfwjs', ...layer };
-  return { kind: 'folder', dir: path.resolve(backbone), ...layer };
+  return { kind: 'folder', dir: backbone ? path.resolve(backbone) : DEFAULT_BACKBONE_DIR, ...layer };
 }
