@@ -18,6 +18,8 @@ import { requestObservabilityPlugin } from './graphql/plugins/requestObservabili
 import { logger } from './logger';
 import { MetadataService } from './metadata/MetadataService';
 import { playgroundRoutes } from './playground/playgroundRoutes';
+import { loadExplorerBuild } from './explorer/explorerAssets';
+import { explorerRoutes } from './explorer/explorerRoutes';
 import { GatewayMetrics } from './metrics';
 import { createServices, type GatewayServices, type ServiceOverrides } from './services';
 
@@ -34,7 +36,7 @@ export interface Gateway {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Wiring only: express, uploads, Apollo, health and metrics endpoints around the services. */
-export async function createGateway(config: GatewayConfig, overrides: ServiceOverrides & { metrics?: GatewayMetrics } = {}): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, overrides: ServiceOverrides & { metrics?: GatewayMetrics; explorerDir?: string } = {}): Promise<Gateway> {
   const metrics = overrides.metrics ?? new GatewayMetrics({ processMetrics: true });
   const services = await createServices(config, metrics, overrides);
   const schema = await buildGatewaySchema();
@@ -85,6 +87,8 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
 
   // A browser asking for /graphql (Accept: text/html) gets the offline GraphiQL IDE; API clients never do.
   app.use(playgroundRoutes());
+  // The web explorer (web/, built by `npm run build:web`) at / and its page paths; assets under /assets/.
+  app.use(explorerRoutes(await loadExplorerBuild(overrides.explorerDir), config.imageUrlTemplate));
 
   app.use(
     '/graphql',
