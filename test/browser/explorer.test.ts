@@ -8,6 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ensureExplorerBuilt, EXPLORER_DIST } from '../support/explorerBuild';
 import { hasSharedData, MODELS_DIR, noticeSkipped, OPEN_IMAGES_DIR, PHOTOS_DIR } from '../support/sharedData';
 import { startGateway, type RunningGateway } from '../support/startGateway';
+import { writeColourFolders } from '../training/support/images';
 import { CHROMIUM_ARGS, findChromium } from './findChromium';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'explorer');
@@ -23,14 +24,14 @@ if (!hasSharedData) noticeSkipped('explorer browser test (needs the Open Images 
 const describeBrowser = runnable || (process.env.CI && hasSharedData) ? describe : describe.skip;
 
 /**
- * A stand-in for the image host (IMAGE_URL_TEMPLATE points here): ids starting 0-7 get a real photo,
+ * A stand-in for the image host (IMAGE_URL_TEMPLATE points here): ids ending in 0-b get a real photo,
  * the others 404, so the page shows both pictures and placeholders, and the CSP's image host is tested.
  */
 async function startThumbnailHost(): Promise<{ origin: string; close(): Promise<void> }> {
   const photo = fs.readFileSync(path.join(PHOTOS_DIR, 'chelsea.png'));
   const server = http.createServer((req, res) => {
     const id = /^\/images\/([0-9a-f]+)\.jpg$/.exec(req.url ?? '')?.[1];
-    if (id && id[0] < '8') res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=60' }).end(photo);
+    if (id && id[id.length - 1] < 'c') res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=60' }).end(photo);
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -61,6 +62,7 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'explorer-'));
     fs.mkdirSync(path.join(tempDir, 'training', 'one-class', 'cats'), { recursive: true });
     fs.mkdirSync(path.join(tempDir, 'models'));
+    await writeColourFolders(path.join(tempDir, 'training', 'colours'), 8);
     thumbs = await startThumbnailHost();
     gw = await startGateway({
       DATA_DIR: OPEN_IMAGES_DIR,
@@ -214,12 +216,12 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
     await page.goto(`${origin}/models`);
     await page.getByRole('heading', { name: 'mobilenet_v2_1.0_224' }).waitFor();
     await page.getByText('Egyptian cat').first().waitFor();
-    await page.getByLabel('Filter labels').fill('espresso');
+    await page.getByLabel('Filter labels').fill('Egyptian');
     await page.getByRole('status').getByText(/^1 of 1,00\d$/).waitFor();
     await shoot('models');
   });
 
-  it('Training: a job on a folder with one class is followed until it fails, with its reason', async () => {
+  it('Training: a job that cannot train fails with its reason; a real one is followed to the end', async () => {
     await page.goto(`${origin}/training`);
     await page.getByText('No job since the gateway started.').waitFor();
     await page.getByLabel('Model id').fill('explorer-test');
@@ -231,7 +233,25 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
     await job.getByText('FAILED').waitFor({ timeout: 30_000 });
     await job.getByRole('alert').waitFor();
     await page.getByRole('region', { name: 'Recent jobs' }).getByRole('link', { name: 'explorer-test' }).waitFor();
+
+    await page.getByLabel('Model id').fill('colours');
+    await page.getByLabel('Folder under the training root').fill('colours');
+    await page.getByLabel('Epochs').fill('15');
+    await page.getByText('More options').click();
+    await page.getByLabel('Learning rate').fill('0.003');
+    await page.getByLabel('Test share (images without a split)').fill('0.3');
+    const firstJob = page.url();
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.waitForURL((url) => url.href !== firstJob);
+    await job.getByText('SUCCEEDED').waitFor({ timeout: 60_000 });
     await shoot('training');
+    await job.getByRole('link', { name: 'See the evaluation' }).click();
+    await page.waitForURL(/\/models\?model=colours$/);
+    await page.getByRole('heading', { name: 'Evaluation on the TEST split' }).waitFor();
+    const heatmap = page.getByRole('table', { name: /Confusion matrix/ });
+    await expect(heatmap.locator('tbody tr').count()).resolves.toBe(3);
+    await expect(heatmap.locator('thead th').allTextContents()).resolves.toEqual(['true ↓ / predicted →', 'blue', 'green', 'red']);
+    await shoot('models-evaluation');
   });
 
   it('Similar images without an embeddings file says so', async () => {
@@ -243,14 +263,15 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
 
   it('fits a 360 px wide screen without sideways scrolling', async () => {
     await page.setViewportSize({ width: 360, height: 740 });
-    for (const url of ['/search?class=Woman&class=Coffee%20cup&match=ALL', '/classes', '/relations?relation=holds']) {
+    for (const url of ['/classes', '/relations?relation=holds', '/classify', '/search?class=Woman&class=Coffee%20cup&match=ALL']) {
       await page.goto(`${origin}${url}`);
       await page.locator('main h1').waitFor();
-      await page.locator('main .state-loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
+      await page.locator('main .state-loading').first().waitFor({ state: 'detached', timeout: 10_000 });
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect({ url, width }).toEqual({ url, width: 360 });
     }
     await shoot('search-360px');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('asked nothing of any host but the gateway and the thumbnail host, and broke no rule', () => {

@@ -3,6 +3,7 @@ import type { ExplorerClassificationFieldsFragment } from '../generated/graphql'
 import { formatBytes, formatPercent, searchHref } from '../lib/format';
 import { Link } from '../lib/router';
 import { ClassStrip } from './ClassStrip';
+import { FilePreview } from './FilePreview';
 
 /**
  * One card per uploaded file, in the order sent: its preview, then either its own error or its labels,
@@ -16,7 +17,7 @@ export function LabelResults({ files, results }: { files: File[]; results: Explo
       {results.map((result, i) => (
         <li key={i} className={`result${result.error ? ' result-error' : ''}`} data-filename={result.filename}>
           <div className="result-head">
-            {previews[i] && <img className="preview" src={previews[i]} alt="" />}
+            <FilePreview key={previews[i]} url={previews[i]} />
             <div>
               <h2 className="result-name">{result.filename}</h2>
               <p className="muted">

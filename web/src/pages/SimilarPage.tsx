@@ -1,6 +1,7 @@
 import { useLazyQuery } from '@apollo/client';
 import { useEffect, useMemo, useState } from 'react';
 import { FileDrop } from '../components/FileDrop';
+import { FilePreview } from '../components/FilePreview';
 import { PageTitle } from '../components/PageTitle';
 import { Empty, ErrorMessage, Loading } from '../components/States';
 import { Thumbnail } from '../components/Thumbnail';
@@ -30,7 +31,7 @@ export default function SimilarPage() {
       />
       {preview && (
         <p className="query-image">
-          <img className="preview" src={preview} alt="" /> Neighbours of <strong>{file?.name}</strong>
+          <FilePreview key={preview} url={preview} /> Neighbours of <strong>{file?.name}</strong>
         </p>
       )}
       {loading && <Loading what="Looking for similar images" />}

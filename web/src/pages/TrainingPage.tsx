@@ -10,7 +10,7 @@ import { useTrainingJobProgress, type TrainingJobView } from '../lib/useTraining
 export default function TrainingPage() {
   const [params, setParams] = useQueryState();
   const jobId = params.get('job');
-  const [form, setForm] = useState({ modelId: '', data: '', epochs: '30' });
+  const [form, setForm] = useState({ modelId: '', data: '', epochs: '30', learningRate: '0.001', augment: '0', testFraction: '0.1', seed: '42' });
   const [train, started] = useMutation(ExplorerTrainModelDocument);
   const jobs = useQuery(ExplorerTrainingJobsDocument, { fetchPolicy: 'cache-and-network' });
   const { job, loading, error } = useTrainingJobProgress(jobId);
@@ -21,7 +21,16 @@ export default function TrainingPage() {
   }, [finished, refetch]);
 
   const start = async () => {
-    const result = await train({ variables: { input: { modelId: form.modelId.trim(), data: form.data.trim(), epochs: Number(form.epochs) || 30 } } }).catch(() => undefined);
+    const input = {
+      modelId: form.modelId.trim(),
+      data: form.data.trim(),
+      epochs: Number(form.epochs) || 30,
+      learningRate: Number(form.learningRate) || 0.001,
+      augment: Number(form.augment) || 0,
+      testFraction: Number(form.testFraction),
+      seed: Number(form.seed) || 0,
+    };
+    const result = await train({ variables: { input } }).catch(() => undefined);
     const id = result?.data?.trainModel.id;
     if (id) {
       setParams({ job: id });
@@ -54,6 +63,15 @@ export default function TrainingPage() {
           <label htmlFor="train-epochs">Epochs</label>
           <input id="train-epochs" type="number" min={1} max={1000} value={form.epochs} onChange={(event) => setForm({ ...form, epochs: event.target.value })} />
         </div>
+        <details className="advanced">
+          <summary>More options</summary>
+          <div className="toolbar">
+            <NumberField id="train-lr" label="Learning rate" value={form.learningRate} step="any" min={0.000001} max={1} onChange={(learningRate) => setForm({ ...form, learningRate })} />
+            <NumberField id="train-augment" label="Augmented copies per image" value={form.augment} min={0} max={20} onChange={(augment) => setForm({ ...form, augment })} />
+            <NumberField id="train-test" label="Test share (images without a split)" value={form.testFraction} step="0.05" min={0} max={0.9} onChange={(testFraction) => setForm({ ...form, testFraction })} />
+            <NumberField id="train-seed" label="Seed" value={form.seed} min={0} onChange={(seed) => setForm({ ...form, seed })} />
+          </div>
+        </details>
         <button type="submit" disabled={started.loading}>
           {started.loading ? 'Starting…' : 'Start training'}
         </button>
@@ -84,6 +102,15 @@ export default function TrainingPage() {
         )}
       </section>
     </section>
+  );
+}
+
+function NumberField({ id, label, value, onChange, ...limits }: { id: string; label: string; value: string; onChange: (value: string) => void; min?: number; max?: number; step?: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="number" value={value} onChange={(event) => onChange(event.target.value)} {...limits} />
+    </div>
   );
 }
 
