@@ -14,7 +14,7 @@ export interface RunningGateway {
 }
 
 /** A real gateway on an ephemeral loopback port, configured as the process would be from `env`. */
-export async function startGateway(env: Record<string, string | undefined> = {}, overrides: ServiceOverrides = {}): Promise<RunningGateway> {
+export async function startGateway(env: Record<string, string | undefined> = {}, overrides: ServiceOverrides & { explorerDir?: string } = {}): Promise<RunningGateway> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const metrics = new GatewayMetrics();
   const gateway = await createGateway(config, { ...overrides, metrics });
