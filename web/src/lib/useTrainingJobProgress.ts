@@ -1,4 +1,5 @@
 import { useQuery } from '@apollo/client';
+import { useEffect } from 'react';
 import { ExplorerTrainingJobDocument, type ExplorerTrainingJobQuery } from '../generated/graphql';
 
 const POLL_MS = 1000;
@@ -11,15 +12,17 @@ export type TrainingJobView = NonNullable<ExplorerTrainingJobQuery['trainingJob'
  * a progress subscription: the page only reads { job, loading, error }.
  */
 export function useTrainingJobProgress(id: string | null) {
-  const { data, loading, error, stopPolling } = useQuery(ExplorerTrainingJobDocument, {
+  const { data, loading, error, startPolling, stopPolling } = useQuery(ExplorerTrainingJobDocument, {
     variables: { id: id ?? '' },
     skip: !id,
-    pollInterval: POLL_MS,
     fetchPolicy: 'network-only',
-    notifyOnNetworkStatusChange: false,
   });
   const job = data?.trainingJob ?? undefined;
-  if (job && (job.status === 'SUCCEEDED' || job.status === 'FAILED')) stopPolling();
-  if (error) stopPolling();
+  const done = job?.status === 'SUCCEEDED' || job?.status === 'FAILED';
+  useEffect(() => {
+    if (!id || done || error) return undefined;
+    startPolling(POLL_MS);
+    return () => stopPolling();
+  }, [id, done, error, startPolling, stopPolling]);
   return { job, loading: loading && !data, error };
 }
