@@ -55,7 +55,7 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
     await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
     // Screen readers name every control: a <label>, aria-label or aria-labelledby.
     const unlabelled = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLInputElement>('input, select, textarea')]
+      Array.from(document.querySelectorAll<HTMLInputElement>('input, select, textarea'))
         .filter((control) => control.labels?.length === 0 && !control.getAttribute('aria-label') && !control.getAttribute('aria-labelledby'))
         .map((control) => control.outerHTML.slice(0, 120)),
     );
