@@ -1,19 +1,12 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ensureExplorerBuilt, EXPLORER_DIST } from '../support/explorerBuild';
+import type { Page } from 'playwright-core';
+import { EXPLORER_DIST } from '../support/explorerBuild';
 import { hasSharedData, MODELS_DIR, noticeSkipped, OPEN_IMAGES_DIR, PHOTOS_DIR } from '../support/sharedData';
-import { startGateway, type RunningGateway } from '../support/startGateway';
-import { writeColourFolders } from '../training/support/images';
-import { CHROMIUM_ARGS, findChromium } from './findChromium';
+import { executablePath, openExplorer, type ExplorerSession } from './explorerHarness';
 
-const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'explorer');
 const MODEL = path.join(MODELS_DIR, 'mobilenet_v2_1.0_224');
-const executablePath = findChromium();
 const runnable = !!executablePath && hasSharedData && fs.existsSync(path.join(MODEL, 'model.json'));
 
 if (!executablePath && !process.env.CI) {
@@ -21,89 +14,22 @@ if (!executablePath && !process.env.CI) {
   console.warn('SKIPPED: explorer browser test — no chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).');
 }
 if (!hasSharedData) noticeSkipped('explorer browser test (needs the Open Images data and MobileNet V2)');
+// In CI a missing browser is a broken setup (.ci/run installs it), so the suite runs and fails.
 const describeBrowser = runnable || (process.env.CI && hasSharedData) ? describe : describe.skip;
 
-/**
- * A stand-in for the image host (IMAGE_URL_TEMPLATE points here): ids ending in 0-b get a real photo,
- * the others 404, so the page shows both pictures and placeholders, and the CSP's image host is tested.
- */
-async function startThumbnailHost(): Promise<{ origin: string; close(): Promise<void> }> {
-  const photo = fs.readFileSync(path.join(PHOTOS_DIR, 'chelsea.png'));
-  const server = http.createServer((req, res) => {
-    const id = /^\/images\/([0-9a-f]+)\.jpg$/.exec(req.url ?? '')?.[1];
-    if (id && id[id.length - 1] < 'c') res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=60' }).end(photo);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
+/** Browsing and classifying; training, evaluation and similar images are in explorerTraining.test.ts. */
 describeBrowser('web explorer in chromium, on the shared Open Images data', () => {
-  let gw: RunningGateway;
-  let origin: string;
-  let thumbs: { origin: string; close(): Promise<void> };
-  let tempDir: string;
-  let context: BrowserContext;
+  let session: ExplorerSession;
   let page: Page;
-  const problems: string[] = [];
-  const foreignRequests: string[] = [];
-  const thumbnailRequests: string[] = [];
-
-  async function shoot(name: string): Promise<void> {
-    // Let thumbnails settle (loaded or placeholder) before the picture is taken.
-    await page.waitForFunction(() => document.querySelectorAll('.thumb-loading').length === 0, undefined, { timeout: 10_000 }).catch(() => undefined);
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-    // Screen readers name every control: a <label>, aria-label or aria-labelledby.
-    const unlabelled = await page.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLInputElement>('input, select, textarea'))
-        .filter((control) => control.labels?.length === 0 && !control.getAttribute('aria-label') && !control.getAttribute('aria-labelledby'))
-        .map((control) => control.outerHTML.slice(0, 120)),
-    );
-    for (const control of unlabelled) problems.push(`unlabelled control on ${name}: ${control}`);
-  }
+  let origin: string;
+  const shoot = (name: string) => session.shoot(name);
 
   beforeAll(async () => {
-    if (!executablePath) throw new Error('chromium is not installed (CI must install it: see .ci/run)');
-    ensureExplorerBuilt();
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'explorer-'));
-    fs.mkdirSync(path.join(tempDir, 'training', 'one-class', 'cats'), { recursive: true });
-    fs.mkdirSync(path.join(tempDir, 'models'));
-    await writeColourFolders(path.join(tempDir, 'training', 'colours'), 6);
-    thumbs = await startThumbnailHost();
-    gw = await startGateway({
-      DATA_DIR: OPEN_IMAGES_DIR,
-      MODEL_DIR: MODEL,
-      MODELS_DIR: path.join(tempDir, 'models'),
-      TRAINING_DATA_ROOT: path.join(tempDir, 'training'),
-      INFERENCE_WORKERS: '1',
-      IMAGE_URL_TEMPLATE: `${thumbs.origin}/images/{id}.jpg`,
-    });
-    origin = new URL(gw.url).origin;
-    context = await chromium.launchPersistentContext(path.join(tempDir, 'chromium'), { executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 } });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.protocol === 'data:' || url.protocol === 'blob:' || url.origin === origin) return;
-      if (url.origin === thumbs.origin && url.pathname.startsWith('/images/')) thumbnailRequests.push(request.url());
-      else foreignRequests.push(request.url());
-    });
-    page.on('response', async (response) => {
-      if (response.status() >= 400 && new URL(response.url()).origin === origin) problems.push(`HTTP ${response.status()} ${response.url()}: ${(await response.text().catch(() => '')).slice(0, 300)}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      // The thumbnail host's 404s (unknown ids) are expected: the page shows placeholders for them.
-      if (message.type() === 'error' && !message.location().url.startsWith(thumbs.origin)) problems.push(`console error: ${message.text()}`);
-    });
+    session = await openExplorer(() => ({ DATA_DIR: OPEN_IMAGES_DIR, MODEL_DIR: MODEL }));
+    ({ page, origin } = session);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await gw?.close();
-    await thumbs?.close();
-    if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('serves the app at / with a strict CSP, no-cache HTML and long-lived hashed assets under 250 KB of initial JS', async () => {
     const index = await fetch(`${origin}/`);
@@ -112,7 +38,7 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
     const csp = index.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("connect-src 'self'");
-    expect(csp).toMatch(new RegExp(`img-src [^;]*${thumbs.origin.replace(/[.:/]/g, '\\$&')}`));
+    expect(csp).toMatch(new RegExp(`img-src [^;]*${session.thumbnailOrigin.replace(/[.:/]/g, '\\$&')}`));
     const html = await index.text();
     const scripts = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]);
     expect(scripts.length).toBeGreaterThan(0);
@@ -230,44 +156,11 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
     await shoot('models');
   });
 
-  it('Training: a job that cannot train fails with its reason; a real one is followed to the end', async () => {
-    await page.goto(`${origin}/training`);
-    await page.getByText('No job since the gateway started.').waitFor();
-    await page.getByLabel('Model id').fill('explorer-test');
-    await page.getByLabel('Folder under the training root').fill('one-class');
-    await page.getByLabel('Epochs').fill('2');
-    await page.getByRole('button', { name: 'Start training' }).click();
-    await page.waitForURL(/job=/);
-    const job = page.locator('.job');
-    await job.getByText('FAILED').waitFor({ timeout: 30_000 });
-    await job.getByRole('alert').waitFor();
-    await page.getByRole('region', { name: 'Recent jobs' }).getByRole('link', { name: 'explorer-test' }).waitFor();
-
-    await page.getByLabel('Model id').fill('colours');
-    await page.getByLabel('Folder under the training root').fill('colours');
-    await page.getByLabel('Epochs').fill('10');
-    await page.getByText('More options').click();
-    await page.getByLabel('Learning rate').fill('0.005');
-    await page.getByLabel('Test share (images without a split)').fill('0.35');
-    const firstJob = page.url();
-    await page.getByRole('button', { name: 'Start training' }).click();
-    await page.waitForURL((url) => url.href !== firstJob);
-    await job.getByText('SUCCEEDED').waitFor({ timeout: 60_000 });
-    await shoot('training');
-    await job.getByRole('link', { name: 'See the evaluation' }).click();
-    await page.waitForURL(/\/models\?model=colours$/);
-    await page.getByRole('heading', { name: 'Evaluation on the TEST split' }).waitFor();
-    const heatmap = page.getByRole('table', { name: /Confusion matrix/ });
-    await expect(heatmap.locator('tbody tr').count()).resolves.toBe(3);
-    await expect(heatmap.locator('thead th').allTextContents()).resolves.toEqual(['true ↓ / predicted →', 'blue', 'green', 'red']);
-    await shoot('models-evaluation');
-  });
-
   it('Similar images without an embeddings file says so', async () => {
     await page.locator('header nav').getByRole('link', { name: 'Similar images' }).click();
     await page.getByLabel('Choose a photo').setInputFiles(path.join(PHOTOS_DIR, 'coffee.png'));
     await page.getByRole('alert').getByText('Similar images are not available').waitFor();
-    await shoot('similar');
+    await shoot('similar-unavailable');
   });
 
   it('fits a 360 px wide screen without sideways scrolling', async () => {
@@ -284,8 +177,8 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
   });
 
   it('asked nothing of any host but the gateway and the thumbnail host, and broke no rule', () => {
-    expect(thumbnailRequests.length).toBeGreaterThan(0);
-    expect(foreignRequests).toEqual([]);
-    expect(problems).toEqual([]);
+    expect(session.thumbnailRequests.length).toBeGreaterThan(0);
+    expect(session.foreignRequests).toEqual([]);
+    expect(session.problems).toEqual([]);
   });
 });

@@ -31,7 +31,10 @@ export default function SimilarPage() {
       />
       {preview && (
         <p className="query-image">
-          <FilePreview key={preview} url={preview} /> Neighbours of <strong>{file?.name}</strong>
+          <FilePreview key={preview} url={preview} />
+          <span>
+            Neighbours of <strong>{file?.name}</strong>
+          </span>
         </p>
       )}
       {loading && <Loading what="Looking for similar images" />}
@@ -50,9 +53,12 @@ export default function SimilarPage() {
                   <Thumbnail id={result.image.id} url={result.image.url} alt="" />
                 </Link>
               ) : (
-                <span className="thumb thumb-small thumb-failed">
-                  <span className="thumb-placeholder">
-                    <span className="thumb-id">{result.path}</span>
+                <span className="card-image">
+                  <span className="thumb thumb-small thumb-failed">
+                    <span className="thumb-placeholder">
+                      <span className="thumb-id">{result.path}</span>
+                      <span className="thumb-note">not an Open Images id</span>
+                    </span>
                   </span>
                 </span>
               )}
