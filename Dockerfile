@@ -12,7 +12,8 @@ COPY src ./src
 COPY resolvers ./resolvers
 COPY scripts ./scripts
 COPY bench ./bench
-RUN npm run build
+COPY web ./web
+RUN npm run build && npm run build:web
 
 # --- runtime: production dependencies, compiled code, demo data -------------------------------
 FROM node:20-bookworm-slim AS runtime

@@ -27,6 +27,8 @@ import { bodyMemoryBudget, MemoryBudget } from './http/uploadMemoryBudget';
 import { logger } from './logger';
 import { MetadataService } from './metadata/MetadataService';
 import { playgroundRoutes } from './playground/playgroundRoutes';
+import { loadExplorerBuild } from './explorer/explorerAssets';
+import { explorerRoutes } from './explorer/explorerRoutes';
 import { GatewayMetrics } from './metrics';
 import { createServices, type GatewayServices, type ServiceOverrides } from './services';
 
@@ -46,7 +48,7 @@ const MAX_JSON_BODY_BYTES = 1024 * 1024;
 const MULTIPART_OVERHEAD_BYTES = 2 * 1024 * 1024;
 
 /** Wiring only: express, uploads, Apollo, health and metrics endpoints around the services. */
-export async function createGateway(config: GatewayConfig, overrides: ServiceOverrides & { metrics?: GatewayMetrics } = {}): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, overrides: ServiceOverrides & { metrics?: GatewayMetrics; explorerDir?: string } = {}): Promise<Gateway> {
   const metrics = overrides.metrics ?? new GatewayMetrics({ processMetrics: true });
   const services = await createServices(config, metrics, overrides);
   const schema = await buildGatewaySchema();
@@ -126,6 +128,8 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
 
   // A browser asking for /graphql (Accept: text/html) gets the offline GraphiQL IDE; API clients never do.
   app.use(playgroundRoutes({ introspection: config.introspection }));
+  // The web explorer (web/, built by `npm run build:web`) at / and its page paths; assets under /assets/.
+  app.use(explorerRoutes(await loadExplorerBuild(overrides.explorerDir), config.imageUrlTemplate));
 
   const refuseWhileStopping: express.RequestHandler = (_req, res, next) =>
     stopping ? refuse(res, 503, ErrorCode.ShuttingDown, 'The gateway is shutting down; retry on another instance.', { retryAfterSeconds: config.retryAfterSeconds, close: true }) : next();

@@ -18,7 +18,7 @@ export interface RunningGateway {
  * that the shipped default model is off unless `env` says otherwise (`DEFAULT_MODEL: undefined` or
  * `'shipped'`): most suites do not classify, and loading MobileNet V2 into every worker would only slow them.
  */
-export async function startGateway(env: Record<string, string | undefined> = {}, overrides: ServiceOverrides = {}): Promise<RunningGateway> {
+export async function startGateway(env: Record<string, string | undefined> = {}, overrides: ServiceOverrides & { explorerDir?: string } = {}): Promise<RunningGateway> {
   const config = loadConfig({ LOG_LEVEL: 'silent', DEFAULT_MODEL: 'none', ...env });
   const metrics = new GatewayMetrics();
   const gateway = await createGateway(config, { ...overrides, metrics });

@@ -1,0 +1,30 @@
+/**
+ * The explorer's Content-Security-Policy: everything from the gateway's own origin; pictures also from
+ * the host of IMAGE_URL_TEMPLATE (thumbnails), `blob:` (previews of the user's own uploads, never sent
+ * anywhere) and `data:`. No inline script or style element: Vite's build emits files only.
+ */
+export function explorerCsp(imageUrlTemplate: string): string {
+  const imageOrigin = originOf(imageUrlTemplate);
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    ['img-src', "'self'", 'data:', 'blob:', ...(imageOrigin ? [imageOrigin] : [])].join(' '),
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The origin of an image URL template (`https://host/...{id}.jpg`), or undefined for a relative one. */
+export function originOf(template: string): string | undefined {
+  try {
+    const url = new URL(template.replace(/\{id\}/g, 'id'));
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,19 @@
+import { ApolloClient, InMemoryCache } from '@apollo/client';
+import createUploadLink from 'apollo-upload-client/createUploadLink.mjs';
+
+/**
+ * The explorer's only way to the gateway: Apollo Client over a link that sends File variables as
+ * GraphQL multipart requests. Same origin (`/graphql`), so the CSP's connect-src 'self' holds.
+ * Apollo's CSRF prevention is on at the gateway, hence `apollo-require-preflight` on every request.
+ */
+export function createExplorerClient(): ApolloClient<unknown> {
+  return new ApolloClient({
+    link: createUploadLink({ uri: '/graphql', headers: { 'apollo-require-preflight': 'true' } }),
+    cache: new InMemoryCache({
+      typePolicies: {
+        // Classes are identified by their Knowledge Graph id, but not every selection asks for it.
+        Class: { keyFields: false },
+      },
+    }),
+  });
+}

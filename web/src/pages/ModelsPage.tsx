@@ -1,0 +1,149 @@
+import { useQuery } from '@apollo/client';
+import { useState } from 'react';
+import { ConfusionMatrix } from '../components/ConfusionMatrix';
+import { PageTitle } from '../components/PageTitle';
+import { Empty, ErrorMessage, Loading } from '../components/States';
+import { ExplorerModelsDocument, type ExplorerEvaluationFieldsFragment } from '../generated/graphql';
+import { formatCount, formatPercent } from '../lib/format';
+import { hrefWith, Link, useQueryState } from '../lib/router';
+
+export default function ModelsPage() {
+  const [params] = useQueryState();
+  const { data, loading, error } = useQuery(ExplorerModelsDocument);
+  const models = data?.models ?? [];
+  const chosen = models.find((m) => m.id === params.get('model')) ?? models[0];
+  return (
+    <section>
+      <PageTitle title="Models">Models</PageTitle>
+      {loading && <Loading what="Loading models" />}
+      <ErrorMessage error={error} />
+      {data && models.length === 0 && (
+        <Empty>
+          The gateway serves no model yet. Install one with <code>npm run model:download</code> or train one on the <Link href="/training">Training</Link> page.
+        </Empty>
+      )}
+      {models.length > 0 && (
+        <div className="two-columns models">
+          <nav aria-label="Models" className="side">
+            <ul className="model-list">
+              {models.map((m) => (
+                <li key={m.id}>
+                  <Link href={hrefWith('/models', { model: m.id })} aria-current={m === chosen ? 'true' : undefined}>
+                    {m.id}
+                  </Link>
+                  <span className="muted">
+                    {' '}
+                    {formatCount(m.labels.length)} labels{m.evaluation ? ' · trained' : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          {chosen && (
+            <article aria-labelledby="model-heading">
+              <h2 id="model-heading">{chosen.id}</h2>
+              <dl className="facts">
+                <dt>Backend</dt>
+                <dd>{chosen.backend}</dd>
+                <dt>Input</dt>
+                <dd>
+                  {chosen.inputSize}×{chosen.inputSize} px
+                </dd>
+                <dt>Labels</dt>
+                <dd>{formatCount(chosen.labels.length)}</dd>
+              </dl>
+              <p>
+                <Link href={hrefWith('/classify', { model: chosen.id })}>Classify photos with {chosen.id}</Link>
+              </p>
+              {chosen.evaluation ? <Evaluation evaluation={chosen.evaluation} /> : <p className="muted">No evaluation: this model was not trained here.</p>}
+              <Labels labels={chosen.labels} />
+            </article>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Evaluation({ evaluation }: { evaluation: ExplorerEvaluationFieldsFragment }) {
+  return (
+    <section aria-labelledby="evaluation-heading">
+      <h3 id="evaluation-heading">Evaluation on the TEST split</h3>
+      <dl className="facts">
+        <dt>Images</dt>
+        <dd>{formatCount(evaluation.examples)}</dd>
+        <dt>Accuracy</dt>
+        <dd>{formatPercent(evaluation.accuracy)}</dd>
+        <dt>auPRC</dt>
+        <dd>{evaluation.auPrc.toFixed(3)}</dd>
+        <dt>Log loss</dt>
+        <dd>{evaluation.logLoss.toFixed(3)}</dd>
+      </dl>
+      <h4>Per class (threshold 0.5)</h4>
+      <div className="table-wrap">
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">Label</th>
+              <th scope="col">Precision</th>
+              <th scope="col">Recall</th>
+              <th scope="col" className="num">
+                F1
+              </th>
+              <th scope="col" className="num">
+                Images
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {evaluation.perClass.map((c) => (
+              <tr key={c.label}>
+                <th scope="row">{c.label}</th>
+                <td>
+                  <Meter value={c.precision} />
+                </td>
+                <td>
+                  <Meter value={c.recall} />
+                </td>
+                <td className="num">{c.f1.toFixed(2)}</td>
+                <td className="num">{c.support}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h4>Confusion matrix</h4>
+      <ConfusionMatrix matrix={evaluation.confusionMatrix} />
+    </section>
+  );
+}
+
+function Meter({ value }: { value: number }) {
+  return (
+    <span className="score">
+      <span className="score-bar" style={{ width: formatPercent(value, 0) }} />
+      <span className="score-text">{formatPercent(value)}</span>
+    </span>
+  );
+}
+
+function Labels({ labels }: { labels: string[] }) {
+  const [filter, setFilter] = useState('');
+  const shown = labels.filter((label) => label.toLowerCase().includes(filter.trim().toLowerCase()));
+  return (
+    <section aria-labelledby="labels-heading">
+      <h3 id="labels-heading">Labels</h3>
+      <label htmlFor="label-filter">Filter labels</label>{' '}
+      <input id="label-filter" type="search" value={filter} onChange={(event) => setFilter(event.target.value)} />
+      <p className="muted" role="status">
+        {formatCount(shown.length)} of {formatCount(labels.length)}
+      </p>
+      <ol className="label-names">
+        {shown.slice(0, 300).map((label, i) => (
+          <li key={i}>{label}</li>
+        ))}
+      </ol>
+      {shown.length > 300 && <p className="muted">Showing the first 300; filter to find the others.</p>}
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+import { useQuery } from '@apollo/client';
+import { useEffect, useState } from 'react';
+import { PageTitle } from '../components/PageTitle';
+import { Pager } from '../components/Pager';
+import { Empty, ErrorMessage, Loading } from '../components/States';
+import { Thumbnail } from '../components/Thumbnail';
+import { ExplorerRelationTypesDocument, ExplorerSearchRelationsDocument } from '../generated/graphql';
+import { imageHref, searchHref } from '../lib/format';
+import { Link, useQueryState } from '../lib/router';
+
+const PAGE_SIZE = 20;
+
+export default function RelationsPage() {
+  const [params, setParams] = useQueryState();
+  const subject = params.get('subject') ?? '';
+  const relation = params.get('relation') ?? '';
+  const object = params.get('object') ?? '';
+  const after = params.get('after');
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const [form, setForm] = useState({ subject, relation, object });
+  useEffect(() => setForm({ subject, relation, object }), [subject, relation, object]);
+
+  const types = useQuery(ExplorerRelationTypesDocument);
+  const { data, loading, error } = useQuery(ExplorerSearchRelationsDocument, {
+    variables: { subject: subject || '%', relation: relation || '%', object: object || '%', first: PAGE_SIZE, after },
+  });
+  const edges = data?.searchRelations.edges ?? [];
+
+  return (
+    <section>
+      <PageTitle title="Relations">Relations: subject → relation → object</PageTitle>
+      <form
+        className="toolbar relation-form"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setParams({ subject: form.subject.trim(), relation: form.relation, object: form.object.trim(), after: null, page: null });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="rel-subject">Subject</label>
+          <input id="rel-subject" type="text" placeholder="e.g. Woman or %man" value={form.subject} onChange={(event) => setForm({ ...form, subject: event.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="rel-relation">Relation</label>
+          <select id="rel-relation" value={form.relation} onChange={(event) => setForm({ ...form, relation: event.target.value })}>
+            <option value="">any relation</option>
+            {types.data?.relationTypes.map((type) => (
+              <option key={type.name} value={type.name}>
+                {type.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="rel-object">Object</label>
+          <input id="rel-object" type="text" placeholder="e.g. %cup%" value={form.object} onChange={(event) => setForm({ ...form, object: event.target.value })} />
+        </div>
+        <button type="submit">Search</button>
+      </form>
+      <p className="muted">Patterns are case-insensitive; % matches any text and _ one character. Empty means anything.</p>
+      {loading && <Loading what="Searching relations" />}
+      <ErrorMessage error={error ?? types.error} />
+      {data && edges.length === 0 && <Empty>No relation matches these patterns.</Empty>}
+      {edges.length > 0 && (
+        <ul className="relation-list" aria-label="Relations">
+          {edges.map(({ cursor, node }) => (
+            <li key={cursor} className="relation-row">
+              <Link href={imageHref(node.image.id)} aria-label={`Image ${node.image.id}`}>
+                <Thumbnail id={node.image.id} url={node.image.url} alt="" />
+              </Link>
+              <p className="triple">
+                <Link href={searchHref([node.subject.description])}>{node.subject.description}</Link>
+                <span className="arrow" aria-label="then">→</span>
+                <strong>{node.relation}</strong>
+                <span className="arrow" aria-label="then">→</span>
+                <Link href={searchHref([node.object.description])}>{node.object.description}</Link>
+              </p>
+              <Link href={imageHref(node.image.id)} className="image-id">
+                {node.image.id}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+      {data && (
+        <Pager
+          page={page}
+          pageSize={PAGE_SIZE}
+          total={data.searchRelations.totalCount}
+          shown={edges.length}
+          nextCursor={data.searchRelations.pageInfo.hasNextPage ? data.searchRelations.pageInfo.endCursor : null}
+          onPage={(cursor, nextPage) => setParams({ after: cursor, page: nextPage > 1 ? String(nextPage) : null })}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+import { useQuery } from '@apollo/client';
+import { ClassPicker } from '../components/ClassPicker';
+import { PageTitle } from '../components/PageTitle';
+import { Pager } from '../components/Pager';
+import { Empty, ErrorMessage, Loading } from '../components/States';
+import { Thumbnail } from '../components/Thumbnail';
+import { ExplorerSearchImagesDocument } from '../generated/graphql';
+import { imageHref, searchHref } from '../lib/format';
+import { hrefWith, Link, navigate, useLocation } from '../lib/router';
+
+const PAGE_SIZE = 24;
+
+export default function SearchPage() {
+  const { path, params } = useLocation();
+  const classes = params.getAll('class').filter(Boolean);
+  const match: 'ANY' | 'ALL' = params.get('match') === 'ALL' ? 'ALL' : 'ANY';
+  const after = params.get('after');
+  const page = Math.max(1, Number(params.get('page')) || 1);
+
+  const setClasses = (next: string[], nextMatch = match) => navigate(searchHref(next, nextMatch));
+  const { data, loading, error } = useQuery(ExplorerSearchImagesDocument, {
+    variables: { classes, match, first: PAGE_SIZE, after },
+    skip: classes.length === 0,
+  });
+  const edges = data?.searchImages.edges ?? [];
+  const chosen = new Set(classes.map((c) => c.toLowerCase()));
+
+  return (
+    <section>
+      <PageTitle title="Search images">Search images by class</PageTitle>
+      <div className="toolbar">
+        <ClassPicker label="Add a class" exclude={classes} onPick={(description) => setClasses([...classes, description])} />
+        <fieldset className="segmented">
+          <legend>Images with</legend>
+          <label>
+            <input type="radio" name="match" value="ANY" checked={match === 'ANY'} onChange={() => setClasses(classes, 'ANY')} /> any of the classes
+          </label>
+          <label>
+            <input type="radio" name="match" value="ALL" checked={match === 'ALL'} onChange={() => setClasses(classes, 'ALL')} /> all of them
+          </label>
+        </fieldset>
+      </div>
+      {classes.length > 0 && (
+        <ul className="chips" aria-label="Chosen classes">
+          {classes.map((description) => (
+            <li key={description} className="chip">
+              {description}
+              <button type="button" aria-label={`Remove ${description}`} onClick={() => setClasses(classes.filter((c) => c !== description))}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {classes.length === 0 && <Empty>Add one or more classes to see the images labelled with them, e.g. Woman and Coffee cup.</Empty>}
+      {loading && <Loading what="Searching images" />}
+      <ErrorMessage error={error} hints={{ BAD_USER_INPUT: 'Check the class names: each must be an Open Images class description.' }} />
+      {data && edges.length === 0 && <Empty>No image has {match === 'ALL' ? 'all of' : 'any of'} these classes.</Empty>}
+      {edges.length > 0 && (
+        <ul className="image-grid" aria-label="Images">
+          {edges.map(({ node }) => (
+            <li key={node.id} className="card">
+              <Link href={imageHref(node.id)} className="card-image" aria-label={`Image ${node.id}`}>
+                <Thumbnail id={node.id} url={node.url} alt="" />
+              </Link>
+              <div className="card-body">
+                <Link href={imageHref(node.id)} className="image-id">
+                  {node.id}
+                </Link>
+                <ul className="tags" aria-label="Classes">
+                  {node.classes.map((c) => (
+                    <li key={c.label} className={chosen.has(c.description.toLowerCase()) ? 'tag tag-match' : 'tag'}>
+                      {c.description}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {data && classes.length > 0 && (
+        <Pager
+          page={page}
+          pageSize={PAGE_SIZE}
+          total={data.searchImages.totalCount}
+          shown={edges.length}
+          nextCursor={data.searchImages.pageInfo.hasNextPage ? data.searchImages.pageInfo.endCursor : null}
+          onPage={(cursor, nextPage) => navigate(hrefWith(path, params, { after: cursor, page: nextPage > 1 ? String(nextPage) : null }))}
+        />
+      )}
+    </section>
+  );
+}

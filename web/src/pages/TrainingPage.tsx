@@ -1,0 +1,166 @@
+import { useMutation, useQuery } from '@apollo/client';
+import { useEffect, useState } from 'react';
+import { PageTitle } from '../components/PageTitle';
+import { Empty, ErrorMessage, Loading } from '../components/States';
+import { ExplorerTrainingJobsDocument, ExplorerTrainModelDocument } from '../generated/graphql';
+import { formatPercent } from '../lib/format';
+import { hrefWith, Link, useQueryState } from '../lib/router';
+import { useTrainingJobProgress, type TrainingJobView } from '../lib/useTrainingJobProgress';
+
+export default function TrainingPage() {
+  const [params, setParams] = useQueryState();
+  const jobId = params.get('job');
+  const [form, setForm] = useState({ modelId: '', data: '', epochs: '30', learningRate: '0.001', augment: '0', testFraction: '0.1', seed: '42' });
+  const [train, started] = useMutation(ExplorerTrainModelDocument);
+  const jobs = useQuery(ExplorerTrainingJobsDocument, { fetchPolicy: 'cache-and-network' });
+  const { job, loading, error } = useTrainingJobProgress(jobId);
+  const finished = job?.status === 'SUCCEEDED' || job?.status === 'FAILED';
+  const { refetch } = jobs;
+  useEffect(() => {
+    if (finished) refetch().catch(() => undefined);
+  }, [finished, refetch]);
+
+  const start = async () => {
+    const input = {
+      modelId: form.modelId.trim(),
+      data: form.data.trim(),
+      epochs: Number(form.epochs) || 30,
+      learningRate: Number(form.learningRate) || 0.001,
+      augment: Number(form.augment) || 0,
+      testFraction: Number(form.testFraction),
+      seed: Number(form.seed) || 0,
+    };
+    const result = await train({ variables: { input } }).catch(() => undefined);
+    const id = result?.data?.trainModel.id;
+    if (id) {
+      setParams({ job: id });
+      refetch().catch(() => undefined);
+    }
+  };
+
+  return (
+    <section>
+      <PageTitle title="Training">Train a classifier</PageTitle>
+      <p>
+        Transfer learning on a folder of class folders (folder name = label) under the gateway’s training root (<code>TRAINING_DATA_ROOT</code>). The model is served as soon as it is written.
+      </p>
+      <form
+        className="toolbar training-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void start();
+        }}
+      >
+        <div className="field">
+          <label htmlFor="train-model">Model id</label>
+          <input id="train-model" required pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,99}" placeholder="e.g. flowers" value={form.modelId} onChange={(event) => setForm({ ...form, modelId: event.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="train-data">Folder under the training root</label>
+          <input id="train-data" required placeholder="e.g. flowers" value={form.data} onChange={(event) => setForm({ ...form, data: event.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="train-epochs">Epochs</label>
+          <input id="train-epochs" type="number" min={1} max={1000} value={form.epochs} onChange={(event) => setForm({ ...form, epochs: event.target.value })} />
+        </div>
+        <details className="advanced">
+          <summary>More options</summary>
+          <div className="toolbar">
+            <NumberField id="train-lr" label="Learning rate" value={form.learningRate} step="any" min={0.000001} max={1} onChange={(learningRate) => setForm({ ...form, learningRate })} />
+            <NumberField id="train-augment" label="Augmented copies per image" value={form.augment} min={0} max={20} onChange={(augment) => setForm({ ...form, augment })} />
+            <NumberField id="train-test" label="Test share (images without a split)" value={form.testFraction} step="0.05" min={0} max={0.9} onChange={(testFraction) => setForm({ ...form, testFraction })} />
+            <NumberField id="train-seed" label="Seed" value={form.seed} min={0} onChange={(seed) => setForm({ ...form, seed })} />
+          </div>
+        </details>
+        <button type="submit" disabled={started.loading}>
+          {started.loading ? 'Starting…' : 'Start training'}
+        </button>
+      </form>
+      <ErrorMessage error={started.error} title="The job could not start" />
+      {jobId && (
+        <section aria-labelledby="job-heading" className="job">
+          <h2 id="job-heading">Job {jobId}</h2>
+          {loading && <Loading what="Loading the job" />}
+          <ErrorMessage error={error} hints={{ TRAINING_JOB_NOT_FOUND: 'Jobs are kept in memory: this one was forgotten when the gateway restarted.' }} title="The job could not be read" />
+          {job && <JobProgress job={job} />}
+        </section>
+      )}
+      <section aria-labelledby="jobs-heading">
+        <h2 id="jobs-heading">Recent jobs</h2>
+        {jobs.loading && !jobs.data && <Loading what="Loading jobs" />}
+        <ErrorMessage error={jobs.error} />
+        {jobs.data && jobs.data.trainingJobs.length === 0 && <Empty>No job since the gateway started.</Empty>}
+        {jobs.data && jobs.data.trainingJobs.length > 0 && (
+          <ul className="job-list">
+            {jobs.data.trainingJobs.map((j) => (
+              <li key={j.id}>
+                <Link href={hrefWith('/training', { job: j.id })}>{j.modelId}</Link> <span className={`status status-${j.status.toLowerCase()}`}>{j.status}</span>{' '}
+                <span className="muted">{new Date(j.createdAt).toLocaleString()}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </section>
+  );
+}
+
+function NumberField({ id, label, value, onChange, ...limits }: { id: string; label: string; value: string; onChange: (value: string) => void; min?: number; max?: number; step?: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="number" value={value} onChange={(event) => onChange(event.target.value)} {...limits} />
+    </div>
+  );
+}
+
+function JobProgress({ job }: { job: TrainingJobView }) {
+  return (
+    <div>
+      <p>
+        Model <strong>{job.modelId}</strong>: <span className={`status status-${job.status.toLowerCase()}`}>{job.status}</span>
+        {job.stage && job.status === 'RUNNING' && ` · ${job.stage}`}
+      </p>
+      <label htmlFor="job-progress">Progress</label>{' '}
+      <progress id="job-progress" max={1} value={job.progress} aria-valuetext={formatPercent(job.progress, 0)}>
+        {formatPercent(job.progress, 0)}
+      </progress>{' '}
+      <span aria-live="polite">{formatPercent(job.progress, 0)}</span>
+      <dl className="facts">
+        <dt>Epoch</dt>
+        <dd>
+          {job.epoch ?? 0} / {job.epochs}
+        </dd>
+        {job.loss != null && (
+          <>
+            <dt>Loss</dt>
+            <dd>{job.loss.toFixed(4)}</dd>
+          </>
+        )}
+        {job.validationAccuracy != null && (
+          <>
+            <dt>Validation accuracy</dt>
+            <dd>{formatPercent(job.validationAccuracy)}</dd>
+          </>
+        )}
+        {job.etaSeconds != null && job.status === 'RUNNING' && (
+          <>
+            <dt>Time left</dt>
+            <dd>about {Math.ceil(job.etaSeconds)} s</dd>
+          </>
+        )}
+      </dl>
+      {job.error && (
+        <p className="state state-error" role="alert">
+          {job.error}
+        </p>
+      )}
+      {job.status === 'SUCCEEDED' && (
+        <p>
+          Done{job.evaluation && `: accuracy ${formatPercent(job.evaluation.accuracy)} on the TEST split`}. <Link href={hrefWith('/models', { model: job.modelId })}>See the evaluation</Link> or{' '}
+          <Link href={hrefWith('/classify', { model: job.modelId })}>classify with it</Link>.
+        </p>
+      )}
+    </div>
+  );
+}
