@@ -40,6 +40,8 @@ const LABEL_LEX_FILES = [6, 13, 17, 20, 8];
 const CLASS_THING_LEX_FILES = [6, 13, 17, 8];
 const PLANT_LEX_FILE = 20;
 const PERSON_LEX_FILE = 18;
+/** attribute (colours, qualities), feeling */
+const ABSTRACT_LEX_FILES = [7, 12];
 
 const MAX_WALK_DEPTH = 18;
 
@@ -165,7 +167,11 @@ export class LabelClassMatcher<C extends LinkableClass = LinkableClass> {
       const tied = order.filter((offset) => votes.get(offset) === most);
       return [this.mostDepictable(tied, 'label') ?? tied[0]];
     }
-    const first = this.mostDepictable(order, 'label') ?? order.find((offset) => this.wordnet.synset(offset).lexFile === PERSON_LEX_FILE) ?? order[0];
+    // A word whose commonest sense is a quality or a feeling ("blue", "red") means that, not a rarer
+    // thing of the same name (the blue butterfly). Acts, events and states do not count: "baseball"
+    // the game is pictured as the ball, "wreck" the ruin as the wrecked ship.
+    if (ABSTRACT_LEX_FILES.includes(this.wordnet.synset(order[0]).lexFile)) return [order[0]];
+    const first = this.mostDepictable(order, 'label') ?? order[0];
     const kind = this.wordnet.synset(first).lexFile;
     return [first, ...order.filter((offset) => offset !== first && this.wordnet.synset(offset).lexFile === kind)];
   }

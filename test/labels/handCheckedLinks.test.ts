@@ -102,6 +102,8 @@ const PAIRS: [string, string | null][] = [
   ['promontory, headland, head, foreland', null], // not Human head
   ['harvester, reaper', null], // the machine: not Person
   ['Smile', null],
+  ['Blue', null], // the colour, not the blue butterfly
+  ['Red', null],
   ['Sky', null],
   ['Electric blue', null],
   ['Felidae', null],
