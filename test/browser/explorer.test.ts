@@ -27,7 +27,7 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
   beforeAll(async () => {
     session = await openExplorer(() => ({ DATA_DIR: OPEN_IMAGES_DIR, MODEL_DIR: MODEL }));
     ({ page, origin } = session);
-  });
+  }, 180_000);
 
   afterAll(() => session?.close());
 
@@ -130,7 +130,7 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
       zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, files);
     const results = page.getByRole('list', { name: 'Results per file' }).locator(':scope > li');
-    await results.first().waitFor({ timeout: 45_000 });
+    await results.first().waitFor({ timeout: 90_000 });
     expect(await results.count()).toBe(3);
     const chelsea = page.locator('li[data-filename="chelsea.png"]');
     await chelsea.getByRole('link', { name: 'Cat', exact: true }).first().waitFor();
