@@ -1,5 +1,6 @@
 import type { GraphModel, LayersModel, Tensor } from '@tensorflow/tfjs';
 import { DEFAULT_INPUT_SIZE, ModelFolderError, ModelSpec, isGraphModel, readModelArtifacts, readModelSpec } from './modelFolder';
+import { fusedForward, type Forward } from './fusedLayers';
 import type { Tf } from './tfBackend';
 
 /** A model loaded into this thread's TF.js backend, with the preprocessing its metadata describes. */
@@ -9,7 +10,14 @@ export class LoadedModel {
     private readonly model: LayersModel | GraphModel,
     readonly spec: ModelSpec,
     readonly inputSize: number,
+    /** The same network through fused kernels (layers models of plain CNN layers), else undefined: `predict`. */
+    private readonly forward?: Forward,
   ) {}
+
+  /** Whether predictions run through the fused kernels (see fusedLayers.ts). */
+  get fused(): boolean {
+    return this.forward !== undefined;
+  }
 
   static async load(tf: Tf, dir: string): Promise<LoadedModel> {
     const [spec, artifacts] = await Promise.all([readModelSpec(dir), readModelArtifacts(dir)]);
@@ -25,7 +33,8 @@ export class LoadedModel {
         `the model has ${outputs} outputs but its metadata has ${spec.labels.length} labels (labelOffset ${spec.labelOffset})`,
       );
     }
-    return new LoadedModel(tf, model, spec, inputSize);
+    const forward = isGraphModel(artifacts) ? undefined : fusedForward(tf, model as LayersModel);
+    return new LoadedModel(tf, model, spec, inputSize, forward);
   }
 
   /**
@@ -40,7 +49,8 @@ export class LoadedModel {
     for (let i = 0; i < pixels.length; i++) input[i] = pixels[i] * scale + low;
     const classes = this.spec.labels.length;
     return this.tf.tidy(() => {
-      let output = this.model.predict(this.tf.tensor4d(input, [count, size, size, 3])) as Tensor | Tensor[];
+      const batch = this.tf.tensor4d(input, [count, size, size, 3]);
+      let output = (this.forward ? this.forward(batch) : this.model.predict(batch)) as Tensor | Tensor[];
       if (Array.isArray(output)) output = output[0];
       let scores = output.reshape([count, -1]);
       if (this.spec.labelOffset > 0) scores = scores.slice([0, this.spec.labelOffset], [count, classes]);

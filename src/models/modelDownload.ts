@@ -5,7 +5,17 @@ import { MODEL_ID_PATTERN } from './discoverModels';
 import type { CatalogueEntry, LabelsSource, PinnedUrl } from './modelCatalogue';
 import { readModelSpec } from './modelFolder';
 
-export interface DownloadRequest extends Omit<CatalogueEntry, 'description'> {
+export interface DownloadRequest extends Omit<CatalogueEntry, 'description' | 'labels' | 'preprocessing'> {
+  /**
+   * Where the class names are. Absent: taken from beside model.json, the first of metadata.json (with
+   * `labels`), dict.txt (AutoML Edge) and labels.txt that can be fetched; they are not covered by the model's
+   * digest (their sha256 is printed and recorded), and they keep their own file name.
+   */
+  labels?: LabelsSource;
+  /** Written into metadata.json; absent fields are left to the model folder's own defaults. */
+  preprocessing?: Partial<CatalogueEntry['preprocessing']>;
+  /** Per-file fetch deadline (default 120 s). */
+  timeoutMs?: number;
   /** Folder name under modelsDir, and so the model id the gateway serves it under. */
   name: string;
   modelsDir: string;
@@ -32,6 +42,8 @@ const MAX_FILE_BYTES = 512 * 2 ** 20;
 const FETCH_TIMEOUT_MS = 120_000;
 const PARALLEL_FETCHES = 4;
 const SHARD_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]+$/;
+/** Files looked for beside model.json when no labels URL is given, in this order. */
+const LABEL_FILES = ['metadata.json', 'dict.txt', 'labels.txt'] as const;
 
 /**
  * The digest a catalogue pins for a model: sha256 of the `sha256sum`-style listing of model.json and
@@ -60,47 +72,62 @@ export async function downloadModel(request: DownloadRequest): Promise<DownloadR
   const target = path.resolve(request.modelsDir, request.name);
   if (!request.force && (await exists(target))) throw new DownloadError(`${target} already exists (use --force to replace it)`);
   for (const [what, pinned] of [['model', request.model], ['labels', request.labels]] as const) {
-    if (!pinned.sha256 && !request.allowUnverified) {
+    if (pinned && !pinned.sha256 && !request.allowUnverified) {
       throw new DownloadError(`no sha256 is pinned for the ${what} at ${pinned.url}; pass --allow-unverified to fetch it anyway and print its digest`);
     }
   }
 
+  const timeoutMs = request.timeoutMs ?? FETCH_TIMEOUT_MS;
   log(`fetching ${request.model.url}`);
-  const modelJson = await fetchBytes(request.model.url);
+  const modelJson = await fetchBytes(request.model.url, timeoutMs);
   const names = shardNames(modelJson);
-  const shards = await mapLimited(names, PARALLEL_FETCHES, async (name) => ({ name, bytes: await fetchBytes(shardUrl(request.model.url, name)) }));
+  const shards = await mapLimited(names, PARALLEL_FETCHES, async (name) => ({ name, bytes: await fetchBytes(shardUrl(request.model.url, name), timeoutMs) }));
   const digest = folderDigest([{ name: 'model.json', bytes: modelJson }, ...shards]);
   checkPinned('model', request.model, digest);
   log(`model digest ${digest} (${names.length} shards)${request.model.sha256 ? ', verified' : ', NOT VERIFIED: pin it after checking'}`);
 
-  const labelsBytes = await fetchBytes(request.labels.url);
+  const found = request.labels ? undefined : await fetchLabelsBesideModel(request.model.url, timeoutMs);
+  const labelsUrl = request.labels?.url ?? found!.url;
+  const labelsBytes = request.labels ? await fetchBytes(request.labels.url, timeoutMs) : found!.bytes;
   const labelsSha256 = sha256(labelsBytes);
-  checkPinned('labels', request.labels, labelsSha256);
-  const labels = parseLabels(labelsBytes, request.labels);
-  const verified = Boolean(request.model.sha256 && request.labels.sha256);
+  if (request.labels) checkPinned('labels', request.labels, labelsSha256);
+  const verified = Boolean(request.model.sha256 && request.labels?.sha256);
+  const source = { model: request.model.url, digest, labels: labelsUrl, labelsSha256, verified, downloadedAt: new Date().toISOString() };
+  log(`labels from ${labelsUrl} (sha256 ${labelsSha256})`);
 
-  const metadata = {
-    labels,
-    ...request.preprocessing,
-    source: { model: request.model.url, digest, labels: request.labels.url, labelsSha256, verified, downloadedAt: new Date().toISOString() },
-  };
+  // Labels given by URL go into metadata.json; found beside the model, the file keeps its name (and its
+  // meaning: dict.txt marks an AutoML Edge export, a Teachable Machine metadata.json its preprocessing).
+  const extraFiles: { name: string; bytes: Buffer }[] = [];
+  let metadata: Record<string, unknown>;
+  if (request.labels) {
+    metadata = { labels: parseLabels(labelsBytes, request.labels), ...request.preprocessing, source };
+  } else if (found!.name === 'metadata.json') {
+    metadata = { ...found!.metadata, ...request.preprocessing, source };
+  } else {
+    parseLabels(labelsBytes, { url: labelsUrl, sha256: null });
+    extraFiles.push({ name: found!.name, bytes: labelsBytes });
+    metadata = { ...request.preprocessing, source };
+  }
   await fs.mkdir(path.dirname(target), { recursive: true });
   const staging = await fs.mkdtemp(path.join(path.dirname(target), `.${request.name}.partial-`));
+  let labelCount: number;
   try {
     await fs.writeFile(path.join(staging, 'model.json'), modelJson);
-    for (const shard of shards) await fs.writeFile(path.join(staging, shard.name), shard.bytes);
+    for (const file of [...shards, ...extraFiles]) await fs.writeFile(path.join(staging, file.name), file.bytes);
     await fs.writeFile(path.join(staging, 'metadata.json'), JSON.stringify(metadata, null, 1));
-    await readModelSpec(staging).catch((error: Error) => {
-      throw new DownloadError(`the downloaded model is not usable: ${error.message}`);
-    });
+    labelCount = (
+      await readModelSpec(staging).catch((error: Error) => {
+        throw new DownloadError(`the downloaded model is not usable: ${error.message}`);
+      })
+    ).labels.length;
     await fs.rm(target, { recursive: true, force: true });
     await fs.rename(staging, target);
   } catch (error) {
     await fs.rm(staging, { recursive: true, force: true });
     throw error;
   }
-  log(`wrote ${target} (${labels.length} labels)`);
-  return { dir: target, digest, labelsSha256, verified, files: ['model.json', ...names, 'metadata.json'] };
+  log(`wrote ${target} (${labelCount} labels)`);
+  return { dir: target, digest, labelsSha256, verified, files: ['model.json', ...names, ...extraFiles.map((file) => file.name), 'metadata.json'] };
 }
 
 function checkPinned(what: string, pinned: PinnedUrl, actual: string): void {
@@ -118,9 +145,11 @@ function shardNames(modelJson: Buffer): string[] {
   }
   if (!Array.isArray(manifest)) throw new DownloadError('model.json has no weightsManifest: not a TF.js model');
   const names = manifest.flatMap((group: { paths?: unknown }) => (Array.isArray(group.paths) ? group.paths : []));
-  const unsafe = names.find((name) => typeof name !== 'string' || !SHARD_NAME.test(name));
+  // Teachable Machine writes "./weights.bin": the same plain file name.
+  const plain = names.map((name) => (typeof name === 'string' ? name.replace(/^\.\//, '') : name));
+  const unsafe = plain.find((name) => typeof name !== 'string' || !SHARD_NAME.test(name));
   if (unsafe !== undefined) throw new DownloadError(`refusing weight shard path ${JSON.stringify(unsafe)}: shards must be plain file names`);
-  return names as string[];
+  return plain as string[];
 }
 
 /** Shards sit next to model.json; hosts like TF Hub also want model.json's query string on them. */
@@ -137,14 +166,76 @@ function parseLabels(bytes: Buffer, source: LabelsSource): string[] {
   return labels;
 }
 
-async function fetchBytes(url: string): Promise<Buffer> {
+/** The first of LABEL_FILES beside model.json that answers 200 and holds labels. */
+async function fetchLabelsBesideModel(modelUrl: string, timeoutMs: number): Promise<{ name: string; url: string; bytes: Buffer; metadata?: Record<string, unknown> }> {
+  const tried: string[] = [];
+  for (const name of LABEL_FILES) {
+    const url = shardUrl(modelUrl, name);
+    let bytes: Buffer;
+    try {
+      bytes = await fetchBytes(url, timeoutMs);
+    } catch (error) {
+      if (error instanceof HttpStatusError) {
+        tried.push(`${name}: HTTP ${error.status}`);
+        continue;
+      }
+      throw error;
+    }
+    if (name !== 'metadata.json') return { name, url, bytes };
+    try {
+      const metadata = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+      if (Array.isArray(metadata.labels) && metadata.labels.length > 0) return { name, url, bytes, metadata };
+      tried.push('metadata.json: no "labels"');
+    } catch {
+      tried.push('metadata.json: not JSON');
+    }
+  }
+  throw new DownloadError(`no labels: --labels-url was not given and none of ${LABEL_FILES.join(', ')} beside model.json has them (${tried.join('; ')})`);
+}
+
+class HttpStatusError extends DownloadError {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Why a fetch failed, in words that name the host and the cause (undici only says "fetch failed"). */
+export function describeFetchFailure(url: string, error: unknown, timeoutMs: number): string {
+  const host = new URL(url).host;
+  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
+  if (err.name === 'TimeoutError' || err.cause?.name === 'TimeoutError' || err.cause?.code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return `${host}: no answer within ${Math.round(timeoutMs / 1000)} s (timeout) fetching ${url}`;
+  }
+  const code = err.cause?.code;
+  const reasons: Record<string, string> = {
+    ENOTFOUND: 'the host name does not resolve (ENOTFOUND; offline, or a typo)',
+    EAI_AGAIN: 'the host name could not be resolved now (EAI_AGAIN; DNS unreachable, offline?)',
+    ECONNREFUSED: 'the connection was refused (ECONNREFUSED)',
+    ECONNRESET: 'the connection was reset (ECONNRESET)',
+    ETIMEDOUT: 'the connection timed out (ETIMEDOUT)',
+    EHOSTUNREACH: 'the host is unreachable (EHOSTUNREACH)',
+    ENETUNREACH: 'the network is unreachable (ENETUNREACH; offline?)',
+    CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+    UND_ERR_SOCKET: 'the connection closed early',
+  };
+  const reason = (code && reasons[code]) ?? [code, err.cause?.message ?? err.message].filter(Boolean).join(' ');
+  return `${host}: ${reason} fetching ${url}`;
+}
+
+async function fetchBytes(url: string, timeoutMs = FETCH_TIMEOUT_MS): Promise<Buffer> {
   let response: Response;
   try {
-    response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    throw new DownloadError(`cannot fetch ${url}: ${(error as Error).message}`);
+    throw new DownloadError(`cannot fetch from ${describeFetchFailure(url, error, timeoutMs)}`);
   }
-  if (!response.ok) throw new DownloadError(`cannot fetch ${url}: HTTP ${response.status}`);
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new HttpStatusError(`cannot fetch from ${new URL(url).host}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} for ${url}`, response.status);
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = response.body?.getReader();

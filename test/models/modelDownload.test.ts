@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../scripts/model-download';
 import { MODEL_CATALOGUE } from '../../src/models/modelCatalogue';
-import { DownloadError, digestOfFolder, downloadModel, folderDigest } from '../../src/models/modelDownload';
+import { DownloadError, describeFetchFailure, digestOfFolder, downloadModel, folderDigest } from '../../src/models/modelDownload';
 import { readModelSpec } from '../../src/models/modelFolder';
 import { LoadedModel } from '../../src/models/loadedModel';
 import { initBackend } from '../../src/models/tfBackend';
@@ -155,7 +155,93 @@ describe('model download', () => {
       expect(await main(['--list'], (line) => out.push(line))).toBe(0);
       expect(out).toHaveLength(Object.keys(MODEL_CATALOGUE).length);
       expect(await main(['no-such-model'], (line) => out.push(line))).toBe(2);
-      expect(out.at(-1)).toMatch(/Unknown model "no-such-model"/);
+      expect(out.at(-1)).toMatch(/^error: unknown model "no-such-model"; --list shows the catalogue\n\nUsage:/);
+    });
+
+    test('--help documents every flag', async () => {
+      const out: string[] = [];
+      expect(await main(['--help'], (line) => out.push(line))).toBe(0);
+      const flags = ['--list', '--digest', '--url', '--sha256', '--name', '--labels-url', '--labels-sha256', '--labels-drop-first', '--input-size',
+        '--input-range', '--label-offset', '--outputs', '--dir', '--force', '--allow-unverified', '--timeout', '--help'];
+      for (const flag of flags) expect(out.join('\n')).toMatch(new RegExp(`^  ${flag}\\b`, 'm'));
+      expect(await main(['--bogus'], (line) => out.push(line))).toBe(2);
+      expect(out.at(-1)).toMatch(/^error: unknown option --bogus/);
+    });
+
+    test('--url --sha256 --name without --labels-url takes the labels from beside model.json', async () => {
+      // dict.txt (AutoML Edge) beside the model; the folder keeps it under its name.
+      const automl = path.join(root, 'automl-published');
+      await fs.cp(published, automl, { recursive: true });
+      await fs.rm(path.join(automl, 'labels.txt'));
+      await fs.rm(path.join(automl, 'metadata.json'));
+      await fs.writeFile(path.join(automl, 'dict.txt'), ['background', ...TINY_LABELS].join('\n'));
+      const automlHub = await serveFolder(automl);
+      const out: string[] = [];
+      const dir = path.join(root, 'beside-models');
+      try {
+        const code = await main(['--url', `${automlHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'automl', '--dir', dir,
+          '--label-offset', '0', '--outputs', 'logits'], (line) => out.push(line));
+        expect({ code, out: out.join('\n') }).toMatchObject({ code: 0, out: expect.stringMatching(/labels from .*dict\.txt/) });
+        expect((await fs.readdir(path.join(dir, 'automl'))).sort()).toEqual(['dict.txt', 'group1-shard1of2.bin', 'group1-shard2of2.bin', 'metadata.json', 'model.json']);
+        expect(await readModelSpec(path.join(dir, 'automl'))).toMatchObject({ labels: ['background', ...TINY_LABELS], crop: { kind: 'square' }, outputs: 'logits' });
+      } finally {
+        await automlHub.close();
+      }
+      // metadata.json with labels (Teachable Machine style) beside the model: kept, with the source added.
+      await fs.writeFile(path.join(automl, 'metadata.json'), JSON.stringify({ packageName: '@teachablemachine/image', labels: TINY_LABELS, imageSize: 16 }));
+      const tmHub = await serveFolder(automl);
+      try {
+        const code = await main(['--url', `${tmHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'tm', '--dir', dir, '--label-offset', '1'], (line) => out.push(line));
+        expect(code).toBe(0);
+        expect(await readModelSpec(path.join(dir, 'tm'))).toMatchObject({ labels: TINY_LABELS, inputSize: 16, crop: { kind: 'square' }, labelOffset: 1 });
+        expect(JSON.parse(await fs.readFile(path.join(dir, 'tm', 'metadata.json'), 'utf8')).source).toMatchObject({ digest, labels: expect.stringContaining('metadata.json') });
+      } finally {
+        await tmHub.close();
+      }
+      // Nothing beside it: a clear error naming what was tried.
+      await fs.rm(path.join(automl, 'metadata.json'));
+      await fs.rm(path.join(automl, 'dict.txt'));
+      const bareHub = await serveFolder(automl);
+      try {
+        out.length = 0;
+        expect(await main(['--url', `${bareHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'bare', '--dir', dir], (line) => out.push(line))).toBe(1);
+        expect(out.at(-1)).toMatch(/^error: no labels: --labels-url was not given and none of metadata\.json, dict\.txt, labels\.txt .*HTTP 404/);
+      } finally {
+        await bareHub.close();
+      }
+    });
+  });
+
+  describe('network failures name the host and the cause', () => {
+    test('a refused connection, an HTTP status and a timeout (loopback)', async () => {
+      const closed = http.createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise((resolve) => closed.close(resolve));
+      await expect(downloadModel(request({ name: 'refused', model: { url: `http://127.0.0.1:${port}/model.json`, sha256: null } }))).rejects.toThrow(
+        `cannot fetch from 127.0.0.1:${port}: the connection was refused (ECONNREFUSED) fetching http://127.0.0.1:${port}/model.json`,
+      );
+      await expect(downloadModel(request({ name: 'missing', model: { url: `${hub.base}/nothing.json?tfjs-format=file`, sha256: null } }))).rejects.toThrow(
+        new RegExp(`cannot fetch from 127\\.0\\.0\\.1:\\d+: HTTP 404 Not Found for ${hub.base}/nothing\\.json`),
+      );
+      const silent = http.createServer(() => undefined); // never answers
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const silentPort = (silent.address() as AddressInfo).port;
+      try {
+        await expect(
+          downloadModel(request({ name: 'slow', timeoutMs: 300, model: { url: `http://127.0.0.1:${silentPort}/model.json`, sha256: null } })),
+        ).rejects.toThrow(`127.0.0.1:${silentPort}: no answer within 0 s (timeout)`);
+      } finally {
+        silent.closeAllConnections();
+        await new Promise((resolve) => silent.close(resolve));
+      }
+    });
+
+    test('a name that does not resolve says ENOTFOUND and the host (as undici reports it)', () => {
+      const failure = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND models.example'), { code: 'ENOTFOUND' }) });
+      expect(describeFetchFailure('https://models.example/m/model.json', failure, 120_000)).toBe(
+        'models.example: the host name does not resolve (ENOTFOUND; offline, or a typo) fetching https://models.example/m/model.json',
+      );
     });
   });
 });
