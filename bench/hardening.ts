@@ -182,7 +182,7 @@ async function case4(stalled: number): Promise<Result> {
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, mb())), 100);
     const uploads = Array.from({ length: stalled }, () => stallingUpload(gw.url, 15, 10 * 1024 * 1024));
-    await Promise.race([Promise.all(uploads.map((u) => u.sent)), new Promise((r) => setTimeout(r, 60_000))]);
+    await Promise.race([Promise.all(uploads.map((u) => u.sent)), new Promise((r) => setTimeout(r, 180_000))]);
     await new Promise((r) => setTimeout(r, 20_000)); // past BODY_IDLE_TIMEOUT_MS (15 s)
     const whileStalled = mb();
     const closedByServer = uploads.filter((u) => u.socket.destroyed).length;
