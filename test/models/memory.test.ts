@@ -73,4 +73,5 @@ test(`${CLASSIFICATIONS} classifications leak no tensors and little memory`, asy
   expect(mb(after.heap - before.heap)).toBeLessThan(MAX_HEAP_GROWTH_MB);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   expect(mb(median(rss.slice(-3)) - median(rss.slice(0, 3)))).toBeLessThan(MAX_RSS_GROWTH_MB);
-});
+  // 1500 real predictions: 90-105 s on a 2-core machine shared with other work (the 120 s default was borderline).
+}, 240_000);
