@@ -70,16 +70,28 @@ export function decodeGateFor(config: Pick<GatewayConfig, 'decode'>): DecodeGate
 }
 
 /**
- * Runs `decode` (one image's decode) once the gate admits the image's pixel count, read from its header.
- * A header that cannot be read costs one pixel: the decode itself then fails fast with its own error.
+ * Runs `decode` (one image's decode) once the gate admits the image's pixel count, read from its header
+ * (PNG and GIF directly, other formats through sharp). A header that cannot be read costs one pixel: the
+ * decode itself then fails fast with its own error.
  */
 export async function decodeWithinBudget<T>(bytes: Buffer, config: Pick<GatewayConfig, 'decode'>, decode: () => Promise<T>): Promise<T> {
-  let pixels = 1;
+  return decodeGateFor(config).run(headerPixels(bytes) ?? (await metadataPixels(bytes)), decode);
+}
+
+/** Width x height from a PNG or GIF header, without a trip to the thread pool; undefined for other formats. */
+function headerPixels(bytes: Buffer): number | undefined {
+  if (bytes.length >= 24 && bytes.readUInt32BE(0) === 0x89504e47 && bytes.toString('latin1', 12, 16) === 'IHDR') {
+    return bytes.readUInt32BE(16) * bytes.readUInt32BE(20);
+  }
+  if (bytes.length >= 10 && bytes.toString('latin1', 0, 4) === 'GIF8') return bytes.readUInt16LE(6) * bytes.readUInt16LE(8);
+  return undefined;
+}
+
+async function metadataPixels(bytes: Buffer): Promise<number> {
   try {
     const { width, height } = await sharp(bytes).metadata();
-    pixels = (width ?? 0) * (height ?? 0);
+    return (width ?? 0) * (height ?? 0) || 1;
   } catch {
-    pixels = 1;
+    return 1;
   }
-  return decodeGateFor(config).run(pixels, decode);
 }

@@ -28,7 +28,9 @@ const withPreflight: typeof fetch = (input, init) => {
 
 describe.each([
   ['development', {}],
-  ['production', { NODE_ENV: 'production' }],
+  // graphql-http's audits probe with `__type(name: $id)`, a schema-independent query; production turns
+  // introspection off by default (test/hardening covers that), so the audits run with it on.
+  ['production', { NODE_ENV: 'production', INTROSPECTION: 'true' }],
 ])('GraphQL over HTTP audits (%s)', (_mode, env) => {
   let gw: RunningGateway;
   let results: AuditResult[];

@@ -21,19 +21,24 @@ describe('DecodeGate', () => {
     let pixels = 0;
     let peakPixels = 0;
     const order: number[] = [];
+    let besideTheLargeOne = -1;
     const job = (id: number, size: number) =>
       gate.run(size, async () => {
         running.add(id);
-        pixels += size;
-        peakPixels = Math.max(peakPixels, pixels);
+        if (id === 5) besideTheLargeOne = running.size - 1;
+        if (size <= 100) {
+          pixels += size;
+          peakPixels = Math.max(peakPixels, pixels);
+        }
         order.push(id);
         await new Promise((r) => setTimeout(r, 5));
         running.delete(id);
-        pixels -= size;
+        if (size <= 100) pixels -= size;
       });
     await Promise.all([job(1, 60), job(2, 60), job(3, 30), job(4, 30), job(5, 500), job(6, 10)]);
     expect(gate.peakRunning).toBe(2);
     expect(peakPixels).toBeLessThanOrEqual(100);
+    expect(besideTheLargeOne).toBe(0);
     expect(order).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });

@@ -73,6 +73,31 @@ describe('request logs', () => {
     expect(everything).not.toContain(image.toString('hex').slice(8, 48));
   });
 
+  it('logs the HTTP status actually sent, also for requests refused before GraphQL runs', async () => {
+    const refused = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'lifecycle-badjson-1' }, body: '{"query": ' });
+    expect(refused.status).toBe(400);
+    await refused.text();
+    const line = await server.waitForLog(requestLine('lifecycle-badjson-1'));
+    expect(line).toEqual(expect.objectContaining({ httpStatus: 400 }));
+
+    const overBudget = await new Promise<number>((resolve, reject) => {
+      const request = http.request(server.url, {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': MULTIPART_TYPE, 'content-length': String(2 * 1024 ** 3), 'x-request-id': 'lifecycle-toolarge-1', ...PREFLIGHT },
+      });
+      request.on('error', reject);
+      request.on('response', (res) => {
+        resolve(res.statusCode!);
+        res.resume();
+        request.destroy();
+      });
+      request.write(Buffer.alloc(10));
+    });
+    expect(overBudget).toBe(413);
+    expect(await server.waitForLog(requestLine('lifecycle-toolarge-1'))).toEqual(expect.objectContaining({ httpStatus: 413 }));
+  });
+
   it('writes nothing to stdout but JSON lines', () => {
     expect(server.logs.filter((line) => 'unparsable' in line)).toEqual([]);
     expect(server.raw.length).toBeGreaterThan(3);
