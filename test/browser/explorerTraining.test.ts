@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { DEFAULT_BACKBONE } from '../../src/embeddings/backbone/loadBackbone';
 import { embedFolder } from '../../src/embeddings/embedFolder';
 import { hasSharedData, noticeSkipped, OPEN_IMAGES_DIR } from '../support/sharedData';
@@ -91,6 +91,39 @@ describeBrowser('web explorer in chromium: training, evaluation, similar images'
     await expect(heatmap.locator('tbody tr').count()).resolves.toBe(3);
     await expect(heatmap.locator('thead th').allTextContents()).resolves.toEqual(['true ↓ / predicted →', 'blue', 'green', 'red']);
     await shoot('models-evaluation');
+  });
+
+  it('Training: when the event stream is refused (503 OVERLOADED), the page falls back to polling the job to the end', async () => {
+    const refused: string[] = [];
+    await page.route('**/graphql', async (route) => {
+      if (!(route.request().headers().accept ?? '').includes('text/event-stream')) return route.fallback();
+      refused.push(route.request().url());
+      await route.fulfill({ status: 503, contentType: 'application/json', headers: { 'retry-after': '5' }, body: JSON.stringify({ errors: [{ message: 'Too many open subscription streams', extensions: { code: 'OVERLOADED' } }] }) });
+    });
+    try {
+      let jobReads = 0;
+      const countReads = (request: Request) => {
+        if (request.postData()?.includes('"operationName":"ExplorerTrainingJob"')) jobReads += 1;
+      };
+      page.on('request', countReads);
+      await page.goto(`${origin}/training`);
+      await page.getByLabel('Model id').fill('colours-polled');
+      await page.getByLabel('Folder under the training root').fill('colours');
+      await page.getByLabel('Epochs').fill('3');
+      await page.getByRole('button', { name: 'Start training' }).click();
+      await page.waitForURL(/job=/);
+      const job = page.locator('.job');
+      await job.getByText('SUCCEEDED', { exact: true }).waitFor({ timeout: 60_000 });
+      page.off('request', countReads);
+      await job.getByText(/Done: accuracy \d/).waitFor();
+      expect(refused.length).toBeGreaterThan(0);
+      expect(jobReads).toBeGreaterThan(1);
+      await expect(job.getByRole('list', { name: 'Job events' }).count()).resolves.toBe(0);
+    } finally {
+      await page.unroute('**/graphql');
+      // The refusals were this test's own doing, not the page's.
+      session.problems = session.problems.filter((problem) => !/\b503\b/.test(problem));
+    }
   });
 
   it('Similar images: an upload gets a grid of its neighbours, best first, linked to their Open Images pages', async () => {

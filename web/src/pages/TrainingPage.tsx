@@ -121,6 +121,8 @@ const TRANSPORT_NOTE: Record<ProgressTransport, string> = {
 
 function JobProgress({ job, transport, events }: { job: TrainingJobView; transport?: ProgressTransport; events: TrainingJobEvent[] }) {
   const running = job.status === 'QUEUED' || job.status === 'RUNNING';
+  // `job.epochs` is the epochs asked for; training may add fine-tuning epochs, which EPOCH events count in.
+  const totalEpochs = Math.max(job.epochs, job.epoch ?? 0, ...events.map((event) => event.epoch?.epochs ?? 0));
   return (
     <div>
       <p>
@@ -141,7 +143,7 @@ function JobProgress({ job, transport, events }: { job: TrainingJobView; transpo
       <dl className="facts">
         <dt>Epoch</dt>
         <dd>
-          {job.epoch ?? 0} / {job.epochs}
+          {job.epoch ?? 0} / {totalEpochs}
         </dd>
         {job.loss != null && (
           <>
@@ -165,8 +167,9 @@ function JobProgress({ job, transport, events }: { job: TrainingJobView; transpo
       {events.length > 0 && (
         <details className="job-events" open>
           <summary>Events received ({events.length})</summary>
-          <ol aria-label="Job events">
-            {events.map((event) => (
+          {/* Newest first, so the latest status stays in view. */}
+          <ol aria-label="Job events" reversed>
+            {[...events].reverse().map((event) => (
               <li key={event.sequence} data-kind={event.kind}>
                 <span className="muted">{new Date(event.at).toLocaleTimeString()}</span> {describeEvent(event)}
               </li>
