@@ -3,17 +3,18 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { EXPLORER_DIST } from '../support/explorerBuild';
-import { hasSharedData, MODELS_DIR, noticeSkipped, OPEN_IMAGES_DIR, PHOTOS_DIR } from '../support/sharedData';
+import { shippedModelDir } from '../../src/paths';
+import { hasSharedData, noticeSkipped, OPEN_IMAGES_DIR, PHOTOS_DIR } from '../support/sharedData';
 import { executablePath, openExplorer, type ExplorerSession } from './explorerHarness';
 
-const MODEL = path.join(MODELS_DIR, 'mobilenet_v2_1.0_224');
-const runnable = !!executablePath && hasSharedData && fs.existsSync(path.join(MODEL, 'model.json'));
+// The shipped default model (default-model/, id mobilenet_v2_1.0_224) is what the explorer classifies with.
+const runnable = !!executablePath && hasSharedData && fs.existsSync(path.join(shippedModelDir(), 'model.json'));
 
 if (!executablePath && !process.env.CI) {
   // eslint-disable-next-line no-console
   console.warn('SKIPPED: explorer browser test — no chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).');
 }
-if (!hasSharedData) noticeSkipped('explorer browser test (needs the Open Images data and MobileNet V2)');
+if (!hasSharedData) noticeSkipped('explorer browser test (needs the Open Images data)');
 // In CI a missing browser is a broken setup (.ci/run installs it), so the suite runs and fails.
 const describeBrowser = runnable || (process.env.CI && hasSharedData) ? describe : describe.skip;
 
@@ -25,7 +26,7 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
   const shoot = (name: string) => session.shoot(name);
 
   beforeAll(async () => {
-    session = await openExplorer(() => ({ DATA_DIR: OPEN_IMAGES_DIR, MODEL_DIR: MODEL }));
+    session = await openExplorer(() => ({ DATA_DIR: OPEN_IMAGES_DIR, DEFAULT_MODEL: 'shipped' }));
     ({ page, origin } = session);
   }, 180_000);
 

@@ -1,28 +1,89 @@
-import { useQuery } from '@apollo/client';
-import { useEffect } from 'react';
-import { ExplorerTrainingJobDocument, type ExplorerTrainingJobQuery } from '../generated/graphql';
+import { useApolloClient, useQuery } from '@apollo/client';
+import { addTypenameToDocument } from '@apollo/client/utilities';
+import { print } from 'graphql';
+import { createClient } from 'graphql-sse';
+import { useEffect, useState } from 'react';
+import {
+  ExplorerTrainingJobDocument,
+  ExplorerTrainingJobEventsDocument,
+  type ExplorerTrainingJobEventsSubscription,
+  type ExplorerTrainingJobQuery,
+} from '../generated/graphql';
 
 const POLL_MS = 1000;
+/** The most recent status changes and epochs kept for the page's log. */
+const LOG_LIMIT = 50;
 
 export type TrainingJobView = NonNullable<ExplorerTrainingJobQuery['trainingJob']>;
+export type TrainingJobEvent = ExplorerTrainingJobEventsSubscription['trainingJobEvents'];
+/** How the job is followed: over the event stream, or by polling once the stream could not be had. */
+export type ProgressTransport = 'stream' | 'polling';
+
+// Printed once, with the __typename fields the Apollo cache needs to store each event's job under TrainingJob:<id>.
+const EVENTS_QUERY = print(addTypenameToDocument(ExplorerTrainingJobEventsDocument));
+
+const isDone = (status: string | undefined) => status === 'SUCCEEDED' || status === 'FAILED';
 
 /**
- * Live state of one training job. Today it polls `trainingJob` every second while the job is QUEUED
- * or RUNNING and stops once it is done. This hook is the one place to change when the gateway offers
- * a progress subscription: the page only reads { job, loading, error }.
+ * Live state of one training job. It reads `trainingJob` once, then follows the job through the
+ * `trainingJobEvents` subscription: graphql-sse over the same /graphql URL (same origin, so the
+ * CSP's connect-src 'self' holds), with the `apollo-require-preflight` header the gateway's CSRF
+ * rule demands of streams as of every request. Each event's `job` is written into the Apollo cache,
+ * so the page and the job list show status, epoch, loss, accuracy, ETA and the final evaluation as
+ * they come. When the stream cannot be had (503 OVERLOADED, a proxy that drops it) or ends before
+ * the job does, it falls back to polling `trainingJob` every second until the job is done.
+ * The page reads { job, loading, error, transport, events }.
  */
 export function useTrainingJobProgress(id: string | null) {
+  const client = useApolloClient();
   const { data, loading, error, startPolling, stopPolling } = useQuery(ExplorerTrainingJobDocument, {
     variables: { id: id ?? '' },
     skip: !id,
     fetchPolicy: 'network-only',
   });
   const job = data?.trainingJob ?? undefined;
-  const done = job?.status === 'SUCCEEDED' || job?.status === 'FAILED';
+  const done = isDone(job?.status);
+  const [followed, setFollowed] = useState<{ id: string; transport: ProgressTransport; events: TrainingJobEvent[] } | null>(null);
+  const current = followed?.id === id ? followed : null;
+  const transport = current?.transport;
+
+  // The stream, opened once the job is known to exist and to be unfinished.
+  const known = !!job && !done;
   useEffect(() => {
-    if (!id || done || error) return undefined;
+    if (!id || !known) return undefined;
+    setFollowed({ id, transport: 'stream', events: [] });
+    const sse = createClient({ url: '/graphql', headers: { 'apollo-require-preflight': 'true' }, retryAttempts: 1 });
+    let finished = false;
+    const fallBack = () => setFollowed((state) => (state?.id === id ? { ...state, transport: 'polling' } : state));
+    const dispose = sse.subscribe<ExplorerTrainingJobEventsSubscription>(
+      { query: EVENTS_QUERY, operationName: 'ExplorerTrainingJobEvents', variables: { id } },
+      {
+        next: (result) => {
+          const event = result.data?.trainingJobEvents;
+          if (!event) return fallBack();
+          finished = isDone(event.job.status);
+          client.writeQuery({ query: ExplorerTrainingJobDocument, variables: { id }, data: { trainingJob: event.job } });
+          if (event.kind === 'STATUS' || event.kind === 'EPOCH') {
+            setFollowed((state) => (state?.id === id ? { ...state, events: [...state.events, event].slice(-LOG_LIMIT) } : state));
+          }
+        },
+        error: fallBack,
+        complete: () => {
+          if (!finished) fallBack();
+        },
+      },
+    );
+    return () => {
+      dispose();
+      sse.dispose();
+    };
+  }, [id, known, client]);
+
+  useEffect(() => {
+    if (!id || done || error || transport !== 'polling') return undefined;
     startPolling(POLL_MS);
     return () => stopPolling();
-  }, [id, done, error, startPolling, stopPolling]);
-  return { job, loading: loading && !data, error };
+  }, [id, done, error, transport, startPolling, stopPolling]);
+
+  return { job, loading: loading && !data, error, transport, events: current?.events ?? [] };
 }

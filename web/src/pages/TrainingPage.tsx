@@ -5,7 +5,7 @@ import { Empty, ErrorMessage, Loading } from '../components/States';
 import { ExplorerTrainingJobsDocument, ExplorerTrainModelDocument } from '../generated/graphql';
 import { formatPercent } from '../lib/format';
 import { hrefWith, Link, useQueryState } from '../lib/router';
-import { useTrainingJobProgress, type TrainingJobView } from '../lib/useTrainingJobProgress';
+import { useTrainingJobProgress, type ProgressTransport, type TrainingJobEvent, type TrainingJobView } from '../lib/useTrainingJobProgress';
 
 export default function TrainingPage() {
   const [params, setParams] = useQueryState();
@@ -13,7 +13,7 @@ export default function TrainingPage() {
   const [form, setForm] = useState({ modelId: '', data: '', epochs: '30', learningRate: '0.001', augment: '0', testFraction: '0.1', seed: '42' });
   const [train, started] = useMutation(ExplorerTrainModelDocument);
   const jobs = useQuery(ExplorerTrainingJobsDocument, { fetchPolicy: 'cache-and-network' });
-  const { job, loading, error } = useTrainingJobProgress(jobId);
+  const { job, loading, error, transport, events } = useTrainingJobProgress(jobId);
   const finished = job?.status === 'SUCCEEDED' || job?.status === 'FAILED';
   const { refetch } = jobs;
   useEffect(() => {
@@ -82,7 +82,7 @@ export default function TrainingPage() {
           <h2 id="job-heading">Job {jobId}</h2>
           {loading && <Loading what="Loading the job" />}
           <ErrorMessage error={error} hints={{ TRAINING_JOB_NOT_FOUND: 'Jobs are kept in memory: this one was forgotten when the gateway restarted.' }} title="The job could not be read" />
-          {job && <JobProgress job={job} />}
+          {job && <JobProgress job={job} transport={transport} events={events} />}
         </section>
       )}
       <section aria-labelledby="jobs-heading">
@@ -114,12 +114,26 @@ function NumberField({ id, label, value, onChange, ...limits }: { id: string; la
   );
 }
 
-function JobProgress({ job }: { job: TrainingJobView }) {
+const TRANSPORT_NOTE: Record<ProgressTransport, string> = {
+  stream: 'live: events stream from the gateway as they happen',
+  polling: 'the event stream is unavailable: asking every second',
+};
+
+function JobProgress({ job, transport, events }: { job: TrainingJobView; transport?: ProgressTransport; events: TrainingJobEvent[] }) {
+  const running = job.status === 'QUEUED' || job.status === 'RUNNING';
+  // `job.epochs` is the epochs asked for; training may add fine-tuning epochs, which EPOCH events count in.
+  const totalEpochs = Math.max(job.epochs, job.epoch ?? 0, ...events.map((event) => event.epoch?.epochs ?? 0));
   return (
     <div>
       <p>
         Model <strong>{job.modelId}</strong>: <span className={`status status-${job.status.toLowerCase()}`}>{job.status}</span>
         {job.stage && job.status === 'RUNNING' && ` · ${job.stage}`}
+        {transport && running && (
+          <span className={`transport transport-${transport}`} data-testid="progress-transport">
+            {' '}
+            ({TRANSPORT_NOTE[transport]})
+          </span>
+        )}
       </p>
       <label htmlFor="job-progress">Progress</label>{' '}
       <progress id="job-progress" max={1} value={job.progress} aria-valuetext={formatPercent(job.progress, 0)}>
@@ -129,7 +143,7 @@ function JobProgress({ job }: { job: TrainingJobView }) {
       <dl className="facts">
         <dt>Epoch</dt>
         <dd>
-          {job.epoch ?? 0} / {job.epochs}
+          {job.epoch ?? 0} / {totalEpochs}
         </dd>
         {job.loss != null && (
           <>
@@ -150,6 +164,19 @@ function JobProgress({ job }: { job: TrainingJobView }) {
           </>
         )}
       </dl>
+      {events.length > 0 && (
+        <details className="job-events" open>
+          <summary>Events received ({events.length})</summary>
+          {/* Newest first, so the latest status stays in view. */}
+          <ol aria-label="Job events" reversed>
+            {[...events].reverse().map((event) => (
+              <li key={event.sequence} data-kind={event.kind}>
+                <span className="muted">{new Date(event.at).toLocaleTimeString()}</span> {describeEvent(event)}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
       {job.error && (
         <p className="state state-error" role="alert">
           {job.error}
@@ -163,4 +190,12 @@ function JobProgress({ job }: { job: TrainingJobView }) {
       )}
     </div>
   );
+}
+
+function describeEvent(event: TrainingJobEvent): string {
+  if (event.kind === 'EPOCH' && event.epoch) {
+    const { epoch, epochs, loss, validationAccuracy } = event.epoch;
+    return `epoch ${epoch} / ${epochs}: loss ${loss.toFixed(4)}${validationAccuracy != null ? `, validation accuracy ${formatPercent(validationAccuracy)}` : ''}`;
+  }
+  return `status ${event.job.status}${event.job.status === 'SUCCEEDED' && event.job.evaluation ? `: test accuracy ${formatPercent(event.job.evaluation.accuracy)}` : ''}`;
 }
