@@ -71,6 +71,8 @@ export interface TrainResult {
   /** The cut layer when the backbone's top was fine-tuned, else undefined (frozen backbone). */
   fineTunedFrom?: string;
   evaluation: ModelEvaluation;
+  /** The trainer's own scores of each TEST image (count × labels), as the saved model should give them. */
+  testScores: { sources: string[]; scores: Float32Array };
   /** Accuracy of the head on its own TRAIN embeddings: far below 1 means the head underfits. */
   trainAccuracy: number;
   images: { train: number; validation: number; test: number };
@@ -88,7 +90,7 @@ export const TRAINING_DEFAULTS = {
   l2: 0.0001,
   augment: 0,
   seed: 42,
-  fineTuneEpochs: 4,
+  fineTuneEpochs: 3,
   fineTuneLearningRate: 0.0001,
   mirror: true,
 };
@@ -163,7 +165,8 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
     const trainingDone = performance.now();
 
     report({ stage: 'evaluating', progress: EMBEDDING_SHARE + TRAINING_SHARE });
-    const evaluation = evaluate(predictThroughTop(tf, top, trained, test, false), test.targets, dataset.labels, dataset.multiLabel);
+    const testScores = predictThroughTop(tf, top, trained, test, false);
+    const evaluation = evaluate(testScores, test.targets, dataset.labels, dataset.multiLabel);
     const trainAccuracy = evaluate(predictThroughTop(tf, top, trained, train, false), train.targets, dataset.labels, dataset.multiLabel).accuracy;
 
     report({ stage: 'saving', progress: 0.98 });
@@ -203,6 +206,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       backbone: backbone.info,
       fineTunedFrom: top?.cutLayer,
       evaluation,
+      testScores: { sources: test.sources, scores: testScores },
       trainAccuracy,
       images: { train: train.count, validation: validation.count, test: test.count },
       failures: embedded.failures,
