@@ -14,7 +14,7 @@ One row per image: path (relative to --images), label (its folder), embedding (t
 features) and, with --pca k, the projection on the k principal axes fitted on the whole set.
 --shard k/n embeds only the k-th of n shards of the image list (by a hash of each path), for
 running on n machines; --merge joins the shard files into one and fits the PCA there.
-The default backbone is the MobileNetV2 shipped by the nsfwjs npm package (1280 features).`;
+The default backbone is the project's default model (default-model/, MobileNet V2, 1280 features).`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
