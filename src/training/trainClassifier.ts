@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { Backbone, BackboneInfo, BackboneSource } from '../embeddings/backbone/Backbone';
@@ -8,6 +9,7 @@ import { readAutoMlCsv } from './dataset/readAutoMlCsv';
 import { readFolderDataset } from './dataset/readFolderDataset';
 import type { Dataset } from './dataset/types';
 import { EmbeddingCache } from './EmbeddingCache';
+import { EncoderPool } from './EncoderPool';
 import { embedDataset, type ImageEncoder, type SplitData } from './embedDataset';
 import { evaluate, type ModelEvaluation } from './evaluate';
 import { fineTuneTop, poolThroughTop, predictThroughTop, type StepReport } from './fineTuneTop';
@@ -41,6 +43,8 @@ export interface TrainOptions {
   fineTuneLearningRate?: number;
   /** Also learn from each image's mirror image (left-right), at no extra backbone cost per epoch. */
   mirror?: boolean;
+  /** Worker threads that encode the images through the frozen backbone (default: one per core; 0: this thread). */
+  encoderThreads?: number;
   seed?: number;
   /** Fractions for images without a split in the data. */
   split?: SplitFractions;
@@ -120,9 +124,10 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
   try {
     const fineTuneFrom = fineTuneLayerOf(backbone.full, options.fineTuneFrom);
     if (fineTuneFrom) top = TrainableTop.between(tf, backbone.full, fineTuneFrom, backbone.info.featureLayer);
+    const encoder = await encoderOf(backbone, top, options.encoderThreads ?? os.availableParallelism());
     const embedded = await embedDataset({
       dataset,
-      encoder: encoderOf(backbone, top),
+      encoder,
       mirror: settings.mirror,
       reader: new SourceReader({ gcsApiEndpoint: options.gcsApiEndpoint }),
       cache: new EmbeddingCache(options.cacheDir, backbone.info.id),
@@ -131,7 +136,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       batchSize: 16,
       maxImagePixels: options.maxImagePixels ?? 40_000_000,
       onProgress: (done, total) => report({ stage: 'embedding', progress: (EMBEDDING_SHARE * done) / total, done, total }),
-    });
+    }).finally(() => encoder.close?.());
     const { TRAIN: train, VALIDATION: validation, TEST: test } = embedded.splits;
     if (test.count === 0) throw new Error('no TEST images to evaluate on: mark some rows TEST or leave splits empty to have them assigned');
     const embeddingDone = performance.now();
@@ -227,12 +232,17 @@ function fineTuneLayerOf(model: LayersModel, asked: string | undefined): string 
   return model.layers.some((layer) => layer.name === DEFAULT_FINE_TUNE_FROM) ? DEFAULT_FINE_TUNE_FROM : undefined;
 }
 
-/** Cached per image: the maps at the cut when the top is fine-tuned, else the pooled embedding. */
-function encoderOf(backbone: Backbone, top: TrainableTop | undefined): ImageEncoder {
+/**
+ * Cached per image: the maps at the cut when the top is fine-tuned, else the pooled embedding; computed
+ * in `threads` worker threads (each with its own copy of the backbone), or in this one for 0.
+ */
+async function encoderOf(backbone: Backbone, top: TrainableTop | undefined, threads: number): Promise<ImageEncoder & { close?(): Promise<void> }> {
   const { inputSize, featureSize, id } = backbone.info;
-  if (!top) return { id, size: featureSize, inputSize, encode: (pixels, count) => backbone.embed(pixels, count) };
-  const maps = backbone.activationsAt(top.cutLayer);
-  return { id: `${id}@${top.cutLayer}`, size: maps.shape.reduce((a, b) => a * b, 1), inputSize, encode: maps.encode };
+  const maps = top ? backbone.activationsAt(top.cutLayer) : undefined;
+  const described = { id: top ? `${id}@${top.cutLayer}` : id, size: maps ? maps.shape.reduce((a, b) => a * b, 1) : featureSize, inputSize };
+  if (threads < 1) return { ...described, encode: maps ? maps.encode : (pixels, count) => backbone.embed(pixels, count) };
+  const pool = await EncoderPool.start(backbone.info.source, top?.cutLayer, threads);
+  return { ...described, encode: (pixels, count) => pool.encode(pixels, count), close: () => pool.close() };
 }
 
 /** The examples followed by their mirror images (when there are any). */
