@@ -5,7 +5,7 @@ import type { Tf } from '../../src/models/tfBackend';
 
 /**
  * Writes a tiny TF.js layers model shaped like the default MobileNet V2's top (a 32x32 input, a strided
- * stem, an inverted-residual block ending in `add_9`, then expand / depthwise / project, a 1x1 conv and
+ * stem, an inverted-residual block ending in `add_9`, then expand / depthwise / project (`conv_33`), a 1x1 conv (`conv_34`) and
  * `global_average_pooling`), with seeded weights, so tests train and embed on a real backbone folder
  * in milliseconds per image. Returns the folder.
  */
@@ -18,13 +18,13 @@ export async function writeTinyBackbone(tf: Tf, dir: string, seed = 1): Promise<
   const input = tf.input({ shape: [32, 32, 3], name: 'input' });
   // Two stride-2 convolutions, not one of stride 4: the wasm backend's stride-4 "same" convolution gives zeros.
   const stem = conv('conv_2', 16, 'relu6', 3, 2).apply(conv('conv_1', 8, 'relu6', 3, 2).apply(input)) as SymbolicTensor;
-  const block = (prefix: string, x: SymbolicTensor, out: number) => {
+  const block = (prefix: string, x: SymbolicTensor, out: number, projectName?: string) => {
     const expanded = conv(`${prefix}_expand`, 48, 'relu6').apply(x) as SymbolicTensor;
     const filtered = depthwise(`${prefix}_dw`).apply(expanded) as SymbolicTensor;
-    return conv(`${prefix}_project`, out, 'linear').apply(filtered) as SymbolicTensor;
+    return conv(projectName ?? `${prefix}_project`, out, 'linear').apply(filtered) as SymbolicTensor;
   };
   const residual = tf.layers.add({ name: 'add_9' }).apply([stem, block('b15', stem, 16)]) as SymbolicTensor;
-  const last = conv('conv_last', 64, 'relu6').apply(block('b16', residual, 24)) as SymbolicTensor;
+  const last = conv('conv_34', 64, 'relu6').apply(block('b16', residual, 24, 'conv_33')) as SymbolicTensor;
   const pooled = tf.layers.globalAveragePooling2d({ name: 'global_average_pooling' }).apply(last) as SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: pooled, name: 'tiny_backbone' });
   fs.mkdirSync(dir, { recursive: true });

@@ -44,7 +44,7 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
     const tensorsBefore = tf.memory().numTensors;
     const result = await trainClassifier(
       tf,
-      { data: { kind: 'folder', dir: colours }, out, backbone, epochs: 12, learningRate: 0.01, fineTuneEpochs: 3, fineTuneLearningRate: 0.001, seed: 7, cacheDir, split: { validation: 0.15, test: 0.25 } },
+      { data: { kind: 'folder', dir: colours }, out, backbone, fineTuneFrom: 'add_9', epochs: 12, learningRate: 0.01, fineTuneEpochs: 3, fineTuneLearningRate: 0.001, seed: 7, cacheDir, split: { validation: 0.15, test: 0.25 } },
       (p) => progress.push(p),
     );
     expect(tf.memory().numTensors).toBe(tensorsBefore);
@@ -164,6 +164,7 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
       data: { kind: 'folder', dir },
       out,
       backbone: { kind: 'folder', dir: v2 },
+      fineTuneFrom: 'add_9', // block 16 too: its depthwise convolution on real weights
       epochs: 10,
       fineTuneEpochs: 1,
       seed: 42,

@@ -22,7 +22,7 @@ describe('npm run train (dist/scripts/train.js, built by the test setup)', () =>
       { cwd: repo },
     );
     expect(stdout).toMatch(/backbone tiny@[0-9a-f]{12}:global_average_pooling on (wasm|tensorflow); 3 labels \(single-label, softmax\)/);
-    expect(stdout).toContain('fine-tuned the backbone after layer add_9');
+    expect(stdout).toContain('fine-tuned the backbone after layer conv_33');
     expect(stdout).toMatch(/images: 9 train, 3 validation, 6 test; embeddings 36 computed, 0 from cache/);
     expect(stdout).toMatch(/TEST: accuracy \d\.\d{4}, auPrc \d\.\d{4}, logLoss \d+\.\d{4}/);
     expect(stdout).toMatch(/ {2}red +precision \d\.\d{3} recall \d\.\d{3} f1 \d\.\d{3} support 2/);
