@@ -1,41 +1,41 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import type { BackboneSource } from '../src/embeddings/backbone/Backbone';
-import { cosineTopK, normalize } from '../src/embeddings/cosineTopK';
-import { embedFolder } from '../src/embeddings/embedFolder';
-import { readEmbeddingsParquet } from '../src/embeddings/embeddingsParquet';
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_BACKBONE_DIR } from '../src/embeddings/backbone/loadBackbone';
 import { seededRandom, shuffle } from '../src/embeddings/random';
+import { decodeImage } from '../src/models/decodeImage';
+import { LoadedModel } from '../src/models/loadedModel';
 import { initBackend } from '../src/models/tfBackend';
-import { trainClassifier, TRAINING_DEFAULTS } from '../src/training/trainClassifier';
-
-const DEFAULT_BACKBONES = 'nsfwjs,mobilenet_v1_0.75_224,mobilenet_v1_0.75_224:conv_pw_12_relu';
-
-const USAGE = `npm run bench:train -- [--backbones ${DEFAULT_BACKBONES}] [--augment 0] [--seed 42] [--folds 5] [--pca 50]
-
-The quality check of the training and embedding issue, on ../shared/data/flowers (5 classes x 100 photos):
-  1. for each backbone (a name in ../shared/models or nsfwjs, optionally :<feature layer>), transfer learning
-     trained on 80 photos per class and evaluated on the other 20 (split seeded per class), with a fresh
-     embedding cache so that the time includes the backbone;
-  2. the same backbone in k-fold cross-validation (k = --folds, stratified, 80/20 per class for k = 5): every
-     photo is tested once, so the mean tells whether the seeded split was an easy or a hard one (100 test
-     photos put about +-0.04 of noise on one accuracy figure); folds train through the AutoML CSV input and
-     reuse the cached embeddings;
-  3. npm run embed on the 500 photos with the default backbone and --pca, and leave-one-out nearest-
-     neighbour label agreement (top-1 by cosine) on the raw embeddings and on the PCA projection.
-Target: accuracy >= 0.85.`;
+import { DEFAULT_FINE_TUNE_FROM, trainClassifier, TRAINING_DEFAULTS, type TrainOptions } from '../src/training/trainClassifier';
+import { CliFailure, existingDir, numberOption, runCli } from '../scripts/support/cli';
 
 const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared');
 const FLOWERS = path.join(SHARED, 'data', 'flowers');
-const TARGET = 0.85;
+const TARGET = 0.9;
 
-/** `name` or `name:featureLayer`, name being nsfwjs or a folder of ../shared/models. */
-function backboneOf(spec: string): BackboneSource {
-  const [name, featureLayer] = spec.split(':');
-  const layer = featureLayer ? { featureLayer } : {};
-  return name === 'nsfwjs' ? { kind: 'nsfwjs', ...layer } : { kind: 'folder', dir: path.join(SHARED, 'models', name), ...layer };
-}
+const USAGE = `npm run bench:train -- [--backbone <model dir>] [--data <class folders>] [--folds 5] [--fine-tune-epochs 0,${TRAINING_DEFAULTS.fineTuneEpochs}]
+                       [--fine-tune-from ${DEFAULT_FINE_TUNE_FROM}] [--no-mirror] [--seed ${TRAINING_DEFAULTS.seed}]
+
+The quality and cost check of training, on ../shared/data/flowers (5 classes x 100 photos) by default:
+  1. npm run train's defaults on all the photos (80/10/10 split), from a fresh cache: wall time and CPU
+     time (all threads of this process), so the backbone is included; then the written model folder is
+     loaded as the gateway loads it (LoadedModel) and its scores on TEST photos are compared with the
+     trainer's own;
+  2. k-fold stratified cross-validation (k = --folds; every photo tested once) for each number of
+     fine-tuning epochs in --fine-tune-epochs (0 = the frozen backbone's linear probe), reusing the cached
+     maps: mean ± sd accuracy, and the training CPU time per fold.
+Default backbone: the project's default model (${DEFAULT_BACKBONE_DIR}). Target: 5-fold accuracy >= ${TARGET}.`;
+
+const OPTIONS = {
+  backbone: { type: 'string' },
+  data: { type: 'string' },
+  folds: { type: 'string', default: '5' },
+  'fine-tune-epochs': { type: 'string', default: `0,${TRAINING_DEFAULTS.fineTuneEpochs}` },
+  'fine-tune-from': { type: 'string' },
+  'no-mirror': { type: 'boolean' },
+  seed: { type: 'string', default: String(TRAINING_DEFAULTS.seed) },
+} as const;
 
 /** Stratified folds: each class's photos, shuffled with the seed, dealt round-robin into k folds. */
 function stratifiedFolds(root: string, k: number, seed: number): Array<Array<{ file: string; label: string }>> {
@@ -49,8 +49,8 @@ function stratifiedFolds(root: string, k: number, seed: number): Array<Array<{ f
 }
 
 /** AutoML CSVs, one per fold: that fold TEST, the others TRAIN. */
-function writeFoldCsvs(work: string, k: number, seed: number): string[] {
-  const folds = stratifiedFolds(FLOWERS, k, seed);
+function writeFoldCsvs(root: string, work: string, k: number, seed: number): string[] {
+  const folds = stratifiedFolds(root, k, seed);
   return folds.map((_, held) => {
     const file = path.join(work, `fold-${held + 1}.csv`);
     const rows = folds.flatMap((fold, f) => fold.map(({ file: image, label }) => `${f === held ? 'TEST' : 'TRAIN'},${image},${label}`));
@@ -64,96 +64,77 @@ function meanAndDeviation(values: number[]): { mean: number; sd: number } {
   return { mean, sd: Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length) };
 }
 
-/** Share of images whose nearest other image (cosine) has the same label. */
-function nearestNeighbourAgreement(vectors: Float32Array, dim: number, labels: Array<string | null>): number {
-  const rows = labels.length;
-  const unit = new Float32Array(vectors.length);
-  for (let r = 0; r < rows; r++) unit.set(normalize(vectors.slice(r * dim, (r + 1) * dim)), r * dim);
-  let agree = 0;
-  for (let r = 0; r < rows; r++) {
-    const { indices } = cosineTopK(unit, rows, dim, unit.subarray(r * dim, (r + 1) * dim), 2);
-    const neighbour = indices[0] === r ? indices[1] : indices[0];
-    if (labels[neighbour] === labels[r]) agree++;
-  }
-  return agree / rows;
-}
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+};
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      backbones: { type: 'string', default: DEFAULT_BACKBONES },
-      folds: { type: 'string', default: '5' },
-      augment: { type: 'string', default: '0' },
-      seed: { type: 'string', default: String(TRAINING_DEFAULTS.seed) },
-      pca: { type: 'string', default: '50' },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help) return console.log(USAGE);
-  if (!fs.existsSync(FLOWERS)) throw new Error(`${FLOWERS} is missing: this benchmark needs ../shared beside the repo`);
+runCli({ usage: USAGE, options: OPTIONS }, async ({ values }) => {
+  const data = existingDir('--data', values.data ?? FLOWERS);
+  const backboneDir = values.backbone ? existingDir('--backbone', values.backbone) : DEFAULT_BACKBONE_DIR;
+  if (!fs.existsSync(path.join(backboneDir, 'model.json'))) {
+    throw new CliFailure(`no backbone at ${backboneDir}: pass --backbone <TF.js layers model folder>, e.g. --backbone ../shared/models/mobilenet_v2_1.0_224`);
+  }
+  const k = numberOption('--folds', values.folds, { min: 0, integer: true })!;
+  const seed = numberOption('--seed', values.seed, { min: 0, integer: true })!;
+  const epochsList = values['fine-tune-epochs']!.split(',').map((text) => numberOption('--fine-tune-epochs', text.trim(), { min: 0, integer: true })!);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-train-'));
   const { tf, backend } = await initBackend();
-  console.log(`TF.js backend: ${backend}; ${os.cpus().length} cores; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  const seed = Number(values.seed);
-  const k = Number(values.folds);
-  const foldCsvs = k >= 2 ? writeFoldCsvs(work, k, seed) : [];
-  console.log(`| backbone | accuracy | ${k >= 2 ? `${k}-fold accuracy (mean ± sd, min–max) | ` : ''}train accuracy | auPrc | logLoss | train / test | embedding s | head s | total s |`);
-  console.log(`|---|---|${k >= 2 ? '---|' : ''}---|---|---|---|---|---|---|`);
-  for (const [index, spec] of values.backbones!.split(',').entries()) {
-    const common = { backbone: backboneOf(spec), augment: Number(values.augment), seed, cacheDir: path.join(work, 'cache') };
-    const result = await trainClassifier(tf, {
-      ...common,
-      data: { kind: 'folder', dir: FLOWERS },
-      out: path.join(work, `model-${index}`),
-      split: { validation: 0, test: 0.2 },
-    });
-    const foldAccuracies: number[] = [];
-    for (const [fold, csv] of foldCsvs.entries()) {
-      const foldResult = await trainClassifier(tf, { ...common, data: { kind: 'csv', file: csv }, out: path.join(work, `model-${index}-fold-${fold + 1}`) });
-      foldAccuracies.push(foldResult.evaluation.accuracy);
-    }
-    const e = result.evaluation;
-    const folds = meanAndDeviation(foldAccuracies);
-    const foldCell = k >= 2 ? `${folds.mean.toFixed(3)} ± ${folds.sd.toFixed(3)} (${Math.min(...foldAccuracies).toFixed(2)}–${Math.max(...foldAccuracies).toFixed(2)}) | ` : '';
-    console.log(
-      `| ${result.backbone.id} | ${e.accuracy.toFixed(3)}${e.accuracy >= TARGET ? '' : ' (below 0.85)'} | ${foldCell}${result.trainAccuracy.toFixed(3)} | ${e.auPrc.toFixed(3)} | ${e.logLoss.toFixed(3)} | ` +
-        `${result.images.train} / ${result.images.test} | ${result.seconds.embedding.toFixed(1)} | ${result.seconds.training.toFixed(1)} | ${result.seconds.total.toFixed(1)} |`,
-    );
+  const common: Partial<TrainOptions> = {
+    backbone: { kind: 'folder', dir: path.resolve(backboneDir) },
+    fineTuneFrom: values['fine-tune-from'],
+    mirror: values['no-mirror'] ? false : undefined,
+    seed,
+    cacheDir: path.join(work, 'cache'),
+  };
+  console.log(`TF.js backend: ${backend}; ${os.cpus().length} cores; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; backbone ${backboneDir}`);
+
+  // 1. The defaults on every photo, as `npm run train -- --data <dir> --out m` runs them.
+  const out = path.join(work, 'model');
+  let started = performance.now();
+  let cpu = process.cpuUsage();
+  const full = await trainClassifier(tf, { ...common, data: { kind: 'folder', dir: data }, out });
+  const wall = (performance.now() - started) / 1000;
+  console.log(
+    `defaults on ${full.images.train + full.images.validation + full.images.test} photos (${full.images.train} train / ${full.images.validation} validation / ${full.images.test} test), ` +
+      `fine-tuned after ${full.fineTunedFrom ?? '(frozen)'}: TEST accuracy ${full.evaluation.accuracy.toFixed(3)}; ` +
+      `wall ${wall.toFixed(1)} s (backbone ${full.seconds.embedding.toFixed(1)} s, training ${full.seconds.training.toFixed(1)} s), CPU ${cpuSeconds(cpu).toFixed(1)} s`,
+  );
+  const bytes = fs.readdirSync(out).reduce((sum, name) => sum + fs.statSync(path.join(out, name)).size, 0);
+  console.log(`model folder: ${fs.readdirSync(out).sort().join(', ')}; ${(bytes / 1e6).toFixed(1)} MB`);
+
+  // The folder as the gateway serves it: same preprocessing (decodeImage), same scores as the trainer's.
+  const served = await LoadedModel.load(tf, out);
+  const classes = full.labels.length;
+  let largest = 0;
+  const checked = Math.min(8, full.testScores.sources.length);
+  for (let i = 0; i < checked; i++) {
+    const decoded = await decodeImage(fs.readFileSync(full.testScores.sources[i]), served.inputSize, 40_000_000);
+    const scores = served.predict(decoded.pixels!, 1);
+    for (let c = 0; c < classes; c++) largest = Math.max(largest, Math.abs(scores[c] - full.testScores.scores[i * classes + c]));
   }
+  served.dispose();
+  console.log(`served as is (LoadedModel on ${checked} TEST photos): largest score difference from the trainer's ${largest.toExponential(2)}`);
 
-  const out = path.join(work, 'flowers.parquet');
-  const report = await embedFolder({
-    images: FLOWERS,
-    out,
-    backbone: { kind: 'nsfwjs' },
-    pca: Number(values.pca),
-    threads: os.availableParallelism?.() ?? os.cpus().length,
-    batchSize: 16,
-    maxImagePixels: 40_000_000,
-    seed: 1,
-  });
-  const table = await readEmbeddingsParquet(out);
-  const labels = table.rows.map((row) => row.label);
-  const explained = report.pca!.explainedVarianceRatio.reduce((a, b) => a + b, 0);
-  console.log(`\nembed: ${report.images} images in ${report.seconds.toFixed(1)} s (${report.backbone.id}), ${fs.statSync(out).size} bytes of Parquet`);
-  console.log(`PCA ${report.pca!.k}: ${(explained * 100).toFixed(1)}% of the variance, fitted in ${report.pca!.seconds.toFixed(2)} s`);
-  console.log(`nearest-neighbour label agreement: embedding ${nearestNeighbourAgreement(table.embeddings, table.dim, labels).toFixed(3)}`);
-  const pcaRows = await pcaVectors(out);
-  console.log(`nearest-neighbour label agreement: PCA ${report.pca!.k} ${nearestNeighbourAgreement(pcaRows, report.pca!.k, labels).toFixed(3)}`);
+  // 2. Cross-validation, reusing the cached maps.
+  if (k >= 2) {
+    const csvs = writeFoldCsvs(data, work, k, seed);
+    console.log(`\n| fine-tune epochs | ${k}-fold accuracy (mean ± sd) | folds | training CPU s per fold | wall s per fold |`);
+    console.log('|---|---|---|---|---|');
+    for (const fineTuneEpochs of epochsList) {
+      const accuracies: number[] = [];
+      started = performance.now();
+      cpu = process.cpuUsage();
+      for (const [fold, csv] of csvs.entries()) {
+        const result = await trainClassifier(tf, { ...common, fineTuneEpochs, data: { kind: 'csv', file: csv }, out: path.join(work, `fold-${fold + 1}`) });
+        accuracies.push(result.evaluation.accuracy);
+      }
+      const { mean, sd } = meanAndDeviation(accuracies);
+      console.log(
+        `| ${fineTuneEpochs === 0 ? '0 (frozen backbone, linear probe)' : fineTuneEpochs} | ${mean.toFixed(3)} ± ${sd.toFixed(3)}${mean >= TARGET ? '' : ` (below ${TARGET})`} | ` +
+          `${accuracies.map((a) => a.toFixed(2)).join(' ')} | ${(cpuSeconds(cpu) / k).toFixed(1)} | ${((performance.now() - started) / 1000 / k).toFixed(1)} |`,
+      );
+    }
+  }
   fs.rmSync(work, { recursive: true, force: true });
-}
-
-async function pcaVectors(file: string): Promise<Float32Array> {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  const rows = (await connection.runAndReadAll(`SELECT pca FROM read_parquet('${file}') ORDER BY path`)).getRowObjectsJson() as Array<{ pca: number[] }>;
-  connection.closeSync();
-  instance.closeSync();
-  return Float32Array.from(rows.flatMap((row) => row.pca));
-}
-
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
 });

@@ -26,7 +26,7 @@ running on n machines; --merge joins the shard files into one and fits the PCA t
 --to-bigquery loads a file into <table> of BIGQUERY_DATASET (BIGQUERY_PROJECT, BIGQUERY_API_ENDPOINT,
 BIGQUERY_LOCATION as for the gateway) for similarImages with BIGQUERY_EMBEDDINGS_TABLE; --vector-index
 also creates the IVF vector index (BigQuery populates one only for tables of 10 MB or more).
-The default backbone is the one src/embeddings/backbone/loadBackbone.ts names.`;
+The default backbone is the project's default model (default-model/, MobileNet V2, 1280 features).`;
 
 runCli(
   {

@@ -57,7 +57,7 @@ export class TrainModelInput {
   @Field(() => Float, { nullable: true, defaultValue: 0.1, description: 'Share of images without a split that go to TEST (the evaluation).' })
   testFraction?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'A TF.js layers model folder (under TRAINING_DATA_ROOT) to use as the frozen backbone; default (or `nsfwjs`): the MobileNetV2 shipped by the nsfwjs package.' })
+  @Field(() => String, { nullable: true, description: 'A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2, whose top blocks are fine-tuned).' })
   backbone?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The backbone layer whose (pooled) output is the embedding.' })

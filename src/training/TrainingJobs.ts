@@ -144,8 +144,11 @@ export class TrainingJobs {
     job.progress = progress.progress;
     if (progress.epoch) {
       job.epoch = progress.epoch.epoch;
+      job.epochs = progress.epoch.epochs; // the head's epochs plus the fine-tuning ones
       job.loss = progress.epoch.loss;
       job.validationAccuracy = progress.epoch.validationAccuracy;
+    } else if (progress.step) {
+      job.loss = progress.step.loss;
     }
     const elapsed = (Date.now() - job.startedAt!.getTime()) / 1000;
     job.etaSeconds = progress.progress > 0.02 ? (elapsed * (1 - progress.progress)) / progress.progress : undefined;

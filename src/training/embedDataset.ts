@@ -22,7 +22,7 @@ export interface ImageEncoder {
   /** Floats per image. */
   size: number;
   inputSize: number;
-  encode(pixels: Uint8Array, count: number): Float32Array;
+  encode(pixels: Uint8Array, count: number): Float32Array | Promise<Float32Array>;
 }
 
 export interface EmbeddedDataset {
@@ -90,17 +90,21 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
       else failures.push({ source: chunk[i].source, message: (outcome.reason as Error).message });
     });
     const misses = prepared.flatMap((p) => p.misses.map((miss) => ({ ...miss, target: p })));
-    for (let i = 0; i < misses.length; i += batchSize) {
-      const batch = misses.slice(i, i + batchSize);
-      const packed = new Uint8Array(batch.reduce((sum, miss) => sum + miss.pixels.length, 0));
-      batch.forEach((miss, j) => packed.set(miss.pixels, j * miss.pixels.length));
-      const features = encoder.encode(packed, batch.length);
-      for (const [j, miss] of batch.entries()) {
-        const vector = features.slice(j * featureSize, (j + 1) * featureSize);
-        await cache.put(miss.target.hash, miss.variant, vector);
-        miss.target.features[miss.copy] = vector;
-      }
-    }
+    // Batches go out together: an encoder with several threads works on them in parallel.
+    const batches: Array<typeof misses> = [];
+    for (let i = 0; i < misses.length; i += batchSize) batches.push(misses.slice(i, i + batchSize));
+    await Promise.all(
+      batches.map(async (batch) => {
+        const packed = new Uint8Array(batch.reduce((sum, miss) => sum + miss.pixels.length, 0));
+        batch.forEach((miss, j) => packed.set(miss.pixels, j * miss.pixels.length));
+        const features = await encoder.encode(packed, batch.length);
+        for (const [j, miss] of batch.entries()) {
+          const vector = features.slice(j * featureSize, (j + 1) * featureSize);
+          await cache.put(miss.target.hash, miss.variant, vector);
+          miss.target.features[miss.copy] = vector;
+        }
+      }),
+    );
     computed += misses.length;
     for (const p of prepared) {
       cached += p.features.length - p.misses.length;

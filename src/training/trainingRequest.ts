@@ -52,7 +52,7 @@ export async function trainOptionsFor(request: TrainModelRequest, settings: Trai
   const resolved = await insideRoot(root, given, request.data ? 'directory' : 'file');
   const out = path.resolve(settings.modelsDir, request.modelId);
   await refuseForeignModel(out, request.modelId);
-  const folder = request.backbone && request.backbone !== 'nsfwjs' ? await insideRoot(root, request.backbone, 'directory') : undefined;
+  const folder = request.backbone ? await insideRoot(root, request.backbone, 'directory') : undefined;
   const backbone = backboneSourceOf(folder, request.featureLayer ?? undefined);
   const epochs = integerIn('epochs', request.epochs ?? TRAINING_DEFAULTS.epochs, 1, 1000);
   return {

@@ -7,6 +7,8 @@ import { embedFolder, mergeEmbeddings } from '../../src/embeddings/embedFolder';
 import { readEmbeddingsParquet } from '../../src/embeddings/embeddingsParquet';
 import { loadPca } from '../../src/embeddings/pcaMetadata';
 import { inShard, parseShard } from '../../src/embeddings/shards';
+import { initBackend } from '../../src/models/tfBackend';
+import { writeTinyBackbone } from '../support/tinyBackbone';
 import { temporaryDir, writeColourFolders } from '../training/support/images';
 
 const run = promisify(execFile);
@@ -27,9 +29,11 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
 describe('npm run embed: images -> backbone embeddings (+ PCA) -> Parquet', () => {
   const root = temporaryDir('embed-');
   const images = path.join(root, 'images');
-  const defaults = { backbone: { kind: 'nsfwjs' as const }, threads: 2, batchSize: 4, maxImagePixels: 1e8, seed: 1 };
+  const tiny = path.join(root, 'tiny');
+  const defaults = { backbone: { kind: 'folder' as const, dir: tiny }, threads: 2, batchSize: 4, maxImagePixels: 1e8, seed: 1 };
 
   beforeAll(async () => {
+    await writeTinyBackbone((await initBackend()).tf, tiny);
     await writeColourFolders(images, 4);
     fs.writeFileSync(path.join(images, 'red', 'broken.jpg'), 'not a jpeg');
   });
@@ -45,26 +49,26 @@ describe('npm run embed: images -> backbone embeddings (+ PCA) -> Parquet', () =
 
     const rows = await query(`SELECT path, label, len(embedding)::INTEGER AS dim, len(pca)::INTEGER AS k FROM read_parquet('${out}') ORDER BY path`);
     expect(rows).toHaveLength(12);
-    expect(rows[0]).toEqual({ path: 'blue/0.jpg', label: 'blue', dim: 1280, k: 3 });
+    expect(rows[0]).toEqual({ path: 'blue/0.jpg', label: 'blue', dim: 64, k: 3 });
     expect(new Set(rows.map((r) => r.label))).toEqual(new Set(['blue', 'green', 'red']));
     const schema = await query(`SELECT name, type FROM parquet_schema('${out}') WHERE name IN ('path', 'label', 'embedding', 'pca')`);
     expect(schema.map((s) => s.name)).toEqual(['path', 'label', 'embedding', 'pca']);
     const metadata = Object.fromEntries(
       (await query(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${out}')`)).map((r) => [r.k, r.v]),
     );
-    expect(JSON.parse(metadata.backbone as string)).toMatchObject({ id: 'nsfwjs@4.4.0/mobilenet_v2:flatten_1', featureSize: 1280, source: { kind: 'nsfwjs' } });
-    expect(metadata.embedding_dim).toBe('1280');
+    expect(JSON.parse(metadata.backbone as string)).toMatchObject({ id: expect.stringMatching(/^tiny@[0-9a-f]{12}:global_average_pooling$/), featureSize: 64, source: { kind: 'folder', dir: tiny } });
+    expect(metadata.embedding_dim).toBe('64');
     const pca = loadPca(metadata.pca as string);
-    expect(pca).toMatchObject({ k: 3, dim: 1280 });
-    expect(pca.components).toHaveLength(3 * 1280);
+    expect(pca).toMatchObject({ k: 3, dim: 64 });
+    expect(pca.components).toHaveLength(3 * 64);
 
     // On average, images of one colour are nearer each other than to images of other colours.
     const table = await readEmbeddingsParquet(out);
     const cosine = (a: number, b: number) => {
-      const x = table.embeddings.subarray(a * 1280, (a + 1) * 1280);
-      const y = table.embeddings.subarray(b * 1280, (b + 1) * 1280);
+      const x = table.embeddings.subarray(a * 64, (a + 1) * 64);
+      const y = table.embeddings.subarray(b * 64, (b + 1) * 64);
       let dot = 0, nx = 0, ny = 0;
-      for (let i = 0; i < 1280; i++) (dot += x[i] * y[i]), (nx += x[i] ** 2), (ny += y[i] ** 2);
+      for (let i = 0; i < 64; i++) (dot += x[i] * y[i]), (nx += x[i] ** 2), (ny += y[i] ** 2);
       return dot / Math.sqrt(nx * ny);
     };
     let within = 0, between = 0, withinPairs = 0, betweenPairs = 0;
@@ -101,10 +105,10 @@ describe('npm run embed: images -> backbone embeddings (+ PCA) -> Parquet', () =
 
   it('runs as a command line (dist/scripts/embed.js, built by the test setup)', async () => {
     const out = path.join(root, 'cli.parquet');
-    const { stdout } = await run(process.execPath, [path.join(repo, 'dist', 'scripts', 'embed.js'), '--images', images, '--out', out, '--pca', '2', '--threads', '1'], {
+    const { stdout } = await run(process.execPath, [path.join(repo, 'dist', 'scripts', 'embed.js'), '--images', images, '--out', out, '--pca', '2', '--threads', '1', '--backbone', tiny], {
       cwd: repo,
     });
-    expect(stdout).toMatch(/backbone nsfwjs@4\.4\.0\/mobilenet_v2:flatten_1 \(1280 features\)/);
+    expect(stdout).toMatch(/backbone tiny@[0-9a-f]{12}:global_average_pooling \(64 features\)/);
     expect(stdout).toMatch(/wrote 12 rows to .*cli\.parquet/);
     expect(stdout).toMatch(/PCA: 2 components explain \d+\.\d% of the variance/);
     expect(stdout).toMatch(/1 file\(s\) could not be embedded:\n {2}red\/broken\.jpg: /);

@@ -1,3 +1,5 @@
+import { initBackend } from '../../src/models/tfBackend';
+import { writeTinyBackbone } from '../support/tinyBackbone';
 import fs from 'node:fs';
 import path from 'node:path';
 import { embedFolder } from '../../src/embeddings/embedFolder';
@@ -23,7 +25,8 @@ describe('similarImages over an EMBEDDINGS Parquet file', () => {
     await writeColourFolders(images, 3);
     fs.writeFileSync(path.join(images, 'green', `${KNOWN_ID}.jpg`), await colourImage('green', 555));
     fs.writeFileSync(path.join(images, 'blue', 'ffffffffffffffff.jpg'), await colourImage('blue', 556));
-    await embedFolder({ images, out: file, backbone: { kind: 'nsfwjs' }, threads: 1, batchSize: 8, maxImagePixels: 1e8, seed: 1 });
+    const tiny = await writeTinyBackbone((await initBackend()).tf, path.join(root, 'tiny'));
+    await embedFolder({ images, out: file, backbone: { kind: 'folder', dir: tiny }, threads: 1, batchSize: 8, maxImagePixels: 1e8, seed: 1 });
     gw = await startGateway({ EMBEDDINGS: file, INFERENCE_WORKERS: '1', MODELS_DIR: path.join(root, 'no-models') });
   });
   afterAll(() => gw?.close());

@@ -6,6 +6,7 @@ import { initBackend, type Tf } from '../../src/models/tfBackend';
 import { SourceReader } from '../../src/training/sources/SourceReader';
 import { trainClassifier } from '../../src/training/trainClassifier';
 import { FakeGcs } from '../fakes/gcs/FakeGcs';
+import { writeTinyBackbone } from '../support/tinyBackbone';
 import { colourImage, COLOURS, temporaryDir } from './support/images';
 
 /** Training data from Cloud Storage (the real client against a wire fake) and from HTTP URLs. */
@@ -76,9 +77,10 @@ describe('image sources: local, gs:// and http(s)://', () => {
     const result = await trainClassifier(tf, {
       data: { kind: 'csv', file: path.join(root, 'data.csv') },
       out: path.join(root, 'model'),
+      backbone: { kind: 'folder', dir: await writeTinyBackbone(tf, path.join(root, 'tiny')) },
       epochs: 30,
       batchSize: 8,
-      learningRate: 0.003,
+      learningRate: 0.01,
       seed: 5,
       gcsApiEndpoint: gcs.endpoint,
     });

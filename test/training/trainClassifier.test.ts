@@ -5,18 +5,36 @@ import { LoadedModel } from '../../src/models/loadedModel';
 import { initBackend, type Tf } from '../../src/models/tfBackend';
 import { trainClassifier, type TrainProgress } from '../../src/training/trainClassifier';
 import { colourImage, COLOURS, hasFlowers, temporaryDir, writeClassFolders, writeColourFolders } from './support/images';
-import { hasSharedModels, MODELS_DIR, noticeSkipped } from '../support/sharedData';
+import { MODELS_DIR, noticeSkipped } from '../support/sharedData';
+import { writeTinyBackbone } from '../support/tinyBackbone';
 
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 
-describe('trainClassifier (transfer learning on the default nsfwjs MobileNetV2 backbone)', () => {
+/** The trainer's TEST scores against the written folder served as the gateway serves it (decodeImage + LoadedModel). */
+async function largestServedDifference(tf: Tf, out: string, testScores: { sources: string[]; scores: Float32Array }): Promise<number> {
+  const loaded = await LoadedModel.load(tf, out);
+  const classes = loaded.spec.labels.length;
+  let largest = 0;
+  for (const [i, source] of testScores.sources.entries()) {
+    const decoded = await decodeImage(fs.readFileSync(source), loaded.inputSize, 1e8);
+    const scores = loaded.predict(decoded.pixels!, 1);
+    for (let c = 0; c < classes; c++) largest = Math.max(largest, Math.abs(scores[c] - testScores.scores[i * classes + c]));
+  }
+  loaded.dispose();
+  return largest;
+}
+
+describe('trainClassifier (head on frozen features, then the backbone top fine-tuned on cached maps)', () => {
   let tf: Tf;
   const root = temporaryDir('train-');
   const colours = path.join(root, 'colours');
   const cacheDir = path.join(root, 'cache');
+  const tiny = path.join(root, 'tiny');
+  const backbone = { kind: 'folder' as const, dir: tiny };
 
   beforeAll(async () => {
     ({ tf } = await initBackend());
+    await writeTinyBackbone(tf, tiny);
     await writeColourFolders(colours, 12);
   });
 
@@ -26,19 +44,23 @@ describe('trainClassifier (transfer learning on the default nsfwjs MobileNetV2 b
     const tensorsBefore = tf.memory().numTensors;
     const result = await trainClassifier(
       tf,
-      { data: { kind: 'folder', dir: colours }, out, epochs: 12, seed: 7, cacheDir, split: { validation: 0.15, test: 0.25 } },
+      { data: { kind: 'folder', dir: colours }, out, backbone, fineTuneFrom: 'add_9', epochs: 12, learningRate: 0.01, fineTuneEpochs: 3, fineTuneLearningRate: 0.001, seed: 7, cacheDir, split: { validation: 0.15, test: 0.25 } },
       (p) => progress.push(p),
     );
     expect(tf.memory().numTensors).toBe(tensorsBefore);
 
     expect(result.labels).toEqual(['blue', 'green', 'red']);
-    expect(result.backbone).toMatchObject({ id: 'nsfwjs@4.4.0/mobilenet_v2:flatten_1', featureSize: 1280, inputSize: 224, inputRange: [0, 1] });
+    expect(result.backbone).toMatchObject({ featureLayer: 'global_average_pooling', featureSize: 64, inputSize: 32, inputRange: [-1, 1] });
+    expect(result.backbone.id).toMatch(/^tiny@[0-9a-f]{12}:global_average_pooling$/);
+    expect(result.fineTunedFrom).toBe('add_9');
     expect(result.images).toEqual({ train: 21, validation: 6, test: 9 });
+    expect(result.embeddings).toEqual({ computed: 72, cached: 0 }); // every image and its mirror image
     expect(result.evaluation.accuracy).toBeGreaterThanOrEqual(0.85);
 
     expect(fs.readdirSync(out).sort()).toEqual(['evaluation.json', 'metadata.json', 'model.json', 'weights.bin']);
     const metadata = readJson(path.join(out, 'metadata.json'));
-    expect(metadata).toMatchObject({ labels: ['blue', 'green', 'red'], inputSize: 224, inputRange: [0, 1], outputs: 'probabilities', multiLabel: false });
+    expect(metadata).toMatchObject({ labels: ['blue', 'green', 'red'], inputSize: 32, inputRange: [-1, 1], outputs: 'probabilities', multiLabel: false });
+    expect(metadata.training).toMatchObject({ fineTunedFrom: 'add_9', fineTuneEpochs: 3, mirror: true });
     expect(metadata.evaluation).toEqual(readJson(path.join(out, 'evaluation.json')));
     const evaluation = readJson(path.join(out, 'evaluation.json'));
     expect(Object.keys(evaluation)).toEqual(
@@ -49,9 +71,11 @@ describe('trainClassifier (transfer learning on the default nsfwjs MobileNetV2 b
     expect(evaluation.confusionMatrix.matrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(9);
     expect(evaluation.confidenceMetrics).toHaveLength(19);
 
-    // The served model takes a 224x224 image (backbone + head in one layers model).
+    // The served model takes an image (backbone with its fine-tuned top + head in one layers model),
+    // and gives the scores the trainer evaluated.
     const modelJson = readJson(path.join(out, 'model.json'));
     expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
+    expect(await largestServedDifference(tf, out, result.testScores)).toBeLessThan(1e-4);
     const loaded = await LoadedModel.load(tf, out);
     const red = await decodeImage(await colourImage('red', 424242), loaded.inputSize, 1e8);
     const scores = loaded.predict(red.pixels!, 1);
@@ -61,15 +85,19 @@ describe('trainClassifier (transfer learning on the default nsfwjs MobileNetV2 b
     const stages = [...new Set(progress.map((p) => p.stage))];
     expect(stages).toEqual(['reading', 'embedding', 'training', 'evaluating', 'saving']);
     const epochs = progress.filter((p) => p.epoch).map((p) => p.epoch!);
-    expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expect(epochs.every((e) => e.loss > 0 && e.validationAccuracy !== undefined)).toBe(true);
+    expect(epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    expect(epochs.every((e) => e.epochs === 15 && e.loss > 0 && e.validationAccuracy !== undefined)).toBe(true);
+    expect(epochs.map((e) => e.phase)).toEqual([...Array(12).fill('head'), 'fine-tune', 'fine-tune', 'fine-tune']);
+    expect(epochs.slice(12).every((e) => e.accuracy !== undefined)).toBe(true);
+    const steps = progress.filter((p) => p.step).map((p) => p.step!);
+    expect(steps.map((s) => `${s.epoch}.${s.step}/${s.steps}`)).toEqual(['13.1/1', '14.1/1', '15.1/1']);
     expect(progress.map((p) => p.progress)).toEqual([...progress.map((p) => p.progress)].sort((a, b) => a - b));
     expect(progress.at(-1)!.progress).toBe(1);
   });
 
   it('is deterministic for a seed, and re-training reuses the cached embeddings', async () => {
     const run = (name: string, seed: number) =>
-      trainClassifier(tf, { data: { kind: 'folder', dir: colours }, out: path.join(root, 'models', name), epochs: 5, seed, augment: 1, cacheDir });
+      trainClassifier(tf, { data: { kind: 'folder', dir: colours }, out: path.join(root, 'models', name), backbone, epochs: 5, fineTuneEpochs: 1, seed, augment: 1, cacheDir });
     const first = await run('first', 3);
     const second = await run('second', 3);
     const other = await run('other', 4);
@@ -98,45 +126,55 @@ describe('trainClassifier (transfer learning on the default nsfwjs MobileNetV2 b
     }
     fs.writeFileSync(path.join(dir, 'labels.csv'), lines.join('\n'));
     const out = path.join(root, 'models', 'multi');
-    const result = await trainClassifier(tf, { data: { kind: 'csv', file: path.join(dir, 'labels.csv') }, out, epochs: 30, batchSize: 8, learningRate: 0.003, seed: 1, cacheDir });
+    const result = await trainClassifier(tf, {
+      data: { kind: 'csv', file: path.join(dir, 'labels.csv') },
+      out,
+      backbone,
+      epochs: 30,
+      fineTuneEpochs: 2,
+      fineTuneLearningRate: 0.001,
+      batchSize: 8,
+      learningRate: 0.01,
+      seed: 1,
+      cacheDir,
+    });
     expect(result.multiLabel).toBe(true);
     expect(result.labels).toEqual(['blue', 'circle', 'green', 'red', 'square']);
     expect(result.images).toEqual({ train: 24, validation: 0, test: 12 });
     const layers = readJson(path.join(out, 'model.json')).modelTopology.config.layers;
     expect(layers.at(-1).config.activation).toBe('sigmoid');
     expect(readJson(path.join(out, 'metadata.json'))).toMatchObject({ multiLabel: true, outputs: 'probabilities' });
+    expect(await largestServedDifference(tf, out, result.testScores)).toBeLessThan(1e-4);
     expect(result.evaluation.multiLabel).toBe(true);
     expect(result.evaluation.perClass.find((c) => c.label === 'red')).toMatchObject({ support: 4 });
     // colours are easy, shapes are harder: the colour labels at least must be learnt
     for (const colour of ['blue', 'green', 'red']) expect(result.evaluation.perClass.find((c) => c.label === colour)!.auPrc).toBeGreaterThan(0.9);
   });
 
-  it('trains on real flower photos (10 per class) with a backbone from a model folder', async () => {
-    if (!hasFlowers || !hasSharedModels) {
-      noticeSkipped('training on a flowers subset with the shared MobileNet V1');
+  it('fine-tunes the real MobileNet V2 on a few flower photos, and the gateway serves the folder with the trainer\'s scores', async () => {
+    const v2 = path.join(MODELS_DIR, 'mobilenet_v2_1.0_224');
+    if (!hasFlowers || !fs.existsSync(path.join(v2, 'model.json'))) {
+      noticeSkipped('fine-tuning the shared MobileNet V2 on a flowers subset');
       return;
     }
     const dir = path.join(root, 'flowers');
-    await writeClassFolders(dir, 10);
+    await writeClassFolders(dir, 4);
+    const out = path.join(root, 'models', 'flowers');
     const result = await trainClassifier(tf, {
       data: { kind: 'folder', dir },
-      out: path.join(root, 'models', 'flowers'),
-      backbone: { kind: 'folder', dir: path.join(MODELS_DIR, 'mobilenet_v1_0.75_224') },
-      epochs: 30,
+      out,
+      backbone: { kind: 'folder', dir: v2 },
+      fineTuneFrom: 'add_9', // block 16 too: its depthwise convolution on real weights
+      epochs: 10,
+      fineTuneEpochs: 1,
       seed: 42,
       cacheDir,
-      split: { validation: 0, test: 0.2 },
+      split: { validation: 0, test: 0.25 },
     });
-    expect(result.backbone).toMatchObject({ featureLayer: 'global_average_pooling2d_1', featureSize: 768, inputRange: [-1, 1] });
-    expect(result.backbone.id).toMatch(/^mobilenet_v1_0\.75_224@[0-9a-f]{12}:global_average_pooling2d_1$/);
+    expect(result.backbone).toMatchObject({ featureLayer: 'global_average_pooling', featureSize: 1280, inputSize: 224, inputRange: [-1, 1] });
+    expect(result.fineTunedFrom).toBe('add_9');
     expect(result.labels).toEqual(['daisy', 'dandelion', 'rose', 'sunflower', 'tulip']);
-    expect(result.images).toEqual({ train: 40, validation: 0, test: 10 });
-    const { evaluation } = result;
-    const diagonal = evaluation.confusionMatrix.matrix.reduce((sum, row, i) => sum + row[i], 0);
-    expect(evaluation.accuracy).toBeCloseTo(diagonal / 10, 6);
-    expect(evaluation.perClass.map((c) => c.support)).toEqual([2, 2, 2, 2, 2]);
-    expect(evaluation.accuracy).toBeGreaterThan(0.2); // chance is 0.2
-    // eslint-disable-next-line no-console
-    console.log(`flowers subset (40 train / 10 test, MobileNet V1 0.75): accuracy ${evaluation.accuracy}`);
+    expect(result.images).toEqual({ train: 15, validation: 0, test: 5 });
+    expect(await largestServedDifference(tf, out, result.testScores)).toBeLessThan(1e-4);
   });
 });

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { initBackend } from '../../src/models/tfBackend';
 import { TrainingJobs } from '../../src/training/TrainingJobs';
+import { writeTinyBackbone } from '../support/tinyBackbone';
 import { postMultipart } from '../support/multipart';
 import { startGateway, type RunningGateway } from '../support/startGateway';
 import { colourImage, temporaryDir, writeColourFolders } from './support/images';
@@ -30,6 +32,7 @@ describe('trainModel / trainingJob through the gateway', () => {
     await writeColourFolders(path.join(dataRoot, 'single'), 1);
     fs.rmSync(path.join(dataRoot, 'single', 'green'), { recursive: true });
     fs.rmSync(path.join(dataRoot, 'single', 'blue'), { recursive: true });
+    await writeTinyBackbone((await initBackend()).tf, path.join(dataRoot, 'tiny'));
     gw = await startGateway({ TRAINING_DATA_ROOT: dataRoot, MODELS_DIR: path.join(root, 'models'), INFERENCE_WORKERS: '1' });
   });
   afterAll(() => gw?.close());
@@ -46,7 +49,7 @@ describe('trainModel / trainingJob through the gateway', () => {
   }
 
   it('trains off the request path, then serves the new model in classify without a restart', async () => {
-    const input = { modelId: 'colours', data: 'colours', epochs: 20, batchSize: 8, learningRate: 0.003, testFraction: 0.3, seed: 3 };
+    const input = { modelId: 'colours', data: 'colours', backbone: 'tiny', epochs: 20, batchSize: 8, learningRate: 0.01, testFraction: 0.3, seed: 3 };
     const { body } = await gw.graphql(TRAIN, { input });
     expect(body.errors).toBeUndefined();
     expect(body.data.trainModel).toMatchObject({ modelId: 'colours', status: expect.stringMatching(/QUEUED|RUNNING/), epochs: 20 });
@@ -59,7 +62,8 @@ describe('trainModel / trainingJob through the gateway', () => {
       latencies.push(Date.now() - started);
       if (list.data.trainingJobs[0].stage) stages.add(list.data.trainingJobs[0].stage);
     });
-    expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 1, epoch: 20, error: null, backbone: 'nsfwjs@4.4.0/mobilenet_v2:flatten_1' });
+    // 20 epochs of the head, then the default 3 of fine-tuning the tiny backbone's top with it.
+    expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 1, epoch: 23, epochs: 23, error: null, backbone: expect.stringMatching(/^tiny@[0-9a-f]{12}:global_average_pooling$/) });
     expect(job.model).toEqual({ id: 'colours', labels: ['blue', 'green', 'red'] });
     expect(job.evaluation).toMatchObject({ examples: 9, multiLabel: false, confusionMatrix: { labels: ['blue', 'green', 'red'] } });
     expect(job.evaluation.accuracy).toBeGreaterThanOrEqual(0.8);
