@@ -19,6 +19,9 @@ describe('configuration', () => {
     [{ STORE: 'bigquery' }, /BIGQUERY_DATASET/],
     [{ IMAGE_URL_TEMPLATE: 'https://x/y.jpg' }, /\{id\}/],
     [{ INFERENCE_QUEUE_LIMIT: '8' }, /INFERENCE_QUEUE_LIMIT \(8\) must be at least MAX_UPLOAD_FILES \(16\)/],
+    [{ EMBEDDINGS_INDEX_MIN_ROWS: '0' }, /EMBEDDINGS_INDEX_MIN_ROWS/],
+    [{ BIGQUERY_EMBEDDINGS_TABLE: 'image_embeddings' }, /BIGQUERY_EMBEDDINGS_TABLE needs STORE=bigquery and EMBEDDINGS/],
+    [{ STORE: 'bigquery', BIGQUERY_DATASET: 'd', EMBEDDINGS: 'e.parquet', BIGQUERY_EMBEDDINGS_TABLE: 'x; DROP' }, /BIGQUERY_EMBEDDINGS_TABLE must be a table id/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
