@@ -24,7 +24,7 @@ const TARGET = { p95Ms: 50, recall: 0.95 };
 const SIMILAR = 'query($file: Upload!, $first: Int) { similarImages(file: $file, first: $first) { path label score } }';
 
 const USAGE = `npm run bench:similar -- [--vectors 1000000] [--queries 200] [--photos 30] [--jitter 0.5] [--pca 64]
-                           [--embeddings <flowers.parquet>] [--work <dir>] [--rebuild] [--max-minutes 40] [--seed 7]
+                           [--embeddings <flowers.parquet>] [--work <dir>] [--rebuild] [--max-minutes 75] [--seed 7]
                            [--expansion-search <HNSW candidates per lookup>]
 
 similarImages at scale, from vectors with the statistics of real ones:
@@ -55,7 +55,7 @@ runCli(
       embeddings: { type: 'string' },
       work: { type: 'string', default: path.join(os.tmpdir(), 'openimages-similar-bench') },
       rebuild: { type: 'boolean', default: false },
-      'max-minutes': { type: 'string', default: '40' },
+      'max-minutes': { type: 'string', default: '75' },
       seed: { type: 'string', default: '7' },
       'expansion-search': { type: 'string' },
     },
