@@ -24,7 +24,8 @@ const TARGET = { p95Ms: 50, recall: 0.95 };
 const SIMILAR = 'query($file: Upload!, $first: Int) { similarImages(file: $file, first: $first) { path label score } }';
 
 const USAGE = `npm run bench:similar -- [--vectors 1000000] [--queries 200] [--photos 30] [--jitter 0.5] [--pca 64]
-                           [--embeddings <flowers.parquet>] [--work <dir>] [--rebuild] [--max-minutes 40] [--seed 7]
+                           [--embeddings <flowers.parquet>] [--work <dir>] [--rebuild] [--max-minutes 75] [--seed 7]
+                           [--expansion-search <HNSW candidates per lookup>]
 
 similarImages at scale, from vectors with the statistics of real ones:
   1. the 500 photos of ../shared/data/flowers embedded with MobileNet V2 (global_average_pooling) and a
@@ -54,8 +55,9 @@ runCli(
       embeddings: { type: 'string' },
       work: { type: 'string', default: path.join(os.tmpdir(), 'openimages-similar-bench') },
       rebuild: { type: 'boolean', default: false },
-      'max-minutes': { type: 'string', default: '40' },
+      'max-minutes': { type: 'string', default: '75' },
       seed: { type: 'string', default: '7' },
+      'expansion-search': { type: 'string' },
     },
   },
   async ({ values }) => {
@@ -65,6 +67,7 @@ runCli(
     const jitter = numberOption('--jitter', values.jitter, { min: 0 })!;
     const pca = numberOption('--pca', values.pca, { min: 2, integer: true })!;
     const seed = numberOption('--seed', values.seed, { integer: true })!;
+    const expansionSearch = numberOption('--expansion-search', values['expansion-search'], { min: 10, integer: true });
     const maxMinutes = numberOption('--max-minutes', values['max-minutes'], { min: 1 })!;
     const given = values.embeddings === undefined ? undefined : existingFile('--embeddings', values.embeddings);
     if (!given && !fs.existsSync(FLOWERS)) throw new CliFailure(`${FLOWERS} is missing: pass --embeddings <file written by npm run embed --pca k>`);
@@ -84,7 +87,7 @@ runCli(
     else console.log(`synthetic file: ${file} (reused)`);
     if (values.rebuild) for (const f of [indexFileOf(file), manifestFileOf(file)]) fs.rmSync(f, { force: true });
 
-    await storeLevel(file, stats, queries, jitter, seed);
+    await storeLevel(file, stats, queries, jitter, seed, expansionSearch);
     if (photos > 0) await graphqlLevel(file, photos);
   },
 );
@@ -177,12 +180,13 @@ async function writeSynthetic(file: string, realFile: string, stats: RealStatist
   console.log(`synthetic file: ${file}, ${count} rows, ${mb(fs.statSync(file).size)}, written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-async function storeLevel(file: string, stats: RealStatistics, queries: number, jitter: number, seed: number): Promise<void> {
+async function storeLevel(file: string, stats: RealStatistics, queries: number, jitter: number, seed: number, expansionSearch?: number): Promise<void> {
   console.log('\n== store level (EmbeddingIndex, in this process)');
   let lastPrinted = 0;
   const index = EmbeddingIndex.open(file, {
     maxImagePixels: 40_000_000,
     indexMinRows: 1,
+    expansionSearch,
     onIndexProgress: (added, rows) => {
       if (added - lastPrinted >= rows / 10 || added === rows) {
         lastPrinted = added;

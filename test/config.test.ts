@@ -33,6 +33,9 @@ describe('configuration', () => {
     [{ GOOGLE_APPLICATION_CREDENTIALS: '/missing.json' }, /^GOOGLE_APPLICATION_CREDENTIALS must name an existing file \(a service account key in JSON\), got "\/missing.json": not found$/],
     [{ DUCKDB_PATH: '/nonexistent/db.duckdb' }, /^DUCKDB_PATH must be a file path in an existing folder/],
     [{ VISION_API_ENDPOINT: 'localhost' }, /^VISION_API_ENDPOINT must be host:port/],
+    [{ EMBEDDINGS_INDEX_MIN_ROWS: '0' }, /EMBEDDINGS_INDEX_MIN_ROWS/],
+    [{ BIGQUERY_EMBEDDINGS_TABLE: 'image_embeddings' }, /BIGQUERY_EMBEDDINGS_TABLE needs STORE=bigquery and EMBEDDINGS/],
+    [{ STORE: 'bigquery', BIGQUERY_DATASET: 'd', EMBEDDINGS: path.join(root, 'package.json'), BIGQUERY_EMBEDDINGS_TABLE: 'x; DROP' }, /BIGQUERY_EMBEDDINGS_TABLE must be a table id/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

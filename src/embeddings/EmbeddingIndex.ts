@@ -28,6 +28,8 @@ export interface EmbeddingIndexOptions {
   maxImagePixels: number;
   /** EMBEDDINGS_INDEX_MIN_ROWS. */
   indexMinRows?: number;
+  /** HNSW candidates per search (recall against latency); default HNSW_PARAMETERS.expansionSearch. */
+  expansionSearch?: number;
   /**
    * Search an embeddings table in BigQuery (BIGQUERY_EMBEDDINGS_TABLE with STORE=bigquery) instead of
    * the file's rows: the file then only names the backbone and the PCA basis.
@@ -166,6 +168,7 @@ export class EmbeddingIndex {
         matrix,
         rows: table.rows.length,
         dim: table.dim,
+        expansionSearch: this.options.expansionSearch,
         onProgress: this.options.onIndexProgress,
       });
       search = opened.index;

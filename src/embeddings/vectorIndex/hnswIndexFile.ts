@@ -43,6 +43,8 @@ export interface OpenHnswOptions {
   rows: number;
   dim: number;
   threads?: number;
+  /** Candidates kept while searching (default HNSW_PARAMETERS.expansionSearch); not part of the saved graph. */
+  expansionSearch?: number;
   onProgress?(added: number, rows: number): void;
 }
 
@@ -64,7 +66,7 @@ export async function openHnswIndex(options: OpenHnswOptions): Promise<OpenedHns
   };
   const saved = await readManifest(manifestFile);
   if (saved && JSON.stringify(saved) === JSON.stringify(wanted) && (await exists(indexFile))) {
-    const index = HnswIndex.load(indexFile, options.dim);
+    const index = HnswIndex.load(indexFile, options.dim, options.expansionSearch);
     if (index.size === options.rows) return { index, built: false, seconds: (performance.now() - started) / 1000, indexFile };
   }
   await fs.rm(manifestFile, { force: true });
@@ -76,7 +78,7 @@ export async function openHnswIndex(options: OpenHnswOptions): Promise<OpenedHns
     await fs.rm(partial, { force: true });
   }
   await fs.writeFile(manifestFile, `${JSON.stringify(wanted, null, 2)}\n`);
-  const index = HnswIndex.load(indexFile, options.dim);
+  const index = HnswIndex.load(indexFile, options.dim, options.expansionSearch);
   return { index, built: true, seconds: (performance.now() - started) / 1000, indexFile };
 }
 
