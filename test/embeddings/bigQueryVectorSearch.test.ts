@@ -9,11 +9,13 @@ import { readVectorColumn, writeEmbeddingsParquet } from '../../src/embeddings/e
 import { gaussian, seededRandom } from '../../src/embeddings/random';
 import { ingestIntoBigQuery } from '../../src/ingest/bigqueryIngest';
 import { detectDatasetLayout } from '../../src/ingest/datasetLayout';
+import { initBackend } from '../../src/models/tfBackend';
 import { demoDataDir } from '../../src/paths';
 import { createBigQueryClient, resolveDataset } from '../../src/store/bigquery/bigQueryConnection';
 import { FakeBigQuery } from '../fakes/bigquery/FakeBigQuery';
 import { postMultipart } from '../support/multipart';
 import { startGateway } from '../support/startGateway';
+import { writeTinyBackbone } from '../support/tinyBackbone';
 import { colourImage, temporaryDir, writeColourFolders } from '../training/support/images';
 
 /**
@@ -67,7 +69,7 @@ it('serves similarImages through the gateway from the BigQuery table', async () 
   await writeColourFolders(images, 3);
   fs.writeFileSync(path.join(images, 'green', `${KNOWN_ID}.jpg`), await colourImage('green', 555));
   const file = path.join(root, 'embeddings.parquet');
-  await embedFolder({ images, out: file, backbone: { kind: 'nsfwjs' }, pca: 4, threads: 1, batchSize: 8, maxImagePixels: 1e8, seed: 1 });
+  await embedFolder({ images, out: file, backbone: { kind: 'folder', dir: await writeTinyBackbone((await initBackend()).tf, path.join(root, 'tiny')) }, pca: 4, threads: 1, batchSize: 8, maxImagePixels: 1e8, seed: 1 });
   const client = createBigQueryClient(settings());
   await ingestIntoBigQuery(client, resolveDataset('openimages', 'gateway-tests'), detectDatasetLayout(demoDataDir()));
   await loadEmbeddingsTable(client, resolveDataset('openimages', 'gateway-tests'), 'flower_embeddings', file);

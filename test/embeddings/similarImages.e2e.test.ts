@@ -18,6 +18,7 @@ describe('similarImages over an EMBEDDINGS Parquet file', () => {
   const images = path.join(root, 'images');
   const file = path.join(root, 'embeddings.parquet');
   let gw: RunningGateway;
+  let tiny: string;
   const ask = (bytes: Buffer, first?: number) =>
     postMultipart(gw.url, SIMILAR, [{ filename: 'query.jpg', bytes, type: 'image/jpeg' }], { variable: 'file', single: true, variables: { first } });
 
@@ -25,7 +26,7 @@ describe('similarImages over an EMBEDDINGS Parquet file', () => {
     await writeColourFolders(images, 3);
     fs.writeFileSync(path.join(images, 'green', `${KNOWN_ID}.jpg`), await colourImage('green', 555));
     fs.writeFileSync(path.join(images, 'blue', 'ffffffffffffffff.jpg'), await colourImage('blue', 556));
-    const tiny = await writeTinyBackbone((await initBackend()).tf, path.join(root, 'tiny'));
+    tiny = await writeTinyBackbone((await initBackend()).tf, path.join(root, 'tiny'));
     await embedFolder({ images, out: file, backbone: { kind: 'folder', dir: tiny }, threads: 1, batchSize: 8, maxImagePixels: 1e8, seed: 1 });
     gw = await startGateway({ EMBEDDINGS: file, INFERENCE_WORKERS: '1', MODELS_DIR: path.join(root, 'no-models') });
   });
@@ -50,7 +51,7 @@ describe('similarImages over an EMBEDDINGS Parquet file', () => {
 
   it('searches the PCA projection through an HNSW index kept beside the file, reused by a restart', async () => {
     const projected = path.join(root, 'projected.parquet');
-    await embedFolder({ images, out: projected, backbone: { kind: 'nsfwjs' }, pca: 4, threads: 1, batchSize: 8, maxImagePixels: 1e8, seed: 1 });
+    await embedFolder({ images, out: projected, backbone: { kind: 'folder', dir: tiny }, pca: 4, threads: 1, batchSize: 8, maxImagePixels: 1e8, seed: 1 });
     const env = { EMBEDDINGS: projected, EMBEDDINGS_INDEX_MIN_ROWS: '1', INFERENCE_WORKERS: '1', MODELS_DIR: path.join(root, 'no-models') };
     const query = fs.readFileSync(path.join(images, 'green', `${KNOWN_ID}.jpg`));
     const search = async () => {
