@@ -5,6 +5,10 @@
  *   node scripts/support/runBuilt.cjs <entry in dist, e.g. src/main.js> [args...]
  *   node scripts/support/runBuilt.cjs --build          build now (npm run build)
  *   node scripts/support/runBuilt.cjs --prepare        build if stale; skip quietly without sources or TypeScript (npm install)
+ *   node scripts/support/runBuilt.cjs --build-web      build the web explorer now (npm run build:web)
+ *
+ * Two builds, each with its own stamp: the gateway (tsc into dist/) and the web explorer (web/, type-checked,
+ * then bundled by Vite into dist/web). Every mode builds whichever of them is stale.
  *
  * Plain JavaScript, so it runs before anything is compiled. "Changed" is a hash of the sources' contents
  * (not their times, which checkouts and copies rewrite), kept in dist/.build-stamp after a clean build.
@@ -21,8 +25,11 @@ const DIST = path.join(ROOT, 'dist');
 const STAMP = path.join(DIST, '.build-stamp');
 const SOURCE_DIRS = ['src', 'resolvers', 'scripts', 'bench', 'examples'];
 const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json'];
+const WEB_DIR = path.join(ROOT, 'web');
+// Outside dist/web: Vite empties that folder on every build.
+const WEB_STAMP = path.join(DIST, '.web-build-stamp');
 
-function sourceFiles(dir, found = []) {
+function sourceFiles(dir, found = [], matches = (name) => name.endsWith('.ts')) {
   let entries;
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -31,15 +38,23 @@ function sourceFiles(dir, found = []) {
   }
   for (const entry of entries) {
     const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) sourceFiles(file, found);
-    else if (entry.name.endsWith('.ts')) found.push(file);
+    if (entry.isDirectory()) sourceFiles(file, found, matches);
+    else if (matches(entry.name)) found.push(file);
   }
   return found;
 }
 
 function sourceHash() {
+  return hashOf([...SOURCE_DIRS.flatMap((dir) => sourceFiles(path.join(ROOT, dir))), ...CONFIG_FILES.map((f) => path.join(ROOT, f))]);
+}
+
+function webSourceHash() {
+  return hashOf(sourceFiles(WEB_DIR, [], () => true));
+}
+
+function hashOf(unsorted) {
   const hash = crypto.createHash('sha256');
-  const files = [...SOURCE_DIRS.flatMap((dir) => sourceFiles(path.join(ROOT, dir))), ...CONFIG_FILES.map((f) => path.join(ROOT, f))].sort();
+  const files = [...unsorted].sort();
   for (const file of files) {
     hash.update(path.relative(ROOT, file)).update('\0');
     try {
@@ -52,9 +67,9 @@ function sourceHash() {
   return hash.digest('hex');
 }
 
-const readStamp = () => {
+const readStamp = (file = STAMP) => {
   try {
-    return fs.readFileSync(STAMP, 'utf8').trim();
+    return fs.readFileSync(file, 'utf8').trim();
   } catch {
     return undefined;
   }
@@ -87,6 +102,49 @@ function staleReason() {
   return stamp === sourceHash() ? undefined : 'sources changed';
 }
 
+const canBuildWeb = () => fs.existsSync(path.join(WEB_DIR, 'vite.config.mts')) && fs.existsSync(path.join(ROOT, 'node_modules', 'vite'));
+
+function webStaleReason() {
+  if (!canBuildWeb()) return undefined;
+  const stamp = readStamp(WEB_STAMP);
+  if (!stamp || !fs.existsSync(path.join(DIST, 'web', 'index.html'))) return 'no previous build';
+  return stamp === webSourceHash() ? undefined : 'web sources changed';
+}
+
+/** Type-checks web/ (a type error fails the build) and bundles it with Vite into dist/web; returns the exit code. */
+function buildWeb(reason) {
+  const hash = webSourceHash();
+  const started = Date.now();
+  process.stderr.write(`building the web explorer into dist/web (${reason}) ...`);
+  const steps = [
+    [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'web/tsconfig.json'],
+    [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'],
+  ];
+  for (const args of steps) {
+    const result = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    if (result.status !== 0) {
+      process.stderr.write(` failed\n${result.stdout}${result.stderr}`);
+      fs.rmSync(WEB_STAMP, { force: true });
+      return result.status ?? 1;
+    }
+  }
+  fs.mkdirSync(DIST, { recursive: true });
+  fs.writeFileSync(WEB_STAMP, `${hash}\n`);
+  process.stderr.write(` done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return 0;
+}
+
+/** Builds what is stale; returns the first failing exit code, else 0. */
+function buildStale() {
+  const reason = staleReason();
+  if (reason) {
+    const code = build(reason);
+    if (code !== 0) return code;
+  }
+  const webReason = webStaleReason();
+  return webReason ? buildWeb(webReason) : 0;
+}
+
 /**
  * npm forwards SIGTERM to the script's process, which is this one because the script says `exec node …`.
  * Where that chain breaks (a shell that does not exec, npm itself killed with SIGKILL) this process is
@@ -105,14 +163,14 @@ function stopWhenOrphaned() {
 
 function main(argv) {
   const [first, ...rest] = argv;
-  if (first === '--build') return build('npm run build');
+  if (first === '--build') return build('npm run build') || (canBuildWeb() ? buildWeb('npm run build') : 0);
+  if (first === '--build-web') return buildWeb('npm run build:web');
   if (first === '--prepare') {
     // npm runs `prepare` after every install, including installs without the sources (a Docker layer that
     // copies only package.json) or without devDependencies (--omit=dev): nothing to build there.
     const canBuild = fs.existsSync(path.join(ROOT, 'tsconfig.build.json')) && fs.existsSync(path.join(ROOT, 'node_modules', 'typescript'));
     if (!canBuild) return 0;
-    const reason = staleReason();
-    if (reason && build(reason) !== 0) {
+    if (buildStale() !== 0) {
       // Not fatal: the install itself succeeded; the next `npm start` or `npm run build` shows the errors again.
       process.stderr.write('the build failed; `npm run build` repeats it\n');
     }
@@ -122,11 +180,8 @@ function main(argv) {
     process.stderr.write('usage: node scripts/support/runBuilt.cjs <entry in dist, e.g. src/main.js> [args...] | --build | --prepare\n');
     return 2;
   }
-  const reason = staleReason();
-  if (reason) {
-    const code = build(reason);
-    if (code !== 0) return code;
-  }
+  const code = buildStale();
+  if (code !== 0) return code;
   if (process.env.npm_lifecycle_event) stopWhenOrphaned();
   const entry = path.join(DIST, first);
   process.argv = [process.argv[0], entry, ...rest];
