@@ -15,7 +15,7 @@ export type MatchMode =
 export type TrainModelInput = {
   /** Augmented copies (flip, crop, brightness) of each TRAIN image. */
   augment?: number | null | undefined;
-  /** A TF.js layers model folder (under TRAINING_DATA_ROOT) to use as the frozen backbone; default (or `nsfwjs`): the MobileNetV2 shipped by the nsfwjs package. */
+  /** A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2, whose top blocks are fine-tuned). */
   backbone?: string | null | undefined;
   batchSize?: number | null | undefined;
   /** An AutoML Vision CSV: `split,path_or_uri,label[,label...]`; paths relative to the CSV, gs:// or https://. Several labels per image train a multi-label model. */
