@@ -25,6 +25,7 @@ describe('subscription limits', () => {
       MAX_QUERY_DEPTH: '5',
       MAX_QUERY_COST: '60',
       MAX_SUBSCRIPTION_STREAMS: '1',
+      CORS_ORIGINS: 'https://app.example',
     });
   });
   afterAll(() => gw?.close());
@@ -68,6 +69,14 @@ describe('subscription limits', () => {
     expect(stream.response.status).toBe(200);
     expect(stream.response.headers.get('access-control-allow-origin')).toBe(query.headers.get('access-control-allow-origin'));
     expect(stream.events.map((event) => event.event)).toEqual(['next', 'complete']);
+
+    // An origin CORS_ORIGINS does not list is refused on both transports alike.
+    const foreign = 'https://elsewhere.example';
+    const foreignQuery = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json', origin: foreign }, body: JSON.stringify({ query: '{ trainingJobs { id } }' }) });
+    const foreignStream = await openStream(gw.url, { query: SMALL, variables: { id: 'x' } }, { origin: foreign });
+    await foreignStream.ended;
+    expect(foreignQuery.status).toBe(403);
+    expect(foreignStream.response.status).toBe(403);
   });
 
   it('bounds the open streams (MAX_SUBSCRIPTION_STREAMS) and completes them on close without waiting for the job', async () => {
