@@ -112,16 +112,17 @@ function webStaleReason() {
 }
 
 /** Type-checks web/ (a type error fails the build) and bundles it with Vite into dist/web; returns the exit code. */
-function buildWeb(reason) {
+function buildWeb(reason, verbose = false) {
   const hash = webSourceHash();
   const started = Date.now();
   process.stderr.write(`building the web explorer into dist/web (${reason}) ...`);
   const steps = [
     [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'web/tsconfig.json'],
-    [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'],
+    [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', verbose ? 'info' : 'warn'],
   ];
   for (const args of steps) {
     const result = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    if (verbose && result.status === 0) process.stderr.write(`\n${result.stdout}`);
     if (result.status !== 0) {
       process.stderr.write(` failed\n${result.stdout}${result.stderr}`);
       fs.rmSync(WEB_STAMP, { force: true });
@@ -164,7 +165,7 @@ function stopWhenOrphaned() {
 function main(argv) {
   const [first, ...rest] = argv;
   if (first === '--build') return build('npm run build') || (canBuildWeb() ? buildWeb('npm run build') : 0);
-  if (first === '--build-web') return buildWeb('npm run build:web');
+  if (first === '--build-web') return buildWeb('npm run build:web', true);
   if (first === '--prepare') {
     // npm runs `prepare` after every install, including installs without the sources (a Docker layer that
     // copies only package.json) or without devDependencies (--omit=dev): nothing to build there.
