@@ -1,13 +1,5 @@
 /** @type {import('jest').Config} */
-const swc = {
-  jsc: {
-    target: 'es2022',
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-};
+const swc = require('./scripts/support/swcOptions.cjs');
 
 module.exports = {
   testEnvironment: 'node',
