@@ -16,6 +16,7 @@ import { createHandler } from 'graphql-sse/lib/use/express';
 import type { GatewayContext } from '../../context';
 import type { GatewayMetrics } from '../../metrics';
 import { ErrorCode } from '../../errors';
+import { refuse } from '../../http/refusal';
 import { logger } from '../../logger';
 import { createFormatError } from '../formatError';
 import { queryCostError, queryLimitRules, type QueryLimits } from '../plugins/queryLimits';
@@ -67,10 +68,6 @@ function mightBeCrossSiteForgery(req: express.Request): boolean {
   const type = req.headers['content-type']?.split(';')[0].trim().toLowerCase();
   if (type && !SIMPLE_TYPES.has(type)) return false;
   return !PREFLIGHT_HEADERS.some((header) => (req.headers[header] ?? '') !== '');
-}
-
-function refuse(res: express.Response, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  res.status(status).set(headers).json({ errors: [{ message, extensions: { code } }] });
 }
 
 // `data: null` is how graphql-sse tells a result from execution arguments.
@@ -141,11 +138,11 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
     }
     if (closing) {
       options.metrics?.subscriptionStreamsRefused.inc({ reason: 'shutdown' });
-      return refuse(res, 503, ErrorCode.Overloaded, 'The gateway is shutting down.', { 'retry-after': '1' });
+      return refuse(res, 503, ErrorCode.ShuttingDown, 'The gateway is shutting down; retry on another instance.', { retryAfterSeconds: 1, close: true });
     }
     if (streams.size >= maxStreams) {
       options.metrics?.subscriptionStreamsRefused.inc({ reason: 'limit' });
-      return refuse(res, 503, ErrorCode.Overloaded, `Too many open subscription streams (at most ${maxStreams}); retry later.`, { 'retry-after': '5' });
+      return refuse(res, 503, ErrorCode.Overloaded, `Too many open subscription streams (at most ${maxStreams}); retry later.`, { retryAfterSeconds: 5 });
     }
 
     // graphql-sse recognises a stream by this exact header; `text/event-stream, */*` means the same.
