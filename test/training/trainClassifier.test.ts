@@ -100,7 +100,7 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
       trainClassifier(tf, { data: { kind: 'folder', dir: colours }, out: path.join(root, 'models', name), backbone, epochs: 5, fineTuneEpochs: 1, seed, augment: 1, cacheDir });
     const first = await run('first', 3);
     const second = await run('second', 3);
-    const other = await run('other', 4);
+    await run('other', 4);
     expect(second.embeddings).toEqual({ computed: 0, cached: first.embeddings.computed + first.embeddings.cached });
     expect(second.evaluation).toEqual(first.evaluation);
     const weights = (name: string) => fs.readFileSync(path.join(root, 'models', name, 'weights.bin'));
