@@ -78,6 +78,7 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
 
   it('Search: ANY of two classes picked from the autocomplete, then the next page', async () => {
     await page.locator('header nav').getByRole('link', { name: 'Search', exact: true }).click();
+    await page.getByRole('heading', { name: 'Search images by class' }).waitFor();
     const picker = page.getByRole('combobox', { name: 'Add a class' });
     await picker.fill('Man');
     await page.getByRole('option', { name: /^Man \d/ }).click();
@@ -143,6 +144,8 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
 
   it('Label detection without Vision configured says so', async () => {
     await page.locator('header nav').getByRole('link', { name: 'Label detection' }).click();
+    // Pages load lazily and the previous one stays up meanwhile; Classify has a 'Choose photos' input too.
+    await page.getByRole('heading', { name: 'Label detection with Cloud Vision' }).waitFor();
     await page.getByLabel('Choose photos').setInputFiles(path.join(PHOTOS_DIR, 'chelsea.png'));
     await page.getByRole('alert').getByText('Label detection is not available').waitFor();
     await shoot('label-detection');
@@ -159,6 +162,7 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
 
   it('Similar images without an embeddings file says so', async () => {
     await page.locator('header nav').getByRole('link', { name: 'Similar images' }).click();
+    await page.getByRole('heading', { name: 'Similar images' }).waitFor();
     await page.getByLabel('Choose a photo').setInputFiles(path.join(PHOTOS_DIR, 'coffee.png'));
     await page.getByRole('alert').getByText('Similar images are not available').waitFor();
     await shoot('similar-unavailable');

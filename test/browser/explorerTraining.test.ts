@@ -128,6 +128,7 @@ describeBrowser('web explorer in chromium: training, evaluation, similar images'
 
   it('Similar images: an upload gets a grid of its neighbours, best first, linked to their Open Images pages', async () => {
     await page.locator('header nav').getByRole('link', { name: 'Similar images' }).click();
+    await page.getByRole('heading', { name: 'Similar images' }).waitFor();
     await page.getByLabel('Choose a photo').setInputFiles(queryImage);
     const results = page.getByRole('list', { name: 'Similar images' }).locator(':scope > li');
     await results.first().waitFor({ timeout: 30_000 });
