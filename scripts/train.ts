@@ -2,7 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { backboneSourceOf, DEFAULT_BACKBONE_DIR } from '../src/embeddings/backbone/loadBackbone';
 import { initBackend } from '../src/models/tfBackend';
 import { defaultCacheDir } from '../src/training/cacheDir';
-import { DEFAULT_FINE_TUNE_FROM, TRAINING_DEFAULTS, trainClassifier, type TrainProgress, type TrainingData } from '../src/training/trainClassifier';
+import { DEFAULT_TRAINING_FEATURES, SUGGESTED_FINE_TUNE_FROM, TRAINING_DEFAULTS, trainClassifier, type TrainProgress, type TrainingData } from '../src/training/trainClassifier';
 import { CliFailure, existingDir, existingFile, numberOption, runCli, UsageError } from './support/cli';
 
 const D = TRAINING_DEFAULTS;
@@ -14,9 +14,11 @@ const USAGE = `Usage: npm run train -- (--data <dir> | --csv <file>) --out <mode
                           several labels train a multi-label (sigmoid) model
   --out <dir>             model folder to write (model.json, weights.bin, metadata.json, evaluation.json)
   --backbone <model dir>  TF.js layers model to start from (default: ${DEFAULT_BACKBONE_DIR})
-  --feature-layer <name>  its embedding layer (default: the last global pooling / Flatten layer)
-  --fine-tune-from <layer>  cache this layer's maps and fine-tune the layers after it with the head
-                          (default: ${DEFAULT_FINE_TUNE_FROM} when the backbone has it; "none" freezes the backbone)
+  --feature-layer <spec>  what the head learns from: a layer, or layers with their pooling, comma-separated
+                          (layer[:avg|max|avg+max]); default ${DEFAULT_TRAINING_FEATURES} when the
+                          backbone has those layers (MobileNet V2), else its last global pooling / Flatten layer
+  --fine-tune-from <layer>  cache this layer's maps and fine-tune the layers after it, up to the last pooling
+                          layer, with the head (e.g. ${SUGGESTED_FINE_TUNE_FROM}; default none: frozen backbone)
   --fine-tune-epochs ${D.fineTuneEpochs}  --fine-tune-learning-rate ${D.fineTuneLearningRate}
   --epochs ${D.epochs}  --batch-size ${D.batchSize}  --learning-rate ${D.learningRate}  --l2 ${D.l2}   (the head, on frozen features)
   --hidden ${D.hiddenUnits}              units of a hidden ReLU layer in the head (0: linear head)

@@ -60,6 +60,14 @@ export function fusedForward(tf: Tf, model: LayersModel): Forward | undefined {
       case 'GlobalAveragePooling2D':
         run = ([x]) => tf.mean(x, [1, 2]);
         break;
+      case 'GlobalMaxPooling2D':
+        run = ([x]) => tf.max(x, [1, 2]);
+        break;
+      case 'Concatenate': {
+        const axis = typeof config.axis === 'number' ? config.axis : -1;
+        run = (xs) => tf.concat(xs, axis);
+        break;
+      }
       case 'Softmax': {
         const axis = typeof config.axis === 'number' ? config.axis : -1;
         run = ([x]) => tf.softmax(x, axis);

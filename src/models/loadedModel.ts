@@ -48,13 +48,18 @@ export class LoadedModel {
     const input = new Float32Array(pixels.length);
     for (let i = 0; i < pixels.length; i++) input[i] = pixels[i] * scale + low;
     const classes = this.spec.labels.length;
+    const mirror = this.spec.testTimeMirror === true;
     return this.tf.tidy(() => {
-      const batch = this.tf.tensor4d(input, [count, size, size, 3]);
+      let batch = this.tf.tensor4d(input, [count, size, size, 3]);
+      // The mirror images ride in the same batch, after the originals.
+      if (mirror) batch = this.tf.concat([batch, this.tf.reverse(batch, 2)]);
+      const rows = mirror ? 2 * count : count;
       let output = (this.forward ? this.forward(batch) : this.model.predict(batch)) as Tensor | Tensor[];
       if (Array.isArray(output)) output = output[0];
-      let scores = output.reshape([count, -1]);
-      if (this.spec.labelOffset > 0) scores = scores.slice([0, this.spec.labelOffset], [count, classes]);
+      let scores = output.reshape([rows, -1]);
+      if (this.spec.labelOffset > 0) scores = scores.slice([0, this.spec.labelOffset], [rows, classes]);
       if (this.spec.outputs === 'logits') scores = this.tf.softmax(scores);
+      if (mirror) scores = scores.slice([0, 0], [count, -1]).add(scores.slice([count, 0], [count, -1])).div(2);
       return scores.dataSync() as Float32Array;
     });
   }

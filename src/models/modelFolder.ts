@@ -22,6 +22,8 @@ import type { io } from '@tensorflow/tfjs';
  * - AutoML Vision Edge TF.js (graph model, labels in `dict.txt`): central square, pixels / 127.5 - 1.
  * `labelOffset` skips leading outputs that have no label (1 for the TF-Slim "background" class).
  * `outputs: "logits"` makes the runtime apply a softmax.
+ * `"testTimeMirror": true` scores each image and its left-right mirror image and averages the two (models
+ * trained on mirrored copies, as `npm run train` writes them): a steadier answer for twice the compute.
  * Defaults fit the ImageNet MobileNets: input size from the model's input shape (else 224), range [-1, 1].
  */
 export interface ModelSpec {
@@ -33,6 +35,8 @@ export interface ModelSpec {
   crop?: Crop;
   labelOffset: number;
   outputs: 'probabilities' | 'logits';
+  /** Average the scores of the image and of its mirror image. */
+  testTimeMirror?: boolean;
   evaluation?: unknown;
 }
 
@@ -94,6 +98,8 @@ export async function readModelSpec(dir: string): Promise<ModelSpec> {
   if (outputs !== 'probabilities' && outputs !== 'logits') {
     throw new ModelFolderError('metadata.json "outputs" must be "probabilities" or "logits"');
   }
+  const testTimeMirror = metadata.testTimeMirror ?? false;
+  if (typeof testTimeMirror !== 'boolean') throw new ModelFolderError('metadata.json "testTimeMirror" must be true or false');
   return {
     labels,
     mids: mids as string[] | undefined,
@@ -102,6 +108,7 @@ export async function readModelSpec(dir: string): Promise<ModelSpec> {
     ...(crop === undefined ? {} : { crop }),
     labelOffset: labelOffset as number,
     outputs,
+    ...(testTimeMirror ? { testTimeMirror } : {}),
     evaluation: metadata.evaluation,
   };
 }

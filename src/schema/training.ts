@@ -57,10 +57,15 @@ export class TrainModelInput {
   @Field(() => Float, { nullable: true, defaultValue: 0.1, description: 'Share of images without a split that go to TEST (the evaluation).' })
   testFraction?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2, whose top blocks are fine-tuned).' })
+  @Field(() => String, { nullable: true, description: 'A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2, frozen; the head learns from its mid-level features).' })
   backbone?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The backbone layer whose (pooled) output is the embedding.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'What the head learns from: a backbone layer, or a comma-separated list `layer[:avg|max|avg+max]` whose pooled outputs are concatenated. ' +
+      'Default: `dwconv_13,conv_28:avg+max` on the default backbone (mid-level MobileNet V2 features), else the last global pooling layer.',
+  })
   featureLayer?: string | null;
 }
 

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { backboneSourceOf } from '../embeddings/backbone/loadBackbone';
+import { backboneSourceOf, parseFeatureLayers } from '../embeddings/backbone/loadBackbone';
 import { badUserInput, inputPrefix, quoteInput } from '../errors';
 import { MODEL_ID_PATTERN } from '../models/discoverModels';
 import { assertInside } from './dataset/assertInside';
@@ -53,6 +53,15 @@ export async function trainOptionsFor(request: TrainModelRequest, settings: Trai
   const out = path.resolve(settings.modelsDir, request.modelId);
   await refuseForeignModel(out, request.modelId);
   const folder = request.backbone ? await insideRoot(root, request.backbone, 'directory') : undefined;
+  if (request.featureLayer) {
+    try {
+      parseFeatureLayers(request.featureLayer);
+    } catch {
+      throw badUserInput(`\`featureLayer\` must be a layer name or a comma-separated list of layer[:avg|max|avg+max], got ${quoteInput(request.featureLayer)}.`, {
+        argument: 'featureLayer',
+      });
+    }
+  }
   const backbone = backboneSourceOf(folder, request.featureLayer ?? undefined);
   const epochs = integerIn('epochs', request.epochs ?? TRAINING_DEFAULTS.epochs, 1, 1000);
   return {

@@ -9,6 +9,8 @@ export interface TrainedModelMetadata {
   inputSize: number;
   inputRange: [number, number];
   outputs: 'probabilities';
+  /** Trained on mirror images too: the runtime averages each image's scores with its mirror image's. */
+  testTimeMirror?: boolean;
   multiLabel: boolean;
   backbone: string;
   evaluation: unknown;

@@ -33,6 +33,8 @@ describe('model folders', () => {
     expect((await readModelSpec(dir)).crop).toEqual({ kind: 'center', fraction: 0.875 });
     await writeMetadata(dir, { labels: TINY_LABELS, crop: 'center', cropFraction: 0.9 });
     expect((await readModelSpec(dir)).crop).toEqual({ kind: 'center', fraction: 0.9 });
+    await writeMetadata(dir, { labels: TINY_LABELS, testTimeMirror: true });
+    expect(await readModelSpec(dir)).toMatchObject({ testTimeMirror: true });
     await writeMetadata(dir, { labels: TINY_LABELS, inputSize: 16, inputRange: [0, 1] });
   });
 
@@ -50,6 +52,7 @@ describe('model folders', () => {
     [{ labels: ['a'], outputs: 'probits' }, /outputs/],
     [{ labels: ['a'], crop: 'middle' }, /"crop" must be "none", "center" or "square"/],
     [{ labels: ['a'], crop: 'center', cropFraction: 1.5 }, /cropFraction/],
+    [{ labels: ['a'], testTimeMirror: 'yes' }, /"testTimeMirror" must be true or false/],
   ])('metadata %j is refused with a reason', async (metadata, reason) => {
     const dir = path.join(root, 'bad');
     await fs.rm(dir, { recursive: true, force: true });

@@ -45,7 +45,7 @@ describe('trainingJobEvents subscription (GraphQL over SSE)', () => {
     expect(stages.indexOf('embedding')).toBeLessThan(stages.indexOf('training'));
 
     const epochs = events.filter((event) => event.kind === 'EPOCH');
-    // The head's 3 epochs, then the backbone's fine-tuning epochs: all counted in one sequence.
+    // The head's epochs (and fine-tuning epochs, when asked for, after them): all counted in one sequence.
     const total = epochs[0].epoch.epochs;
     expect(total).toBeGreaterThanOrEqual(3);
     expect(epochs.map((event) => event.epoch.epoch)).toEqual(Array.from({ length: total }, (_, i) => i + 1));

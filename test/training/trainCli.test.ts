@@ -18,7 +18,7 @@ describe('npm run train (dist/scripts/train.js, built by the test setup)', () =>
     const out = path.join(root, 'model');
     const { stdout } = await run(
       process.execPath,
-      [script, '--data', path.join(root, 'data'), '--out', out, '--backbone', tiny, '--epochs', '4', '--fine-tune-epochs', '1', '--batch-size', '8', '--seed', '2', '--test', '0.34', '--cache-dir', path.join(root, 'cache')],
+      [script, '--data', path.join(root, 'data'), '--out', out, '--backbone', tiny, '--epochs', '4', '--fine-tune-from', 'conv_33', '--fine-tune-epochs', '1', '--batch-size', '8', '--seed', '2', '--test', '0.34', '--cache-dir', path.join(root, 'cache')],
       { cwd: repo },
     );
     expect(stdout).toMatch(/backbone tiny@[0-9a-f]{12}:global_average_pooling on (wasm|tensorflow); 3 labels \(single-label, softmax\)/);

@@ -62,8 +62,8 @@ describe('trainModel / trainingJob through the gateway', () => {
       latencies.push(Date.now() - started);
       if (list.data.trainingJobs[0].stage) stages.add(list.data.trainingJobs[0].stage);
     });
-    // 20 epochs of the head, then the default 3 of fine-tuning the tiny backbone's top with it.
-    expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 1, epoch: 23, epochs: 23, error: null, backbone: expect.stringMatching(/^tiny@[0-9a-f]{12}:global_average_pooling$/) });
+    // 20 epochs of the head on the frozen backbone (fine-tuning is not the default).
+    expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 1, epoch: 20, epochs: 20, error: null, backbone: expect.stringMatching(/^tiny@[0-9a-f]{12}:global_average_pooling$/) });
     expect(job.model).toEqual({ id: 'colours', labels: ['blue', 'green', 'red'] });
     expect(job.evaluation).toMatchObject({ examples: 9, multiLabel: false, confusionMatrix: { labels: ['blue', 'green', 'red'] } });
     expect(job.evaluation.accuracy).toBeGreaterThanOrEqual(0.8);
@@ -101,6 +101,11 @@ describe('trainModel / trainingJob through the gateway', () => {
     expect(await refused({ data: 'colours', csv: 'x.csv' })).toMatchObject({ message: expect.stringMatching(/exactly one of/) });
     expect(await refused({ data: 'colours', modelId: '../evil' })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect(await refused({ data: 'colours', epochs: 0 })).toMatchObject({ message: expect.stringMatching(/epochs/) });
+    expect(await refused({ data: 'colours', featureLayer: `conv_28:median${'x'.repeat(10_000)}` })).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', argument: 'featureLayer' },
+      message: expect.stringMatching(/^`featureLayer` must be a layer name or a comma-separated list of layer\[:avg\|max\|avg\+max\], got "conv_28:median/),
+    });
+    expect((await refused({ data: 'colours', featureLayer: `conv_28:median${'x'.repeat(10_000)}` })).message.length).toBeLessThan(300);
     const { body } = await gw.graphql(JOB, { id: 'no-such-job' });
     expect(body.data.trainingJob).toBeNull();
     expect(body.errors[0].extensions.code).toBe('TRAINING_JOB_NOT_FOUND');

@@ -15,7 +15,7 @@ export type MatchMode =
 export type TrainModelInput = {
   /** Augmented copies (flip, crop, brightness) of each TRAIN image. */
   augment?: number | null | undefined;
-  /** A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2, whose top blocks are fine-tuned). */
+  /** A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2, frozen; the head learns from its mid-level features). */
   backbone?: string | null | undefined;
   batchSize?: number | null | undefined;
   /** An AutoML Vision CSV: `split,path_or_uri,label[,label...]`; paths relative to the CSV, gs:// or https://. Several labels per image train a multi-label model. */
@@ -23,7 +23,7 @@ export type TrainModelInput = {
   /** A folder with one sub-folder of images per class (folder name = label). */
   data?: string | null | undefined;
   epochs?: number | null | undefined;
-  /** The backbone layer whose (pooled) output is the embedding. */
+  /** What the head learns from: a backbone layer, or a comma-separated list `layer[:avg|max|avg+max]` whose pooled outputs are concatenated. Default: `dwconv_13,conv_28:avg+max` on the default backbone (mid-level MobileNet V2 features), else the last global pooling layer. */
   featureLayer?: string | null | undefined;
   /** Units of a hidden ReLU layer in the head; 0 for a linear head. */
   hiddenUnits?: number | null | undefined;

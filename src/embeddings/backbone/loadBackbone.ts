@@ -20,8 +20,11 @@ export class BackboneError extends Error {
   override name = 'BackboneError';
 }
 
-/** Loads a backbone and cuts it at its feature layer. */
-export async function loadBackbone(tf: Tf, source: BackboneSource = DEFAULT_BACKBONE): Promise<Backbone> {
+/**
+ * Loads a backbone and cuts it at its feature layer: the source's, else `preferredFeatures` when the
+ * model has every layer it names, else the model's last global pooling layer.
+ */
+export async function loadBackbone(tf: Tf, source: BackboneSource = DEFAULT_BACKBONE, preferredFeatures?: string): Promise<Backbone> {
   const dir = path.resolve(source.dir);
   if (dir === DEFAULT_BACKBONE_DIR && !existsSync(path.join(dir, 'model.json'))) {
     throw new BackboneError(
@@ -34,23 +37,19 @@ export async function loadBackbone(tf: Tf, source: BackboneSource = DEFAULT_BACK
   }
   const spec = await readModelSpec(dir).catch(() => undefined); // a backbone folder may have no labels
   const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-  const featureLayer = source.featureLayer ?? defaultFeatureLayer(model);
+  const preferred = preferredFeatures && hasLayers(model, preferredFeatures) ? preferredFeatures : undefined;
+  const featureLayer = source.featureLayer ?? preferred ?? defaultFeatureLayer(model);
   const name = `${path.basename(dir)}@${weightsDigest(artifacts)}`;
   return cut(tf, model, name, { kind: 'folder', dir, featureLayer }, featureLayer, spec?.inputRange ?? DEFAULT_INPUT_RANGE);
 }
 
 function cut(tf: Tf, model: LayersModel, name: string, source: BackboneSource, featureLayer: string, inputRange: [number, number]): Backbone {
-  let layer;
+  let output: SymbolicTensor;
   try {
-    layer = model.getLayer(featureLayer);
-  } catch {
+    output = featuresOutput(tf, model, parseFeatureLayers(featureLayer));
+  } catch (error) {
     model.dispose();
-    throw new BackboneError(`the backbone has no layer "${featureLayer}"; its layers end with: ${model.layers.slice(-8).map((l) => l.name).join(', ')}`);
-  }
-  let output = layer.output as SymbolicTensor;
-  if (output.shape.length === 4) {
-    // A convolutional feature map: pool it to one vector per image.
-    output = tf.layers.globalAveragePooling2d({ name: `${featureLayer}_pooled` }).apply(output) as SymbolicTensor;
+    throw error;
   }
   const featureSize = output.shape.at(-1);
   if (output.shape.length !== 2 || typeof featureSize !== 'number') {
@@ -61,6 +60,58 @@ function cut(tf: Tf, model: LayersModel, name: string, source: BackboneSource, f
   const inputSize = typeof inputShape[1] === 'number' ? inputShape[1] : DEFAULT_INPUT_SIZE;
   const info: BackboneInfo = { id: `${name}:${featureLayer}`, source, featureLayer, featureSize, inputSize, inputRange };
   return new Backbone(tf, info, model, output);
+}
+
+/** One layer of a feature spec and how its maps are pooled (undefined: the layer is already a vector). */
+interface FeatureLayer {
+  layer: string;
+  pools?: Array<'avg' | 'max'>;
+}
+
+/**
+ * `layer`, or a comma-separated list `layer[:avg|max|avg+max], ...` whose pooled outputs are concatenated
+ * (e.g. `dwconv_13,conv_28:avg+max`). A map is average-pooled unless told otherwise.
+ */
+export function parseFeatureLayers(spec: string): FeatureLayer[] {
+  return spec.split(',').map((part) => {
+    const [layer, pooling, extra] = part.trim().split(':');
+    if (!layer || extra !== undefined) throw new BackboneError(`feature layer "${part.trim()}" must be a layer name, optionally followed by :avg, :max or :avg+max`);
+    if (pooling === undefined) return { layer };
+    const pools = pooling.split('+');
+    if (pools.length === 0 || pools.some((pool) => pool !== 'avg' && pool !== 'max') || new Set(pools).size !== pools.length) {
+      throw new BackboneError(`feature layer "${part.trim()}": pooling must be avg, max or avg+max`);
+    }
+    return { layer, pools: pools as Array<'avg' | 'max'> };
+  });
+}
+
+/** The feature vector: each layer's output, its maps pooled, concatenated when there are several. */
+function featuresOutput(tf: Tf, model: LayersModel, features: FeatureLayer[]): SymbolicTensor {
+  const single = features.length === 1 && !features[0].pools;
+  const vectors = features.flatMap(({ layer, pools }) => {
+    let output: SymbolicTensor;
+    try {
+      output = model.getLayer(layer).output as SymbolicTensor;
+    } catch {
+      throw new BackboneError(`the backbone has no layer "${layer}"; its layers end with: ${model.layers.slice(-8).map((l) => l.name).join(', ')}`);
+    }
+    if (output.shape.length !== 4) {
+      if (pools) throw new BackboneError(`layer "${layer}" gives vectors, not maps: it cannot be pooled (:${pools.join('+')})`);
+      return [output];
+    }
+    // A convolutional feature map: pooled to one vector per image (named as before for a lone layer).
+    return (pools ?? ['avg']).map((pool) => {
+      const name = single ? `${layer}_pooled` : `${layer}_${pool}pool`;
+      const pooling = pool === 'max' ? tf.layers.globalMaxPooling2d({ name }) : tf.layers.globalAveragePooling2d({ name });
+      return pooling.apply(output) as SymbolicTensor;
+    });
+  });
+  return vectors.length === 1 ? vectors[0] : (tf.layers.concatenate({ name: 'features' }).apply(vectors) as SymbolicTensor);
+}
+
+function hasLayers(model: LayersModel, spec: string): boolean {
+  const names = new Set(model.layers.map((layer) => layer.name));
+  return parseFeatureLayers(spec).every(({ layer }) => names.has(layer));
 }
 
 /** The last global pooling layer, else the last Flatten: where ImageNet classifiers hold their image embedding. */
