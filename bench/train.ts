@@ -22,11 +22,11 @@ The quality and cost check of training, on ../shared/data/flowers (5 classes x 1
      time (all threads of this process), so the backbone is included; then the written model folder is
      loaded as the gateway loads it (LoadedModel) and its scores on TEST photos are compared with the
      trainer's own;
-  2. k-fold stratified cross-validation (k = --folds; every photo tested once) of the defaults (a frozen
-     backbone, the head on ${DEFAULT_TRAINING_FEATURES} where the backbone has those layers), reusing
-     the cached features: mean ± sd accuracy, and the training CPU time per fold. --baseline adds the head
-     on the backbone's final pooled vector alone; --fine-tune-from adds its top fine-tuned for each number
-     of epochs in --fine-tune-epochs (comma-separated).
+  2. k-fold stratified cross-validation (k = --folds; every photo tested once) of the defaults (the head
+     on ${DEFAULT_TRAINING_FEATURES} where the backbone has those layers, block 14's expansion
+     fine-tuned), reusing the cached features: mean ± sd accuracy, and the training CPU time per fold.
+     --baseline adds the head on the backbone's final pooled vector alone, frozen; --fine-tune-from adds the
+     top after that layer fine-tuned (final pooled vector) for each number of epochs in --fine-tune-epochs.
 Default backbone: the project's default model (${DEFAULT_BACKBONE_DIR}). Target: 5-fold accuracy >= ${TARGET}.`;
 
 const OPTIONS = {
@@ -130,9 +130,9 @@ runCli({ usage: USAGE, options: OPTIONS }, async ({ values }) => {
   // 2. Cross-validation, reusing the cached features.
   if (k >= 2) {
     const csvs = writeFoldCsvs(data, work, k, seed);
-    const variants: Array<{ name: string; options: Partial<TrainOptions> }> = [{ name: `defaults (frozen; ${full.backbone.featureLayer})`, options: {} }];
+    const variants: Array<{ name: string; options: Partial<TrainOptions> }> = [{ name: `defaults (${full.backbone.featureLayer}; fine-tuned after ${full.fineTunedFrom ?? '(frozen)'})`, options: {} }];
     if (values.baseline) {
-      variants.push({ name: 'final pooled vector only (frozen)', options: { backbone: { kind: 'folder', dir: path.resolve(backboneDir), featureLayer: finalPooledLayer(backboneDir) } } });
+      variants.push({ name: 'final pooled vector only (frozen)', options: { fineTuneFrom: 'none', backbone: { kind: 'folder', dir: path.resolve(backboneDir), featureLayer: finalPooledLayer(backboneDir) } } });
     }
     const fineTuneFrom = values['fine-tune-from'];
     if (fineTuneFrom) {

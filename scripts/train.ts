@@ -2,7 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { backboneSourceOf, DEFAULT_BACKBONE_DIR } from '../src/embeddings/backbone/loadBackbone';
 import { initBackend } from '../src/models/tfBackend';
 import { defaultCacheDir } from '../src/training/cacheDir';
-import { DEFAULT_TRAINING_FEATURES, SUGGESTED_FINE_TUNE_FROM, TRAINING_DEFAULTS, trainClassifier, type TrainProgress, type TrainingData } from '../src/training/trainClassifier';
+import { DEFAULT_FINE_TUNE_FROM, DEFAULT_TRAINING_FEATURES, SUGGESTED_FINE_TUNE_FROM, TRAINING_DEFAULTS, trainClassifier, type TrainProgress, type TrainingData } from '../src/training/trainClassifier';
 import { CliFailure, existingDir, existingFile, numberOption, runCli, UsageError } from './support/cli';
 
 const D = TRAINING_DEFAULTS;
@@ -17,8 +17,9 @@ const USAGE = `Usage: npm run train -- (--data <dir> | --csv <file>) --out <mode
   --feature-layer <spec>  what the head learns from: a layer, or layers with their pooling, comma-separated
                           (layer[:avg|max|avg+max]); default ${DEFAULT_TRAINING_FEATURES} when the
                           backbone has those layers (MobileNet V2), else its last global pooling / Flatten layer
-  --fine-tune-from <layer>  cache this layer's maps and fine-tune the layers after it, up to the last pooling
-                          layer, with the head (e.g. ${SUGGESTED_FINE_TUNE_FROM}; default none: frozen backbone)
+  --fine-tune-from <layer>  cache this layer's maps and fine-tune the layers after it with the head, up to the
+                          last feature layer (default ${DEFAULT_FINE_TUNE_FROM} with the default features; alone,
+                          the final pooled vector, e.g. ${SUGGESTED_FINE_TUNE_FROM}; "none" freezes the backbone)
   --fine-tune-epochs ${D.fineTuneEpochs}  --fine-tune-learning-rate ${D.fineTuneLearningRate}
   --epochs ${D.epochs}  --batch-size ${D.batchSize}  --learning-rate ${D.learningRate}  --l2 ${D.l2}   (the head, on frozen features)
   --hidden ${D.hiddenUnits}              units of a hidden ReLU layer in the head (0: linear head)

@@ -63,6 +63,9 @@ export function fusedForward(tf: Tf, model: LayersModel): Forward | undefined {
       case 'GlobalMaxPooling2D':
         run = ([x]) => tf.max(x, [1, 2]);
         break;
+      case 'Flatten':
+        run = ([x]) => tf.reshape(x, [x.shape[0], -1]);
+        break;
       case 'Concatenate': {
         const axis = typeof config.axis === 'number' ? config.axis : -1;
         run = (xs) => tf.concat(xs, axis);

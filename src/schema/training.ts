@@ -57,7 +57,7 @@ export class TrainModelInput {
   @Field(() => Float, { nullable: true, defaultValue: 0.1, description: 'Share of images without a split that go to TEST (the evaluation).' })
   testFraction?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2, frozen; the head learns from its mid-level features).' })
+  @Field(() => String, { nullable: true, description: 'A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2: the head learns from its mid-level features, block 14 fine-tuned).' })
   backbone?: string | null;
 
   @Field(() => String, {

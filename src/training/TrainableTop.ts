@@ -1,4 +1,5 @@
 import type { LayersModel, Tensor, Tensor2D, Variable, layers } from '@tensorflow/tfjs';
+import { dependsOn, parseFeatureLayers } from '../embeddings/backbone/featureLayers';
 import type { Tf } from '../models/tfBackend';
 
 /**
@@ -16,40 +17,65 @@ export class TrainableTop {
     private readonly tf: Tf,
     private readonly steps: Step[],
     readonly cutLayer: string,
+    /** The trained layer whose output ends the top (the last layer of the feature spec). */
     readonly featureLayer: string,
+    /** How that output is pooled when it is a map. */
+    private readonly pools: Array<'avg' | 'max'>,
+    /** Floats per image before the maps in the cached input: the frozen features (see Backbone.activationsAt). */
+    private readonly frozenSize: number,
     /** Shape of one cached activation map at the cut, e.g. [7, 7, 160]. */
-    readonly inputShape: number[],
+    private readonly mapShape: number[],
   ) {}
 
+  /** Shape of one cached input: [frozen features + the flattened map at the cut]. */
+  get inputShape(): number[] {
+    return [this.frozenSize + this.mapShape.reduce((a, b) => a * b, 1)];
+  }
+
   /**
-   * The layers after `cutLayer` up to and including `featureLayer`; throws with the reason when one of
-   * them is of a kind this cannot train (then choose a later cut).
+   * The layers after `cutLayer` up to the last layer of the feature spec `features` (`layer[:pooling]`
+   * list; its earlier layers must not depend on the cut: they stay frozen); throws with the reason when
+   * one of them is of a kind this cannot train (then choose a later cut).
    */
-  static between(tf: Tf, model: LayersModel, cutLayer: string, featureLayer: string): TrainableTop {
+  static between(tf: Tf, model: LayersModel, cutLayer: string, features: string): TrainableTop {
     const cut = layerNamed(model, cutLayer);
     const shape = (cut.outputShape as Array<number | null>).slice(1);
     if (shape.length !== 3 || shape.some((d) => typeof d !== 'number')) {
       throw new Error(`layer "${cutLayer}" gives shape [${shape.join(', ')}]; fine-tuning starts after a convolutional feature map`);
     }
-    const ordered = layersBetween(model, cutLayer, featureLayer);
+    const parts = parseFeatureLayers(features);
+    const last = parts[parts.length - 1];
+    let frozenSize = 0;
+    for (const part of parts.slice(0, -1)) {
+      layerNamed(model, part.layer);
+      if (dependsOn(model, part.layer, cutLayer)) throw new Error(`only the last feature layer may come after the cut "${cutLayer}"; "${part.layer}" does too`);
+      const partShape = layerNamed(model, part.layer).outputShape as number[];
+      frozenSize += (partShape.at(-1) ?? 0) * (partShape.length === 4 ? (part.pools ?? ['avg']).length : 1);
+    }
+    const ordered = layersBetween(model, cutLayer, last.layer);
     const steps = ordered.map((layer) => stepOf(tf, layer));
-    return new TrainableTop(tf, steps, cutLayer, featureLayer, shape as number[]);
+    return new TrainableTop(tf, steps, cutLayer, last.layer, last.pools ?? ['avg'], frozenSize, shape as number[]);
   }
 
   get variables(): Variable[] {
     return this.steps.flatMap((step) => step.variables);
   }
 
-  /** Pooled features (N × channels) of N cached maps (N × inputShape). Records gradients when called inside one. */
-  forward(maps: Tensor): Tensor2D {
+  /** The features (N × size) of N cached inputs (N × inputShape). Records gradients when called inside one. */
+  forward(input: Tensor): Tensor2D {
     const tf = this.tf;
+    const n = input.shape[0];
+    const flat = input.reshape([n, -1]);
+    const maps = (this.frozenSize > 0 ? flat.slice([0, this.frozenSize], [n, -1]) : flat).reshape([n, ...this.mapShape]);
     const values = new Map<string, Tensor>([[this.cutLayer, maps]]);
     let last: Tensor = maps;
     for (const step of this.steps) {
       last = step.apply(step.inputs.map((name) => values.get(name)!));
       values.set(step.name, last);
     }
-    return (last.rank === 4 ? tf.mean(last, [1, 2]) : last) as Tensor2D;
+    const pooled = last.rank === 4 ? this.pools.map((pool) => (pool === 'max' ? tf.max(last, [1, 2]) : tf.mean(last, [1, 2]))) : [last];
+    const parts = this.frozenSize > 0 ? [flat.slice([0, 0], [n, this.frozenSize]), ...pooled] : pooled;
+    return (parts.length === 1 ? parts[0] : tf.concat(parts, 1)) as Tensor2D;
   }
 
   /** Copies the trained values into the backbone's layers. */

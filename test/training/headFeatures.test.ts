@@ -2,6 +2,7 @@ import path from 'node:path';
 import { BackboneError, loadBackbone, parseFeatureLayers } from '../../src/embeddings/backbone/loadBackbone';
 import { initBackend, type Tf } from '../../src/models/tfBackend';
 import { Standardizer } from '../../src/training/standardize';
+import { TrainableTop } from '../../src/training/TrainableTop';
 import { writeTinyBackbone } from '../support/tinyBackbone';
 import { temporaryDir } from './support/images';
 
@@ -48,6 +49,24 @@ describe('what the head learns from: feature specs and standardisation', () => {
     missing.dispose();
     await expect(loadBackbone(tf, { kind: 'folder', dir: tiny, featureLayer: 'global_average_pooling:max' })).rejects.toThrow(/gives vectors, not maps/);
     await expect(loadBackbone(tf, { kind: 'folder', dir: tiny, featureLayer: 'conv_99' })).rejects.toThrow(/no layer "conv_99"/);
+  });
+
+  it('fine-tunes only after the cut: the cached input holds the frozen features and the maps, and the top rebuilds the features from it', async () => {
+    const backbone = await loadBackbone(tf, { kind: 'folder', dir: tiny, featureLayer: 'add_9,conv_34:avg+max' });
+    const top = TrainableTop.between(tf, backbone.full, 'conv_33', backbone.info.featureLayer);
+    const cached = backbone.activationsAt('conv_33');
+    expect(cached.shape).toEqual([16 + 8 * 8 * 24]); // add_9 pooled, then conv_33's 8x8x24 maps
+    expect(top.inputShape).toEqual(cached.shape);
+    const pixels = Uint8Array.from({ length: 3 * 32 * 32 * 3 }, (_, i) => (i * 53) % 256);
+    const direct = backbone.embed(pixels, 3);
+    const input = tf.tensor2d(cached.encode(pixels, 3), [3, cached.shape[0]]);
+    const rebuilt = top.forward(input).dataSync();
+    input.dispose();
+    expect(rebuilt).toHaveLength(direct.length);
+    for (let i = 0; i < direct.length; i++) expect(rebuilt[i]).toBeCloseTo(direct[i], 4);
+    expect(() => TrainableTop.between(tf, backbone.full, 'conv_33', 'conv_34,add_9')).toThrow(/only the last feature layer may come after the cut/);
+    top.dispose();
+    backbone.dispose();
   });
 
   it('standardises on TRAIN and folds the shift and scale into the dense layer, which then gives the same outputs on raw features', () => {

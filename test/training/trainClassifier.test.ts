@@ -3,7 +3,7 @@ import path from 'node:path';
 import { decodeImage } from '../../src/models/decodeImage';
 import { LoadedModel } from '../../src/models/loadedModel';
 import { initBackend, type Tf } from '../../src/models/tfBackend';
-import { DEFAULT_TRAINING_FEATURES, trainClassifier, type TrainProgress } from '../../src/training/trainClassifier';
+import { DEFAULT_FINE_TUNE_FROM, DEFAULT_TRAINING_FEATURES, trainClassifier, type TrainProgress } from '../../src/training/trainClassifier';
 import { colourImage, COLOURS, hasFlowers, temporaryDir, writeClassFolders, writeColourFolders } from './support/images';
 import { MODELS_DIR, noticeSkipped } from '../support/sharedData';
 import { writeTinyBackbone } from '../support/tinyBackbone';
@@ -178,7 +178,7 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
     expect(await largestServedDifference(tf, out, result.testScores)).toBeLessThan(1e-4);
   });
 
-  it('by default learns from the shipped backbone\'s mid-level features, frozen, and the folder is served fused with test-time mirroring', async () => {
+  it('by default learns from the shipped backbone\'s mid-level features, fine-tuning block 14\'s expansion, and the folder is served fused with test-time mirroring', async () => {
     if (!hasFlowers) {
       noticeSkipped('training on the shipped default backbone with a flowers subset');
       return;
@@ -186,12 +186,12 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
     const dir = path.join(root, 'flowers-default');
     await writeClassFolders(dir, 4);
     const out = path.join(root, 'models', 'flowers-default');
-    const result = await trainClassifier(tf, { data: { kind: 'folder', dir }, out, epochs: 10, seed: 42, cacheDir, split: { validation: 0, test: 0.25 } });
+    const result = await trainClassifier(tf, { data: { kind: 'folder', dir }, out, epochs: 10, fineTuneEpochs: 1, seed: 42, cacheDir, split: { validation: 0, test: 0.25 } });
     expect(result.backbone).toMatchObject({ featureLayer: DEFAULT_TRAINING_FEATURES, featureSize: 576 + 960 + 960, inputSize: 224 });
-    expect(result.fineTunedFrom).toBeUndefined();
-    expect(result.history.every((epoch) => epoch.phase === 'head')).toBe(true);
+    expect(result.fineTunedFrom).toBe(DEFAULT_FINE_TUNE_FROM);
+    expect(result.history.map((epoch) => epoch.phase)).toEqual([...Array(10).fill('head'), 'fine-tune']);
     const metadata = readJson(path.join(out, 'metadata.json'));
-    expect(metadata).toMatchObject({ testTimeMirror: true, training: { fineTunedFrom: null, fineTuneEpochs: 0 } });
+    expect(metadata).toMatchObject({ testTimeMirror: true, training: { fineTunedFrom: 'conv_27', fineTuneEpochs: 1 } });
     const served = await LoadedModel.load(tf, out);
     // The saved graph stops at block 14 (nothing after the features it pools), through the fused kernels.
     expect(served.fused).toBe(true);

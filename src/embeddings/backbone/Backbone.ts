@@ -1,5 +1,6 @@
 import type { LayersModel, SymbolicTensor, Tensor, layers } from '@tensorflow/tfjs';
 import { fusedForward, type Forward } from '../../models/fusedLayers';
+import { dependsOn, parseFeatureLayers } from './featureLayers';
 import type { Tf } from '../../models/tfBackend';
 
 /** Where a backbone comes from: a TF.js layers model folder (the project's default-model/ unless told otherwise). */
@@ -41,13 +42,18 @@ export class Backbone {
   }
 
   /**
-   * The raw output of one layer (e.g. a 7x7 map that training caches before fine-tuning the layers
-   * after it): `shape` is one image's, `encode` gives count × product(shape) floats.
+   * What training caches when it fine-tunes the layers after `layer`: per image, the pooled features of
+   * the feature spec's layers that do not depend on `layer` (they stay frozen), then `layer`'s raw output
+   * (e.g. a 7x7 map), flattened. `shape` is one image's ([floats]), `encode` gives count × floats.
    */
   activationsAt(layer: string): { shape: number[]; encode(pixels: Uint8Array, count: number): Float32Array } {
-    const output = this.full.getLayer(layer).output as SymbolicTensor;
-    const model = this.tf.model({ inputs: this.full.inputs, outputs: output });
-    return { shape: output.shape.slice(1) as number[], encode: (pixels, count) => this.run(model, pixels, count) };
+    const tf = this.tf;
+    const cut = this.full.getLayer(layer).output as SymbolicTensor;
+    const frozen = frozenFeatureOutputs(tf, this.full, this.info.featureLayer, layer);
+    const flat = cut.shape.length > 2 ? (tf.layers.flatten({ name: `${layer}_flat` }).apply(cut) as SymbolicTensor) : cut;
+    const output = frozen.length > 0 ? (tf.layers.concatenate({ name: `${layer}_cached` }).apply([...frozen, flat]) as SymbolicTensor) : flat;
+    const model = tf.model({ inputs: this.full.inputs, outputs: output });
+    return { shape: [output.shape[1] as number], encode: (pixels, count) => this.run(model, pixels, count) };
   }
 
   private run(model: LayersModel, pixels: Uint8Array, count: number): Float32Array {
@@ -79,4 +85,17 @@ export class Backbone {
   dispose(): void {
     this.full.dispose();
   }
+}
+
+/** Pooled outputs of the spec's layers that `cutLayer` does not feed, in spec order (as the features concatenate them). */
+function frozenFeatureOutputs(tf: Tf, model: LayersModel, spec: string, cutLayer: string): SymbolicTensor[] {
+  return parseFeatureLayers(spec)
+    .filter(({ layer }) => !dependsOn(model, layer, cutLayer))
+    .flatMap(({ layer, pools }) => {
+      const output = model.getLayer(layer).output as SymbolicTensor;
+      if (output.shape.length !== 4) return [output];
+      return (pools ?? ['avg']).map((pool) =>
+        (pool === 'max' ? tf.layers.globalMaxPooling2d({ name: `${layer}_${pool}_frozen` }) : tf.layers.globalAveragePooling2d({ name: `${layer}_${pool}_frozen` })).apply(output) as SymbolicTensor,
+      );
+    });
 }

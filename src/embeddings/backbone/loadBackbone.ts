@@ -5,6 +5,7 @@ import type { LayersModel, SymbolicTensor, io } from '@tensorflow/tfjs';
 import { DEFAULT_INPUT_RANGE, DEFAULT_INPUT_SIZE, readModelArtifacts, readModelSpec } from '../../models/modelFolder';
 import type { Tf } from '../../models/tfBackend';
 import { Backbone, type BackboneInfo, type BackboneSource } from './Backbone';
+import { BackboneError, parseFeatureLayers, type FeatureLayer } from './featureLayers';
 import { projectRoot } from '../../paths';
 
 /**
@@ -16,9 +17,7 @@ export const DEFAULT_BACKBONE: BackboneSource = { kind: 'folder', dir: DEFAULT_B
 
 const POOLING_LAYERS = ['GlobalAveragePooling2D', 'GlobalMaxPooling2D'];
 
-export class BackboneError extends Error {
-  override name = 'BackboneError';
-}
+export { BackboneError, parseFeatureLayers } from './featureLayers';
 
 /**
  * Loads a backbone and cuts it at its feature layer: the source's, else `preferredFeatures` when the
@@ -60,29 +59,6 @@ function cut(tf: Tf, model: LayersModel, name: string, source: BackboneSource, f
   const inputSize = typeof inputShape[1] === 'number' ? inputShape[1] : DEFAULT_INPUT_SIZE;
   const info: BackboneInfo = { id: `${name}:${featureLayer}`, source, featureLayer, featureSize, inputSize, inputRange };
   return new Backbone(tf, info, model, output);
-}
-
-/** One layer of a feature spec and how its maps are pooled (undefined: the layer is already a vector). */
-interface FeatureLayer {
-  layer: string;
-  pools?: Array<'avg' | 'max'>;
-}
-
-/**
- * `layer`, or a comma-separated list `layer[:avg|max|avg+max], ...` whose pooled outputs are concatenated
- * (e.g. `dwconv_13,conv_28:avg+max`). A map is average-pooled unless told otherwise.
- */
-export function parseFeatureLayers(spec: string): FeatureLayer[] {
-  return spec.split(',').map((part) => {
-    const [layer, pooling, extra] = part.trim().split(':');
-    if (!layer || extra !== undefined) throw new BackboneError(`feature layer "${part.trim()}" must be a layer name, optionally followed by :avg, :max or :avg+max`);
-    if (pooling === undefined) return { layer };
-    const pools = pooling.split('+');
-    if (pools.length === 0 || pools.some((pool) => pool !== 'avg' && pool !== 'max') || new Set(pools).size !== pools.length) {
-      throw new BackboneError(`feature layer "${part.trim()}": pooling must be avg, max or avg+max`);
-    }
-    return { layer, pools: pools as Array<'avg' | 'max'> };
-  });
 }
 
 /** The feature vector: each layer's output, its maps pooled, concatenated when there are several. */
