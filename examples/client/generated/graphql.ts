@@ -15,7 +15,7 @@ export type MatchMode =
 export type TrainModelInput = {
   /** Augmented copies (flip, crop, brightness) of each TRAIN image. */
   augment?: number | null | undefined;
-  /** A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2, frozen; the head learns from its mid-level features). */
+  /** A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2: the head learns from its mid-level features, block 14 fine-tuned). */
   backbone?: string | null | undefined;
   batchSize?: number | null | undefined;
   /** An AutoML Vision CSV: `split,path_or_uri,label[,label...]`; paths relative to the CSV, gs:// or https://. Several labels per image train a multi-label model. */
