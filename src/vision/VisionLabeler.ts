@@ -11,6 +11,12 @@ export const VISION_BATCH_LIMIT = 16;
 const UNAVAILABLE_RETRIES = 2;
 const RETRY_BASE_DELAY_MS = 100;
 const CREDENTIALS_RECHECK_MS = 60_000;
+/**
+ * Longest wait for Application Default Credentials. On what looks like Compute Engine, google-auth-library
+ * asks the metadata server with no timeout at all, so a blocked metadata server would hold every
+ * labelDetection call for as long as the OS lets a connection hang.
+ */
+const CREDENTIALS_DISCOVERY_MS = 10_000;
 
 type BatchResponse = protos.google.cloud.vision.v1.IBatchAnnotateImagesResponse;
 type ImageResponse = protos.google.cloud.vision.v1.IAnnotateImageResponse;
@@ -98,9 +104,18 @@ export class VisionLabeler {
       return new ImageAnnotatorClient({ apiEndpoint: host, port, sslCreds: grpc.credentials.createInsecure() });
     }
     const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-vision'] });
+    const deadline = Math.min(this.config.timeoutMs, CREDENTIALS_DISCOVERY_MS);
     try {
-      await auth.getClient();
+      await withDeadline(auth.getClient(), deadline);
     } catch (error) {
+      if (error instanceof DeadlineExceeded) {
+        log.warn({ deadlineMs: deadline }, 'looking for Google credentials for Cloud Vision timed out');
+        throw new GatewayError(
+          ErrorCode.VisionUnavailable,
+          `Cloud Vision is not configured: looking for Application Default Credentials took over ${deadline} ms (the Compute Engine metadata ` +
+            'server did not answer). Set GOOGLE_APPLICATION_CREDENTIALS to a service account key file, or VISION_API_ENDPOINT to a Vision-compatible endpoint.',
+        );
+      }
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       log.warn({ reason }, 'no usable Google credentials for Cloud Vision');
       if (this.config.credentialsFile) {
@@ -131,6 +146,19 @@ function outcomeOf(response: BatchResponse, index: number, maxResults: number): 
     return label;
   });
   return { labels: labels.sort((a, b) => b.score - a.score).slice(0, maxResults) };
+}
+
+class DeadlineExceeded extends Error {}
+
+/** `promise`, or a DeadlineExceeded rejection after `ms` (the promise itself goes on, unobserved). */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceeded()), ms);
+    timer.unref();
+  });
+  promise.catch(() => undefined); // a late failure of the abandoned lookup must not surface as unhandled
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 /** `host:port`, `[v6::addr]:port`. */

@@ -123,6 +123,17 @@ describe('VisionLabeler without VISION_API_ENDPOINT or credentials', () => {
     expect(result.message).toMatch(/GOOGLE_APPLICATION_CREDENTIALS/);
     expect(result.message).toMatch(/VISION_API_ENDPOINT/);
   });
+
+  test('a metadata server that never answers (on what looks like Compute Engine) ends as VISION_UNAVAILABLE within VISION_TIMEOUT_MS', async () => {
+    const { METADATA_SERVER_DETECTION: _probe, ...probing } = env;
+    const { code, stdout, stderr } = await runTypeScript(path.join(__dirname, 'support', 'silentMetadataChild.ts'), probing);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const result = JSON.parse(stdout);
+    expect(result.asked).toBeGreaterThan(0); // the lookup really went to the silent server
+    expect(result.code).toBe(ErrorCode.VisionUnavailable);
+    expect(result.message).toMatch(/took over 1000 ms \(the Compute Engine metadata server did not answer\)/);
+    expect(result.message).toMatch(/GOOGLE_APPLICATION_CREDENTIALS/);
+  });
 });
 
 async function metricValue(metrics: GatewayMetrics, status: string): Promise<number> {
