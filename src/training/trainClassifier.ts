@@ -33,9 +33,10 @@ export interface TrainOptions {
   /** Augmented copies of each TRAIN image (flips, crops, brightness); 0 for none. */
   augment?: number;
   /**
-   * The backbone layer whose output maps are cached: the layers after it, up to the backbone's pooled
-   * feature layer, are fine-tuned with the head (e.g. SUGGESTED_FINE_TUNE_FROM on MobileNet V2).
-   * Default: none, the whole backbone stays frozen and the head learns on DEFAULT_TRAINING_FEATURES.
+   * The backbone layer whose output maps are cached: the layers after it, up to the last feature layer,
+   * are fine-tuned with the head. Default: DEFAULT_FINE_TUNE_FROM with DEFAULT_TRAINING_FEATURES (on a
+   * backbone that has them), else none. Asked for alone, the features are the final pooled vector (e.g.
+   * SUGGESTED_FINE_TUNE_FROM on MobileNet V2). 'none' keeps the whole backbone frozen.
    */
   fineTuneFrom?: string;
   /** Epochs of fine-tuning after the head's `epochs` (0: head only). */
@@ -113,15 +114,15 @@ export const TRAINING_DEFAULTS = {
 export const DEFAULT_TRAINING_FEATURES = 'dwconv_13,conv_28:avg+max';
 
 /**
- * Where fine-tuning starts with DEFAULT_TRAINING_FEATURES: after block 14's projection input (`conv_27`,
+ * Where fine-tuning starts with DEFAULT_TRAINING_FEATURES: after block 13's projection (`conv_27`,
  * 7x7x160), so block 14's expansion (`conv_28`, 160 -> 960, the pooled maps) is fine-tuned with the head;
  * block 13's depthwise output is before the cut and stays frozen. Fine-tuning conv_27 as well did not gain.
  */
 export const DEFAULT_FINE_TUNE_FROM = 'conv_27';
 
 /**
- * Where fine-tuning can start on MobileNet V2 for its final pooled vector (--fine-tune-from conv_33
- * --feature-layer global_average_pooling): the final 1x1 conv (320 -> 1280). On the shared flowers it
+ * Where fine-tuning can start on MobileNet V2 for its final pooled vector (--fine-tune-from conv_33): the
+ * final 1x1 conv (320 -> 1280). On the shared flowers it
  * scored 0.858 against 0.872 for that vector frozen.
  */
 export const SUGGESTED_FINE_TUNE_FROM = 'conv_33';
