@@ -3,6 +3,7 @@ import { seededRandom, shuffle } from '../embeddings/random';
 import type { Tf } from '../models/tfBackend';
 import type { SplitData } from './embedDataset';
 import type { EpochReport } from './head';
+import { countCorrect, validationMetrics } from './scoreMetrics';
 import type { TrainableTop } from './TrainableTop';
 
 export interface FineTuneOptions {
@@ -141,31 +142,8 @@ function crossEntropy(tf: Tf, probabilities: Tensor, targets: Tensor, multiLabel
   }) as unknown as import('@tensorflow/tfjs').Scalar;
 }
 
-/** Single-label: the top score is a true label. Multi-label: the labels at 0.5 are exactly the true ones. */
-function countCorrect(scores: Float32Array, targets: Float32Array, classes: number, multiLabel: boolean): number {
-  let correct = 0;
-  for (let row = 0; row < scores.length / classes; row++) {
-    let best = 0;
-    let exact = true;
-    for (let c = 0; c < classes; c++) {
-      if (scores[row * classes + c] > scores[row * classes + best]) best = c;
-      if ((scores[row * classes + c] >= 0.5 ? 1 : 0) !== targets[row * classes + c]) exact = false;
-    }
-    if (multiLabel ? exact : targets[row * classes + best] === 1) correct++;
-  }
-  return correct;
-}
-
 function validationOf(tf: Tf, top: TrainableTop, head: Sequential, data: SplitData, multiLabel: boolean): Pick<EpochReport, 'validationLoss' | 'validationAccuracy'> {
-  const scores = predictThroughTop(tf, top, head, data, false);
-  const classes = data.targets.length / data.count;
-  let loss = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const p = Math.min(1 - 1e-7, Math.max(1e-7, scores[i]));
-    const t = data.targets[i];
-    loss -= multiLabel ? t * Math.log(p) + (1 - t) * Math.log(1 - p) : t * Math.log(p);
-  }
-  return { validationLoss: loss / (data.count * (multiLabel ? classes : 1)), validationAccuracy: countCorrect(scores, data.targets, classes, multiLabel) / data.count };
+  return validationMetrics(predictThroughTop(tf, top, head, data, false), data.targets, data.count, multiLabel);
 }
 
 function concatenate(parts: Float32Array[]): Float32Array {

@@ -2,6 +2,7 @@ import type { Sequential, Tensor, layers } from '@tensorflow/tfjs';
 import { seededRandom, shuffle } from '../embeddings/random';
 import type { Tf } from '../models/tfBackend';
 import type { SplitData } from './embedDataset';
+import { validationMetrics } from './scoreMetrics';
 
 export interface HeadOptions {
   epochs: number;
@@ -97,7 +98,7 @@ export async function trainHead(
       lossSum += (Array.isArray(loss) ? loss[0] : loss) * rows.length;
     }
     const report: EpochReport = { epoch, epochs: options.epochs, phase: 'head', loss: lossSum / train.count };
-    if (validation && validation.count > 0) Object.assign(report, validationMetrics(tf, model, validation, options.multiLabel));
+    if (validation && validation.count > 0) Object.assign(report, validationMetrics(predictHead(tf, model, validation), validation.targets, validation.count, options.multiLabel));
     onEpoch?.(report);
     await new Promise((resolve) => setImmediate(resolve)); // lets progress messages out between epochs
   }
@@ -110,24 +111,4 @@ export function predictHead(tf: Tf, model: Sequential, data: SplitData): Float32
   if (data.count === 0) return new Float32Array(0);
   const featureSize = data.features.length / data.count;
   return tf.tidy(() => (model.predict(tf.tensor2d(data.features, [data.count, featureSize])) as Tensor).dataSync() as Float32Array);
-}
-
-function validationMetrics(tf: Tf, model: Sequential, data: SplitData, multiLabel: boolean): Pick<EpochReport, 'validationLoss' | 'validationAccuracy'> {
-  const scores = predictHead(tf, model, data);
-  const classes = scores.length / data.count;
-  let loss = 0;
-  let correct = 0;
-  for (let row = 0; row < data.count; row++) {
-    let best = 0;
-    let exact = true;
-    for (let c = 0; c < classes; c++) {
-      const p = Math.min(1 - 1e-7, Math.max(1e-7, scores[row * classes + c]));
-      const t = data.targets[row * classes + c];
-      loss -= multiLabel ? t * Math.log(p) + (1 - t) * Math.log(1 - p) : t * Math.log(p);
-      if (scores[row * classes + c] > scores[row * classes + best]) best = c;
-      if ((p >= 0.5 ? 1 : 0) !== t) exact = false;
-    }
-    if (multiLabel ? exact : data.targets[row * classes + best] === 1) correct++;
-  }
-  return { validationLoss: loss / (data.count * (multiLabel ? classes : 1)), validationAccuracy: correct / data.count };
 }

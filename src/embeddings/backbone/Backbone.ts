@@ -1,6 +1,6 @@
 import type { LayersModel, SymbolicTensor, Tensor, layers } from '@tensorflow/tfjs';
 import { fusedForward, type Forward } from '../../models/fusedLayers';
-import { dependsOn, parseFeatureLayers } from './featureLayers';
+import { dependsOn, parseFeatureLayers, poolMaps } from './featureLayers';
 import type { Tf } from '../../models/tfBackend';
 
 /** Where a backbone comes from: a TF.js layers model folder (the project's default-model/ unless told otherwise). */
@@ -93,9 +93,6 @@ function frozenFeatureOutputs(tf: Tf, model: LayersModel, spec: string, cutLayer
     .filter(({ layer }) => !dependsOn(model, layer, cutLayer))
     .flatMap(({ layer, pools }) => {
       const output = model.getLayer(layer).output as SymbolicTensor;
-      if (output.shape.length !== 4) return [output];
-      return (pools ?? ['avg']).map((pool) =>
-        (pool === 'max' ? tf.layers.globalMaxPooling2d({ name: `${layer}_${pool}_frozen` }) : tf.layers.globalAveragePooling2d({ name: `${layer}_${pool}_frozen` })).apply(output) as SymbolicTensor,
-      );
+      return output.shape.length === 4 ? poolMaps(tf, output, pools, (pool) => `${layer}_${pool}_frozen`) : [output];
     });
 }

@@ -1,4 +1,5 @@
-import type { LayersModel, layers } from '@tensorflow/tfjs';
+import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs';
+import type { Tf } from '../../models/tfBackend';
 
 export class BackboneError extends Error {
   override name = 'BackboneError';
@@ -37,4 +38,12 @@ export function dependsOn(model: LayersModel, layer: string, source: string): bo
     return (current.inboundNodes[0]?.inboundLayers ?? []).some(visit);
   };
   return visit(model.getLayer(layer));
+}
+
+/** Global pooling layers applied to a map, one per pooling asked for (average when none), named by `nameOf`. */
+export function poolMaps(tf: Tf, maps: SymbolicTensor, pools: Array<'avg' | 'max'> | undefined, nameOf: (pool: 'avg' | 'max') => string): SymbolicTensor[] {
+  return (pools ?? ['avg']).map((pool) => {
+    const pooling = pool === 'max' ? tf.layers.globalMaxPooling2d({ name: nameOf(pool) }) : tf.layers.globalAveragePooling2d({ name: nameOf(pool) });
+    return pooling.apply(maps) as SymbolicTensor;
+  });
 }

@@ -5,7 +5,7 @@ import type { LayersModel, SymbolicTensor, io } from '@tensorflow/tfjs';
 import { DEFAULT_INPUT_RANGE, DEFAULT_INPUT_SIZE, readModelArtifacts, readModelSpec } from '../../models/modelFolder';
 import type { Tf } from '../../models/tfBackend';
 import { Backbone, type BackboneInfo, type BackboneSource } from './Backbone';
-import { BackboneError, parseFeatureLayers, type FeatureLayer } from './featureLayers';
+import { BackboneError, parseFeatureLayers, poolMaps, type FeatureLayer } from './featureLayers';
 import { projectRoot } from '../../paths';
 
 /**
@@ -76,11 +76,7 @@ function featuresOutput(tf: Tf, model: LayersModel, features: FeatureLayer[]): S
       return [output];
     }
     // A convolutional feature map: pooled to one vector per image (named as before for a lone layer).
-    return (pools ?? ['avg']).map((pool) => {
-      const name = single ? `${layer}_pooled` : `${layer}_${pool}pool`;
-      const pooling = pool === 'max' ? tf.layers.globalMaxPooling2d({ name }) : tf.layers.globalAveragePooling2d({ name });
-      return pooling.apply(output) as SymbolicTensor;
-    });
+    return poolMaps(tf, output, pools, (pool) => (single ? `${layer}_pooled` : `${layer}_${pool}pool`));
   });
   return vectors.length === 1 ? vectors[0] : (tf.layers.concatenate({ name: 'features' }).apply(vectors) as SymbolicTensor);
 }
