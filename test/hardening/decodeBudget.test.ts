@@ -67,6 +67,11 @@ describe('classify with large images', () => {
     gate.peakRunning = 0;
     const query = 'mutation($files: [Upload!]!) { classify(files: $files, minConfidence: 0, maxResults: 1) { error { code } labels { name } } }';
     const files = Array.from({ length: 6 }, (_, i) => ({ filename: `big${i}.png`, bytes: png, type: 'image/png' }));
+    // Both decode slots are held until the metadata query has answered, so the 12 decodes are queued behind
+    // them however fast this machine decodes (a fast one used to finish them first and fail the order check).
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const holders = [gate.run(1, () => held), gate.run(1, () => held)];
     let classifiedAt = 0;
     const classifications = Promise.all([postMultipart(gw.url, query, files), postMultipart(gw.url, query, files)]).then((results) => {
       classifiedAt = Date.now();
@@ -75,6 +80,8 @@ describe('classify with large images', () => {
     await new Promise((r) => setTimeout(r, 300));
     const metadata = await gw.graphql('{ classes(first: 5) { totalCount edges { node { label imageCount } } } }');
     const metadataAt = Date.now();
+    release();
+    await Promise.all(holders);
     const results = await classifications;
 
     expect(metadata.body.errors).toBeUndefined();

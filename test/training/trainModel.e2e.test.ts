@@ -62,7 +62,7 @@ describe('trainModel / trainingJob through the gateway', () => {
       latencies.push(Date.now() - started);
       if (list.data.trainingJobs[0].stage) stages.add(list.data.trainingJobs[0].stage);
     });
-    // 20 epochs of the head on the frozen backbone (fine-tuning is not the default).
+    // 20 epochs of the head: the tiny backbone lacks the default feature layers, so nothing is fine-tuned.
     expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 1, epoch: 20, epochs: 20, error: null, backbone: expect.stringMatching(/^tiny@[0-9a-f]{12}:global_average_pooling$/) });
     expect(job.model).toEqual({ id: 'colours', labels: ['blue', 'green', 'red'] });
     expect(job.evaluation).toMatchObject({ examples: 9, multiLabel: false, confusionMatrix: { labels: ['blue', 'green', 'red'] } });
