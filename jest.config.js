@@ -6,6 +6,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },
+  // jose 6 ships only ES modules: compiled to CommonJS like our sources (Node itself loads it with require).
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 120000,
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   globalSetup: '<rootDir>/test/globalSetup.ts',

@@ -1,4 +1,5 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { ClassNode } from '../src/schema/Class';
 import { ClassConnection, ImageConnection } from '../src/schema/connections';
@@ -36,11 +37,13 @@ class ClassImagesArgs {
 
 @Resolver(() => ClassNode)
 export class ClassResolver {
+  @RequiresScope('read')
   @Query(() => ClassConnection, { description: 'Classes that have at least one image, by description.' })
   classes(@Args() { search, first, after }: ClassesArgs, @Ctx() { metadata }: GatewayContext) {
     return metadata.classes(search, { first, after });
   }
 
+  @RequiresScope('read')
   @Query(() => ClassNode, { nullable: true, description: 'One class, by label or by description (case-insensitive exact).' })
   class(@Args() { label, description }: ClassArgs, @Ctx() { metadata }: GatewayContext) {
     return metadata.classBy({ label, description });

@@ -1,5 +1,7 @@
 import { Args, ArgsType, Ctx, Field, Float, ID, Int, Mutation, Resolver } from 'type-graphql';
 import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
+import { RateLimit } from '../src/auth/rateLimit';
+import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { ImageClassification } from '../src/schema/classification';
 
@@ -29,6 +31,8 @@ class LabelDetectionArgs {
 
 @Resolver()
 export class ClassificationResolver {
+  @RequiresScope('classify')
+  @RateLimit<ClassifyArgs>('classify', (args) => args.files.length)
   @Mutation(() => [ImageClassification], {
     description: 'Labels uploaded images with a local TensorFlow.js model; results in the order of `files`.',
   })
@@ -36,6 +40,8 @@ export class ClassificationResolver {
     return services.classification.classify(files, { model, minConfidence: minConfidence ?? 0.05, maxResults: maxResults ?? 10 });
   }
 
+  @RequiresScope('classify')
+  @RateLimit<LabelDetectionArgs>('labelDetection', (args) => args.files.length)
   @Mutation(() => [ImageClassification], {
     description: 'Labels uploaded images with the Google Cloud Vision API; results in the order of `files`.',
   })

@@ -1,4 +1,5 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import type { ImageRef } from '../src/metadata/MetadataService';
 import { ClassNode } from '../src/schema/Class';
@@ -24,16 +25,19 @@ class SearchImagesArgs {
 
 @Resolver(() => ImageNode)
 export class ImageResolver {
+  @RequiresScope('read')
   @Query(() => ImageNode, { nullable: true, description: 'One image; null when the id is unknown.' })
   image(@Arg('id', () => ID) id: string, @Ctx() { metadata }: GatewayContext) {
     return metadata.image(id);
   }
 
+  @RequiresScope('read')
   @Query(() => [ImageNode], { nullable: 'items', description: 'Images in the order of `ids`; null for unknown ids.' })
   images(@Arg('ids', () => [ID]) ids: string[], @Ctx() { metadata }: GatewayContext) {
     return metadata.images(ids);
   }
 
+  @RequiresScope('read')
   @Query(() => ImageConnection, {
     description: 'Images with any / all of the classes, by number of matched classes (most first), then id.',
   })

@@ -1,4 +1,5 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { ClassNode } from '../src/schema/Class';
 import { RelationConnection } from '../src/schema/connections';
@@ -27,11 +28,13 @@ class SearchRelationsArgs {
 
 @Resolver(() => RelationNode)
 export class RelationResolver {
+  @RequiresScope('read')
   @Query(() => [RelationType], { description: 'Relation types, by name.' })
   relationTypes(@Ctx() { metadata }: GatewayContext) {
     return metadata.relationTypes();
   }
 
+  @RequiresScope('read')
   @Query(() => RelationConnection, {
     description: 'Distinct relations matching subject–relation–object patterns, by image id, subject, relation, object.',
   })

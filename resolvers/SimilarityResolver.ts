@@ -1,5 +1,7 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
+import { RateLimit } from '../src/auth/rateLimit';
+import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import type { SimilarMatch } from '../src/embeddings/EmbeddingIndex';
 import { openImagesIdOf } from '../src/embeddings/openImagesId';
@@ -18,6 +20,8 @@ class SimilarImagesArgs {
 
 @Resolver(() => SimilarImage)
 export class SimilarityResolver {
+  @RequiresScope('classify')
+  @RateLimit('similarImages')
   @Query(() => [SimilarImage], {
     description: 'The images of the EMBEDDINGS file nearest to the uploaded one (cosine similarity of backbone embeddings), best first.',
   })

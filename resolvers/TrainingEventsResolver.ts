@@ -1,25 +1,27 @@
 import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
-import { ErrorCode, GatewayError } from '../src/errors';
 import { TrainingJobEventNode } from '../src/schema/trainingEvents';
 import type { TrainingJobEvent } from '../src/training/TrainingJobEvents';
+import { jobNotFound } from '../src/training/TrainingJobs';
 
 @Resolver()
 export class TrainingEventsResolver {
+  @RequiresScope('read')
   @Subscription(() => TrainingJobEventNode, {
     description:
-      "A training job's events in order: first its latest event (so a late subscriber starts from the current state), then every new one; " +
-      'completes after SUCCEEDED or FAILED. Served as GraphQL over Server-Sent Events at /graphql (`Accept: text/event-stream`).',
+      "One of your training jobs' events in order (any job's, for `admin`): first its latest event (so a late subscriber starts from the current state), then every new one; " +
+      'completes after SUCCEEDED, FAILED or CANCELLED. Served as GraphQL over Server-Sent Events at /graphql (`Accept: text/event-stream`).',
     // Events come from the gateway's own TrainingJobs (per gateway, through the context), not from the schema-wide pubSub.
     subscribe: ({ args, context }) => {
-      const { services } = context as GatewayContext;
+      const { services, caller } = context as GatewayContext;
       const id = String(args.id);
-      const events = services.training.get(id) && services.training.events.watch(id);
-      if (!events) throw new GatewayError(ErrorCode.TrainingJobNotFound, `No training job "${id}" (jobs are forgotten when the gateway restarts).`, { id });
+      const events = services.training.get(id, caller) && services.training.events.watch(id);
+      if (!events) throw jobNotFound(id);
       return events;
     },
   })
-  trainingJobEvents(@Arg('id', () => ID) _id: string, @Root() event: TrainingJobEvent): TrainingJobEvent {
+  trainingJobEvents(@Arg('id', () => ID, { description: 'The job\'s `id`.' }) _id: string, @Root() event: TrainingJobEvent): TrainingJobEvent {
     return event;
   }
 }

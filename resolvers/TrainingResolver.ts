@@ -1,29 +1,43 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { RateLimit } from '../src/auth/rateLimit';
+import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
-import { ErrorCode, GatewayError, inputPrefix, quoteInput } from '../src/errors';
 import { Model } from '../src/schema/classification';
 import { TrainingJobNode, TrainModelInput } from '../src/schema/training';
 import type { TrainingJob } from '../src/training/TrainingJobs';
 
 @Resolver(() => TrainingJobNode)
 export class TrainingResolver {
+  @RequiresScope('train')
+  @RateLimit('trainModel')
   @Mutation(() => TrainingJobNode, {
-    description: 'Starts training a classifier on data under TRAINING_DATA_ROOT (transfer learning on a frozen backbone); poll `trainingJob`.',
+    description:
+      'Starts training a classifier on data under TRAINING_DATA_ROOT (transfer learning from the default backbone); follow it with `trainingJob` or `trainingJobEvents`. ' +
+      'The job and its model belong to the caller. Refused at once when the training queue is full (OVERLOADED) or the caller already has its share of it (RATE_LIMITED).',
   })
-  trainModel(@Arg('input', () => TrainModelInput) input: TrainModelInput, @Ctx() { services }: GatewayContext) {
-    return services.training.start(input);
+  trainModel(@Arg('input', () => TrainModelInput, { description: 'What to train on, the id to serve it under, and the training settings.' }) input: TrainModelInput, @Ctx() { services, caller }: GatewayContext) {
+    return services.training.start(input, caller);
   }
 
-  @Query(() => TrainingJobNode, { nullable: true, description: 'A training job by id. Jobs are kept in memory: a restart forgets them.' })
-  trainingJob(@Arg('id', () => ID) id: string, @Ctx() { services }: GatewayContext) {
-    const job = services.training.get(id);
-    if (!job) throw new GatewayError(ErrorCode.TrainingJobNotFound, `No training job ${quoteInput(id)} (jobs are forgotten when the gateway restarts).`, { id: inputPrefix(id) });
-    return job;
+  @RequiresScope('train')
+  @Mutation(() => TrainingJobNode, { description: 'Stops a QUEUED or RUNNING job of yours (any job, for `admin`): it ends CANCELLED and writes nothing. A finished job is returned as it is.' })
+  cancelTrainingJob(@Arg('id', () => ID, { description: 'The job\'s `id`.' }) id: string, @Ctx() { services, caller }: GatewayContext) {
+    return services.training.cancel(id, caller);
   }
 
-  @Query(() => [TrainingJobNode], { description: 'Recent training jobs, newest first.' })
-  trainingJobs(@Ctx() { services }: GatewayContext) {
-    return services.training.list();
+  @RequiresScope('read')
+  @Query(() => TrainingJobNode, {
+    nullable: true,
+    description: 'One of your training jobs (any, for `admin`); null for an unknown id or someone else\'s job. Jobs are kept in memory: a restart forgets them.',
+  })
+  trainingJob(@Arg('id', () => ID, { description: 'The job\'s `id`, as `trainModel` returned it.' }) id: string, @Ctx() { services, caller }: GatewayContext) {
+    return services.training.get(id, caller) ?? null;
+  }
+
+  @RequiresScope('read')
+  @Query(() => [TrainingJobNode], { description: 'Your recent training jobs (every caller\'s, for `admin`), newest first.' })
+  trainingJobs(@Ctx() { services, caller }: GatewayContext) {
+    return services.training.list(caller);
   }
 
   @FieldResolver(() => Model, { nullable: true, description: 'The served model, once SUCCEEDED.' })

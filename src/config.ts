@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SCOPES, type Scope } from './auth/caller';
 
 /**
  * Every environment variable the gateway reads, parsed and validated once.
@@ -82,6 +83,49 @@ export interface GatewayConfig {
   bigqueryEmbeddingsTable?: string;
   trainingDataRoot?: string;
   shutdownGraceMs: number;
+
+  /** Who may call what: identities (JWT, API keys) and what anonymous callers may do. */
+  auth: AuthConfig;
+  /** Per-caller limits on the costly operations; 0 turns one off. */
+  rateLimits: RateLimitConfig;
+  training: {
+    /** Jobs queued or running at once over all callers. */
+    queueMax: number;
+    /** Jobs queued or running at once per caller. */
+    queueMaxPerCaller: number;
+    /** A job still running after this long is stopped and FAILED. */
+    jobTimeoutSeconds: number;
+  };
+  /** express's `trust proxy`: how many proxies in front may set X-Forwarded-For (0: none). */
+  trustProxyHops: number;
+}
+
+export interface AuthConfig {
+  jwksUrl?: string;
+  jwksFile?: string;
+  /** Accepted `iss` values. */
+  issuers: string[];
+  /** Accepted `aud` values (any one). */
+  audiences: string[];
+  clockToleranceSeconds: number;
+  /** Signature algorithms accepted: asymmetric ones only. */
+  algorithms: string[];
+  /** Scopes named `<prefix><scope>` in tokens (e.g. `gateway:train`); empty: the plain names. */
+  scopePrefix: string;
+  apiKeysFile?: string;
+  /** What a request without credentials may do. */
+  anonymousScopes: Scope[];
+}
+
+export interface RateLimitConfig {
+  /** Images classified per caller per minute. */
+  classifyPerMinute: number;
+  /** Images sent to Cloud Vision per caller per minute. */
+  labelDetectionPerMinute: number;
+  /** similarImages queries per caller per minute. */
+  similarImagesPerMinute: number;
+  /** trainModel calls per caller per hour. */
+  trainModelPerHour: number;
 }
 
 export interface ConfigVariable {
@@ -144,6 +188,23 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'TRAINING_DATA_ROOT', default: '(unset: trainModel refused)', description: 'Folder under which `trainModel` may read training data.' },
   { name: 'MAX_SUBSCRIPTION_STREAMS', default: '100', description: 'Subscription streams (GraphQL over SSE) open at once; more answer 503 `OVERLOADED`.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests may take before the process exits.' },
+  { name: 'AUTH_JWKS_URL', default: '(unset)', description: 'JSON Web Key Set of the identity provider (`https://…/.well-known/jwks.json`), fetched and cached; an unknown `kid` refetches it (key rotation), at most every 30 s. Bearer JWTs are then verified against it.' },
+  { name: 'AUTH_JWKS_FILE', default: '(unset)', description: 'The same key set from a local JSON file (offline, tests); instead of `AUTH_JWKS_URL`.' },
+  { name: 'AUTH_ISSUER', default: '(required with a JWKS)', description: 'Accepted `iss` claim (comma list for several), e.g. `https://example.eu.auth0.com/`.' },
+  { name: 'AUTH_AUDIENCE', default: '(required with a JWKS)', description: 'Accepted `aud` claim (comma list: any one of them), e.g. the API identifier.' },
+  { name: 'AUTH_CLOCK_TOLERANCE_S', default: '30', description: 'Clock skew allowed on `exp`, `nbf` and `iat`, in seconds (at most 300).' },
+  { name: 'AUTH_ALGORITHMS', default: 'RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA', description: 'JWT signature algorithms accepted; asymmetric ones only (`HS*` and `none` are refused).' },
+  { name: 'AUTH_SCOPE_PREFIX', default: '(none)', description: 'Prefix of the gateway\'s scopes in tokens, e.g. `gateway:` when the provider issues `gateway:train`.' },
+  { name: 'API_KEYS_FILE', default: '(unset)', description: 'JSON file of API keys for server-to-server callers: `[{"name", "sha256", "scopes"}]`, each key stored as its SHA-256 (`npm run auth:key` makes one).' },
+  { name: 'ANONYMOUS_SCOPES', default: '`read,classify` in production; every scope in development', description: 'Scopes of requests without credentials: a comma list of `read`, `classify`, `train`, `admin`, or `none`.' },
+  { name: 'RATE_LIMIT_CLASSIFY_PER_MINUTE', default: '600 when listening beyond loopback in production, else 0 (off)', description: 'Images one caller may `classify` per minute (anonymous callers: per client address); over it: 429 `RATE_LIMITED` with `Retry-After`.' },
+  { name: 'RATE_LIMIT_LABEL_DETECTION_PER_MINUTE', default: '60 when listening beyond loopback in production, else 0 (off)', description: 'Images one caller may send to Cloud Vision (`labelDetection`) per minute.' },
+  { name: 'RATE_LIMIT_SIMILAR_IMAGES_PER_MINUTE', default: '300 when listening beyond loopback in production, else 0 (off)', description: '`similarImages` queries one caller may make per minute.' },
+  { name: 'RATE_LIMIT_TRAIN_PER_HOUR', default: '20 when listening beyond loopback in production, else 0 (off)', description: '`trainModel` calls one caller may make per hour.' },
+  { name: 'TRAINING_QUEUE_MAX', default: '4', description: 'Training jobs queued or running at once over all callers; more are refused at once with 503 `OVERLOADED`.' },
+  { name: 'TRAINING_QUEUE_MAX_PER_CALLER', default: '2', description: 'Training jobs queued or running at once per caller; more are refused with 429 `RATE_LIMITED`.' },
+  { name: 'TRAINING_JOB_TIMEOUT_S', default: '3600', description: 'A training job still running after this many seconds is stopped and FAILED (`TRAINING_TIMEOUT`).' },
+  { name: 'TRUST_PROXY', default: '0', description: 'How many proxies in front of the gateway (Cloud Run, a load balancer) may name the client in `X-Forwarded-For`; the client address keys anonymous rate limits and logs.' },
   { name: 'XDG_CACHE_HOME', default: '~/.cache', description: 'Where `npm run train` caches embeddings (`openimages-gateway/embeddings` below it).' },
 ];
 
@@ -325,6 +386,80 @@ function modelDir(env: Env): string | undefined {
   return dir;
 }
 
+/** A comma list of values; empty: none. */
+function list(env: Env, name: string): string[] {
+  return (text(env, name) ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+function scopeList(env: Env, name: string, fallback: readonly Scope[]): Scope[] {
+  const raw = text(env, name);
+  if (raw === undefined) return [...fallback];
+  if (raw.toLowerCase() === 'none') return [];
+  const scopes = list(env, name);
+  const unknown = scopes.filter((scope) => !(SCOPES as readonly string[]).includes(scope));
+  if (unknown.length > 0 || scopes.length === 0) throw new ConfigError(`${name} must be a comma list of ${SCOPES.join(', ')}, or none; got "${raw}"`);
+  return [...new Set(scopes)] as Scope[];
+}
+
+/** The JWKS endpoint: https, or http on loopback (a local identity provider, tests). */
+function jwksUrl(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an https URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new ConfigError(`${name} must be an https URL (http only on loopback), got "${value}"`);
+  }
+  return value;
+}
+
+/** Names and addresses that can only reach this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+function authConfig(env: Env, production: boolean): AuthConfig {
+  const auth: AuthConfig = {
+    jwksUrl: jwksUrl(env, 'AUTH_JWKS_URL'),
+    jwksFile: existing(env, 'AUTH_JWKS_FILE', 'file', 'a JSON Web Key Set'),
+    issuers: list(env, 'AUTH_ISSUER'),
+    audiences: list(env, 'AUTH_AUDIENCE'),
+    clockToleranceSeconds: integer(env, 'AUTH_CLOCK_TOLERANCE_S', 30, 0, 300),
+    algorithms: text(env, 'AUTH_ALGORITHMS') === undefined ? ASYMMETRIC_ALGORITHMS : list(env, 'AUTH_ALGORITHMS'),
+    scopePrefix: text(env, 'AUTH_SCOPE_PREFIX') ?? '',
+    apiKeysFile: existing(env, 'API_KEYS_FILE', 'file', 'a JSON list of API keys'),
+    anonymousScopes: scopeList(env, 'ANONYMOUS_SCOPES', production ? ['read', 'classify'] : SCOPES),
+  };
+  if (auth.jwksUrl && auth.jwksFile) throw new ConfigError('Set AUTH_JWKS_URL or AUTH_JWKS_FILE, not both');
+  if ((auth.jwksUrl || auth.jwksFile) && (auth.issuers.length === 0 || auth.audiences.length === 0)) {
+    // A token for another API of the same provider must not open this one.
+    throw new ConfigError('AUTH_JWKS_URL / AUTH_JWKS_FILE need AUTH_ISSUER and AUTH_AUDIENCE');
+  }
+  const weak = auth.algorithms.filter((algorithm) => !ASYMMETRIC_ALGORITHMS.includes(algorithm));
+  if (weak.length > 0 || auth.algorithms.length === 0) {
+    throw new ConfigError(`AUTH_ALGORITHMS must list asymmetric algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}), got "${text(env, 'AUTH_ALGORITHMS')}"`);
+  }
+  return auth;
+}
+
+/** Limits are on for a public production gateway and off on one's own machine, where they would only slow a benchmark. */
+function rateLimitConfig(env: Env, enforced: boolean): RateLimitConfig {
+  const on = (value: number) => (enforced ? value : 0);
+  return {
+    classifyPerMinute: integer(env, 'RATE_LIMIT_CLASSIFY_PER_MINUTE', on(600)),
+    labelDetectionPerMinute: integer(env, 'RATE_LIMIT_LABEL_DETECTION_PER_MINUTE', on(60)),
+    similarImagesPerMinute: integer(env, 'RATE_LIMIT_SIMILAR_IMAGES_PER_MINUTE', on(300)),
+    trainModelPerHour: integer(env, 'RATE_LIMIT_TRAIN_PER_HOUR', on(20)),
+  };
+}
+
 export function loadConfig(env: Env = process.env): GatewayConfig {
   const store = (text(env, 'STORE') ?? 'duckdb').toLowerCase();
   if (store !== 'duckdb' && store !== 'bigquery') {
@@ -334,10 +469,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   if (!imageUrlTemplate.includes('{id}')) {
     throw new ConfigError('IMAGE_URL_TEMPLATE must contain the placeholder {id}');
   }
+  const production = env.NODE_ENV === 'production';
+  const host = text(env, 'HOST') ?? '0.0.0.0';
   const config: GatewayConfig = {
     port: integer(env, 'PORT', 4000, 0, 65535),
-    host: text(env, 'HOST') ?? '0.0.0.0',
-    production: env.NODE_ENV === 'production',
+    host,
+    production,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', LOG_FORMATS, loggingConfig(env).format),
     store,
@@ -396,6 +533,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     bigqueryEmbeddingsTable: text(env, 'BIGQUERY_EMBEDDINGS_TABLE'),
     trainingDataRoot: existing(env, 'TRAINING_DATA_ROOT', 'directory', 'the folder trainModel may read training data from'),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10000),
+    auth: authConfig(env, production),
+    rateLimits: rateLimitConfig(env, production && !isLoopbackHost(host)),
+    training: {
+      queueMax: integer(env, 'TRAINING_QUEUE_MAX', 4, 1),
+      queueMaxPerCaller: integer(env, 'TRAINING_QUEUE_MAX_PER_CALLER', 2, 1),
+      jobTimeoutSeconds: integer(env, 'TRAINING_JOB_TIMEOUT_S', 3600, 1),
+    },
+    trustProxyHops: integer(env, 'TRUST_PROXY', 0, 0, 10),
   };
   if (config.bigqueryEmbeddingsTable !== undefined) {
     if (!/^[A-Za-z0-9_]{1,1024}$/.test(config.bigqueryEmbeddingsTable)) throw new ConfigError('BIGQUERY_EMBEDDINGS_TABLE must be a table id (letters, digits, underscores)');

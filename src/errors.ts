@@ -14,6 +14,8 @@ export enum ErrorCode {
   ImageTooLarge = 'IMAGE_TOO_LARGE',
   ModelUnavailable = 'MODEL_UNAVAILABLE',
   ModelNotFound = 'MODEL_NOT_FOUND',
+  /** trainModel on an id the caller owns, without `replace: true`. */
+  ModelExists = 'MODEL_EXISTS',
   Overloaded = 'OVERLOADED',
   VisionError = 'VISION_ERROR',
   VisionUnavailable = 'VISION_UNAVAILABLE',
@@ -27,6 +29,14 @@ export enum ErrorCode {
   ForbiddenOrigin = 'FORBIDDEN_ORIGIN',
   RequestTimeout = 'REQUEST_TIMEOUT',
   NotFound = 'NOT_FOUND',
+  /** No valid credential where one was presented (HTTP 401). */
+  Unauthenticated = 'UNAUTHENTICATED',
+  /** The caller's scopes do not allow the operation, or the job or model is someone else's. */
+  Forbidden = 'FORBIDDEN',
+  /** A per-caller limit was reached: retry after `Retry-After` seconds (HTTP 429). */
+  RateLimited = 'RATE_LIMITED',
+  /** The identity provider's key set could not be fetched (HTTP 503). */
+  AuthUnavailable = 'AUTH_UNAVAILABLE',
   InternalServerError = 'INTERNAL_SERVER_ERROR',
 }
 

@@ -44,6 +44,20 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly authentications = new Counter({
+    name: 'gateway_authentications_total',
+    help: 'Requests to /graphql by how the caller was identified: `jwt`, `api_key`, `anonymous`, `invalid` (refused with 401) or `unavailable` (key set unreachable).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: 'gateway_rate_limited_total',
+    help: 'Operations refused by a per-caller limit, by limit.',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
   readonly subscriptionStreams = new Gauge({
     name: 'gateway_subscription_streams',
     help: 'Subscription streams (GraphQL over SSE) open now.',

@@ -7,7 +7,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
-import type { GatewayConfig } from './config';
+import { authenticate } from './auth/authenticate';
+import { anonymousCaller, type Caller } from './auth/caller';
+import { isLoopbackHost, type GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { ErrorCode } from './errors';
 import { buildGatewaySchema } from './graphql/buildGatewaySchema';
@@ -55,6 +57,8 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind Cloud Run or a load balancer, the client is named in X-Forwarded-For by the proxies in front.
+  app.set('trust proxy', config.trustProxyHops);
   const httpServer = http.createServer(serverOptions(config), app);
   applyServerLimits(httpServer, config);
   const uploadBudget = new MemoryBudget(config.uploadMemoryBudgetBytes);
@@ -115,8 +119,11 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
 
   const requestContext = (res: express.Response): GatewayContext => {
     const requestId = String(res.locals.requestId);
+    // Every /graphql request passed `authenticate`; the fallback only serves a context built elsewhere.
+    const caller = (res.locals.caller as Caller | undefined) ?? anonymousCaller('unknown', config.auth.anonymousScopes);
     return {
       requestId,
+      caller,
       log: logger.child({ requestId }),
       metadata: new MetadataService(services.store, services.catalog, config.imageUrlTemplate, services.labelLinks),
       services,
@@ -137,6 +144,8 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     '/graphql',
     accessLog(),
     refuseWhileStopping,
+    // Before any body is read: an upload from a refused credential is never buffered.
+    authenticate({ ...services.identity, anonymousScopes: config.auth.anonymousScopes, metrics }),
     bodyMemoryBudget({
       budget: uploadBudget,
       maxMultipartBytes: config.maxUploadFiles * config.maxUploadBytes + MULTIPART_OVERHEAD_BYTES,

@@ -1,3 +1,6 @@
+import { ApiKeys } from './auth/ApiKeys';
+import { CallerLimits } from './auth/CallerLimits';
+import { JwtVerifier } from './auth/JwtVerifier';
 import { ClassificationService } from './classification/ClassificationService';
 import type { GatewayConfig } from './config';
 import { EmbeddingIndex } from './embeddings/EmbeddingIndex';
@@ -5,6 +8,7 @@ import { LabelLinker, LabelLinkerClosed } from './labels/LabelLinker';
 import { logger } from './logger';
 import { ClassCatalog } from './metadata/ClassCatalog';
 import type { GatewayMetrics } from './metrics';
+import { ModelOwnership } from './models/modelOwnership';
 import { ModelRegistry } from './models/ModelRegistry';
 import { settingsFromConfig } from './store/bigquery/bigQueryConnection';
 import { createStore } from './store/createStore';
@@ -21,6 +25,12 @@ export interface GatewayServices {
   /** Label -> class links against the catalog (model labels, Vision labels without a known mid). */
   labelLinks: LabelLinker<ClassRecord>;
   models: ModelRegistry;
+  /** Who may replace or delete which model. */
+  modelOwnership: ModelOwnership;
+  /** Identities: bearer JWTs (when a key set is configured) and API keys. */
+  identity: { jwt?: JwtVerifier; apiKeys: ApiKeys };
+  /** Per-caller rate limits. */
+  limits: CallerLimits;
   vision: VisionLabeler;
   classification: ClassificationService;
   training: TrainingJobs;
@@ -36,6 +46,8 @@ export interface ServiceOverrides {
 }
 
 export async function createServices(config: GatewayConfig, metrics: GatewayMetrics, overrides: ServiceOverrides = {}): Promise<GatewayServices> {
+  // Read first: a bad key file stops the start before anything loads.
+  const identity = { jwt: JwtVerifier.fromConfig(config.auth), apiKeys: ApiKeys.fromFile(config.auth.apiKeysFile) };
   const [store, models] = await Promise.all([overrides.store ?? createStore(config, metrics), ModelRegistry.create(config, metrics)]);
   const catalog = new ClassCatalog(await store.readCatalog());
   logger.info({ backend: store.backend, classes: catalog.size, relationTypes: catalog.relationTypes.length }, 'metadata catalog ready');
@@ -43,10 +55,15 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
   for (const model of models.list()) linkLabelsInBackground(labelLinks, model.id, model.labels);
   const vision = VisionLabeler.create(config, metrics);
   const classification = new ClassificationService(models, vision, config);
+  const modelOwnership = new ModelOwnership(models, config.modelsDir);
   const training = new TrainingJobs({
     dataRoot: config.trainingDataRoot,
     modelsDir: config.modelsDir,
     maxImagePixels: config.maxImagePixels,
+    checkModelId: (modelId, caller, replace) => modelOwnership.checkTrainable(modelId, caller, replace),
+    queueMax: config.training.queueMax,
+    queueMaxPerCaller: config.training.queueMaxPerCaller,
+    jobTimeoutMs: config.training.jobTimeoutSeconds * 1000,
     register: async (id, dir) => {
       const model = await models.register(id, dir);
       linkLabelsInBackground(labelLinks, model.id, model.labels);
@@ -66,6 +83,9 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     catalog,
     labelLinks,
     models,
+    modelOwnership,
+    identity,
+    limits: new CallerLimits(config.rateLimits, metrics),
     vision,
     classification,
     training,

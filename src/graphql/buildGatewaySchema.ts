@@ -1,7 +1,9 @@
 import 'reflect-metadata';
-import { printSchema, type GraphQLSchema } from 'graphql';
+import { printSchema, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { resolvers } from '../../resolvers';
+import { declaredScope } from '../auth/requiresScope';
+import { scopeChecker } from '../auth/scopeChecker';
 
 /**
  * type-graphql refuses a schema with subscriptions unless it has a pubSub. Ours take their events
@@ -21,8 +23,20 @@ let cached: Promise<GraphQLSchema> | undefined;
 
 /** The executable schema, built once per process from the type-graphql classes. */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers, validate: false, pubSub: NO_TOPICS });
+  cached ??= buildSchema({ resolvers, validate: false, pubSub: NO_TOPICS, authChecker: scopeChecker }).then(documentScopes);
   return cached;
+}
+
+/** Each root field's description ends with the scope it needs, so clients read who may call what where they read the field. */
+function documentScopes(schema: GraphQLSchema): GraphQLSchema {
+  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((type): type is GraphQLObjectType => Boolean(type));
+  for (const root of roots) {
+    for (const field of Object.values(root.getFields())) {
+      const scope = declaredScope(field.name);
+      if (scope) field.description = `${field.description ?? ''}${field.description ? '\n\n' : ''}Needs the \`${scope}\` scope (or \`admin\`).`;
+    }
+  }
+  return schema;
 }
 
 /** The SDL committed as schema.graphql. */

@@ -4,6 +4,7 @@ import { ErrorCode, GatewayError, badUserInput } from '../errors';
 import { logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import { decodeWithinBudget } from './decodeGate';
+import { readGatewayMarker, type GatewayMarker } from './gatewayMarker';
 import { decodeImage, type ImageInput } from './decodeImage';
 import { MODEL_ID_PATTERN, SHIPPED_MODEL_ID, discoverModelFolders } from './discoverModels';
 import { InferencePool } from './InferencePool';
@@ -15,6 +16,9 @@ export type { ImageFailure, ImageOutcome, LabelOptions, ModelInfo, Prediction } 
 
 interface ModelEntry {
   id: string;
+  dir: string;
+  /** Present when the gateway wrote the folder (a trained model): who owns it. */
+  marker?: GatewayMarker;
   /** Unique per loaded version, so a reload never mixes one version's scores with another's labels. */
   key: string;
   spec: ModelSpec;
@@ -78,7 +82,7 @@ export class ModelRegistry {
     const served = [...this.models.values()].map((entry) => describe(entry, entry.id === this.defaultId));
     const failed = [...this.loadErrors]
       .filter(([id]) => !this.models.has(id))
-      .map(([id, error]): ModelInfo => ({ id, status: 'FAILED', error, isDefault: id === this.defaultId, labels: [], inputSize: 0, backend: this.startedPool?.backend ?? 'none' }));
+      .map(([id, error]): ModelInfo => ({ id, status: 'FAILED', error, isDefault: id === this.defaultId, labels: [], inputSize: 0, backend: this.startedPool?.backend ?? 'none', trained: false }));
     return [...served, ...failed].sort((a, b) => a.id.localeCompare(b.id));
   }
 
@@ -146,7 +150,9 @@ export class ModelRegistry {
       throw loadFailure(id, error);
     }
     const input = { size: inputSize, crop: spec.crop };
-    const entry: ModelEntry = { id, key, spec, inputSize, input, backend: pool.backend, pendingRequests: 0, retired: false };
+    // The default model is never anyone's to replace, whatever its folder holds.
+    const marker = id === this.defaultId ? undefined : await readGatewayMarker(dir);
+    const entry: ModelEntry = { id, dir: path.resolve(dir), marker, key, spec, inputSize, input, backend: pool.backend, pendingRequests: 0, retired: false };
     const previous = this.models.get(id);
     this.models.set(id, entry);
     this.loadErrors.delete(id);
@@ -157,6 +163,24 @@ export class ModelRegistry {
     }
     log.info({ model: id, dir, backend: entry.backend, labels: spec.labels.length, inputSize }, 'model loaded');
     return describe(entry, id === this.defaultId);
+  }
+
+  /** Where a served model's folder is, and its gateway marker when the gateway trained it. */
+  origin(id: string): { dir: string; marker?: GatewayMarker; isDefault: boolean } | undefined {
+    const entry = this.models.get(id);
+    return entry && { dir: entry.dir, marker: entry.marker, isDefault: id === this.defaultId };
+  }
+
+  /** Stops serving a model (requests already running finish on it); its folder is the caller's business. */
+  unregister(id: string): boolean {
+    const entry = this.models.get(id);
+    this.loadErrors.delete(id);
+    if (!entry) return false;
+    this.models.delete(id);
+    entry.retired = true;
+    this.unloadIfRetired(entry);
+    log.info({ model: id }, 'model unregistered');
+    return true;
   }
 
   /** False while shutting down or while every inference worker is down; true with no model installed (a setup state, not a transient one). */
@@ -209,7 +233,16 @@ export class ModelRegistry {
 }
 
 function describe(entry: ModelEntry, isDefault: boolean): ModelInfo {
-  const info: ModelInfo = { id: entry.id, status: 'READY', isDefault, labels: [...entry.spec.labels], inputSize: entry.inputSize, backend: entry.backend };
+  const info: ModelInfo = {
+    id: entry.id,
+    status: 'READY',
+    isDefault,
+    labels: [...entry.spec.labels],
+    inputSize: entry.inputSize,
+    backend: entry.backend,
+    trained: entry.marker !== undefined,
+    owner: entry.marker?.owner ?? undefined,
+  };
   if (entry.spec.evaluation !== undefined) info.evaluation = entry.spec.evaluation;
   return info;
 }

@@ -12,6 +12,10 @@ export interface ModelInfo {
   inputSize: number;
   /** TF.js backend running it: 'tensorflow' (tfjs-node) or 'wasm'. */
   backend: string;
+  /** Written by the gateway's training (its folder holds the gateway marker): only such models are ever replaced or deleted. */
+  trained: boolean;
+  /** The caller that trained it (Caller.id), when known. */
+  owner?: string;
   /** Whatever the model's metadata.json holds under `evaluation` (e.g. accuracy written by training). */
   evaluation?: unknown;
 }

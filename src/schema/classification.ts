@@ -74,4 +74,7 @@ export class Model {
 
   @Field({ description: '`tensorflow` (tfjs-node) or `wasm`.' })
   backend!: string;
+
+  @Field({ description: 'Trained through this gateway\'s `trainModel`: only such models can be replaced or deleted, by their owner or an admin.' })
+  trained!: boolean;
 }

@@ -6,6 +6,7 @@ export enum TrainingStatus {
   RUNNING = 'RUNNING',
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
 }
 
 registerEnumType(TrainingStatus, {
@@ -16,13 +17,17 @@ registerEnumType(TrainingStatus, {
     RUNNING: { description: 'Embedding images, training the head, evaluating or saving.' },
     SUCCEEDED: { description: 'The model is written and served: use it in `classify(model:)`.' },
     FAILED: { description: 'See `error`.' },
+    CANCELLED: { description: 'Stopped by `cancelTrainingJob` before it finished; nothing was written.' },
   },
 });
 
 @InputType({ description: 'A transfer-learning job. Paths are relative to the gateway\'s TRAINING_DATA_ROOT; give `data` or `csv`.' })
 export class TrainModelInput {
-  @Field(() => ID, { description: 'Id of the model to write (MODELS_DIR/<modelId>) and serve.' })
+  @Field(() => ID, { description: 'Id of the model to write (MODELS_DIR/<modelId>) and serve. It must be new, or a model you trained (then give `replace: true`).' })
   modelId!: string;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Replace your own trained model of the same id once the job succeeds. Models you did not train (the default model, downloaded ones, other callers\') are never replaced.' })
+  replace?: boolean | null;
 
   @Field(() => String, { nullable: true, description: 'A folder with one sub-folder of images per class (folder name = label).' })
   data?: string | null;
@@ -148,6 +153,9 @@ export class TrainingJobNode {
 
   @Field(() => ID, { description: 'The model it writes; served under this id once SUCCEEDED.' })
   modelId!: string;
+
+  @Field(() => String, { description: 'Who started it: `user:<sub>` (a JWT), `key:<name>` (an API key) or `anon:<address>`. Only the owner and admins see a job.' })
+  owner!: string;
 
   @Field(() => TrainingStatus)
   status!: TrainingStatus;

@@ -12,7 +12,7 @@ registerEnumType(TrainingJobEventKind, {
   name: 'TrainingJobEventKind',
   description: 'What happened; `job` holds the state after it.',
   valuesConfig: {
-    STATUS: { description: 'The job became QUEUED, RUNNING, SUCCEEDED (with `job.evaluation`) or FAILED (with `job.error`).' },
+    STATUS: { description: 'The job became QUEUED, RUNNING, SUCCEEDED (with `job.evaluation`), FAILED (with `job.error`) or CANCELLED.' },
     STAGE: { description: 'A stage began (`stage`).' },
     PROGRESS: { description: 'Work within the stage: `step` of `steps` (e.g. images embedded).' },
     EPOCH: { description: 'An epoch finished: `epoch` has its loss and accuracy.' },

@@ -3,7 +3,7 @@ import type { TrainingJob } from './TrainingJobs';
 import type { TrainProgress } from './trainClassifier';
 
 /**
- * What happened to a job. STATUS: QUEUED, RUNNING, SUCCEEDED or FAILED was reached. STAGE: a new
+ * What happened to a job. STATUS: QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED was reached. STAGE: a new
  * stage began (any name trainClassifier reports, so new stages need no change here). PROGRESS:
  * work within the stage (`step` of `steps`). EPOCH: an epoch finished (loss, accuracy).
  */
@@ -26,7 +26,7 @@ export interface TrainingJobEvent {
 /** Events a slow watcher may have waiting; beyond it, waiting PROGRESS events are dropped first (the next event's `job` carries the state). */
 const MAX_WAITING = 256;
 
-const isFinal = (event: TrainingJobEvent) => event.kind === 'STATUS' && (event.job.status === 'SUCCEEDED' || event.job.status === 'FAILED');
+const isFinal = (event: TrainingJobEvent) => event.kind === 'STATUS' && (event.job.status === 'SUCCEEDED' || event.job.status === 'FAILED' || event.job.status === 'CANCELLED');
 
 /**
  * The event layer between TrainingJobs and its watchers (the GraphQL subscription). Keeps each

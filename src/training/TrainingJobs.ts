@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers/spawnWorker';
-import { ErrorCode, GatewayError } from '../errors';
+import { hasScope, type Caller } from '../auth/caller';
+import { ErrorCode, GatewayError, inputPrefix, quoteInput } from '../errors';
 import { logger } from '../logger';
 import type { ModelEvaluation } from './evaluate';
 import { TrainingJobEvents } from './TrainingJobEvents';
@@ -10,12 +11,14 @@ import type { TrainOptions, TrainProgress, TrainResult, TrainStage } from './tra
 import { trainOptionsFor, type TrainModelRequest, type TrainingRequestSettings } from './trainingRequest';
 import type { TrainingWorkerData, TrainingWorkerMessage } from './trainingWorkerProtocol';
 
-export type TrainingStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type TrainingStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export type { TrainModelRequest } from './trainingRequest';
 
 export interface TrainingJob {
   id: string;
   modelId: string;
+  /** The caller that started it (Caller.id): only it and admins see the job, its events and its model. */
+  owner: string;
   status: TrainingStatus;
   stage?: TrainStage;
   /** 0 to 1. */
@@ -36,15 +39,29 @@ export interface TrainingJob {
 export interface TrainingJobsOptions extends TrainingRequestSettings {
   /** Serves a finished model without a restart (ModelRegistry.register). */
   register?: (modelId: string, dir: string) => Promise<unknown>;
+  /** Refuses a model id the caller may not (re)write: someone else's, or one the gateway did not train. Throws. */
+  checkModelId?: (modelId: string, caller: Caller, replace: boolean) => Promise<void> | void;
   /** Finished jobs kept for `get`; the oldest are forgotten beyond it. */
   keepFinished?: number;
+  /** Jobs queued or running at once, over all callers (OVERLOADED beyond) and per caller (RATE_LIMITED beyond). */
+  queueMax?: number;
+  queueMaxPerCaller?: number;
+  /** A job running longer is stopped and FAILED. */
+  jobTimeoutMs?: number;
 }
+
+/** How a request reaches `start`: the API's input plus whether an existing model of the caller's may be replaced. */
+export type StartTrainingRequest = TrainModelRequest & { replace?: boolean | null };
 
 interface Entry {
   job: TrainingJob;
   options: TrainOptions;
   worker?: Worker;
+  /** Ends a running job from outside (cancel, deadline): terminates its worker, so run() rejects with this reason. */
+  stop?: (status: 'FAILED' | 'CANCELLED', reason: string) => void;
 }
+
+const isActive = (job: TrainingJob) => job.status === 'QUEUED' || job.status === 'RUNNING';
 
 const log = logger.child({ component: 'training' });
 
@@ -63,13 +80,25 @@ export class TrainingJobs {
 
   constructor(private readonly options: TrainingJobsOptions) {}
 
-  /** Validates the request, queues the job and returns it; throws BAD_USER_INPUT for a bad request. */
-  async start(request: TrainModelRequest): Promise<TrainingJob> {
-    if (this.closed) throw new GatewayError(ErrorCode.BadUserInput, 'The gateway is shutting down.');
-    const options = await trainOptionsFor(request, this.options);
+  /**
+   * Validates the request, queues the job for `caller` and returns it. Throws BAD_USER_INPUT for a bad
+   * request, FORBIDDEN for a model id the caller may not write, and refuses at once when the queue is
+   * full (OVERLOADED) or the caller already has its share of it (RATE_LIMITED).
+   */
+  async start(request: StartTrainingRequest, caller: Caller): Promise<TrainingJob> {
+    if (this.closed) throw new GatewayError(ErrorCode.ShuttingDown, 'The gateway is shutting down; retry on another instance.');
+    this.checkRoom(caller);
+    if (this.activeJobs().some((entry) => entry.job.modelId === request.modelId)) {
+      throw new GatewayError(ErrorCode.BadUserInput, `A job is already training model ${quoteInput(request.modelId)}; wait for it or cancel it.`, { argument: 'modelId' });
+    }
+    await this.options.checkModelId?.(request.modelId, caller, request.replace === true);
+    const id = randomUUID();
+    const options = { ...(await trainOptionsFor(request, this.options)), owner: caller.id, jobId: id };
+    this.checkRoom(caller); // the checks above awaited: another request may have taken the last place meanwhile
     const job: TrainingJob = {
-      id: randomUUID(),
+      id,
       modelId: request.modelId,
+      owner: caller.id,
       status: 'QUEUED',
       progress: 0,
       epochs: options.epochs!,
@@ -84,13 +113,34 @@ export class TrainingJobs {
     return { ...job };
   }
 
-  get(id: string): TrainingJob | undefined {
+  /** The job when `caller` may see it (its owner, or an admin); undefined otherwise, exactly as for an unknown id. */
+  get(id: string, caller: Caller): TrainingJob | undefined {
     const job = this.entries.get(id)?.job;
-    return job && { ...job };
+    return job && mayControl(caller, job) ? { ...job } : undefined;
   }
 
-  list(): TrainingJob[] {
-    return [...this.entries.values()].map((entry) => ({ ...entry.job })).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  /** The jobs `caller` may see, newest first. */
+  list(caller: Caller): TrainingJob[] {
+    return [...this.entries.values()]
+      .filter((entry) => mayControl(caller, entry.job))
+      .map((entry) => ({ ...entry.job }))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  }
+
+  /**
+   * Stops a queued or running job of the caller's (or any, for an admin): CANCELLED, nothing written.
+   * A job that already ended is returned as it is; an unknown or foreign id is TRAINING_JOB_NOT_FOUND.
+   */
+  cancel(id: string, caller: Caller): TrainingJob {
+    const entry = this.entries.get(id);
+    if (!entry || !mayControl(caller, entry.job)) throw jobNotFound(id);
+    if (entry.job.status === 'QUEUED') {
+      this.queue.splice(this.queue.indexOf(entry), 1);
+      this.finish(entry, 'CANCELLED', `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`);
+    } else if (entry.job.status === 'RUNNING') {
+      entry.stop?.('CANCELLED', `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`);
+    }
+    return { ...entry.job };
   }
 
   async close(): Promise<void> {
@@ -100,13 +150,34 @@ export class TrainingJobs {
     this.events.close();
   }
 
+  private activeJobs(): Entry[] {
+    return [...this.entries.values()].filter((entry) => isActive(entry.job));
+  }
+
+  private checkRoom(caller: Caller): void {
+    const active = this.activeJobs();
+    const perCaller = this.options.queueMaxPerCaller ?? Number.POSITIVE_INFINITY;
+    if (active.filter((entry) => entry.job.owner === caller.id).length >= perCaller) {
+      throw new GatewayError(ErrorCode.RateLimited, `You already have ${perCaller} training jobs queued or running; wait for one to finish or cancel one.`, {
+        retryAfterSeconds: 60,
+      });
+    }
+    const max = this.options.queueMax ?? Number.POSITIVE_INFINITY;
+    if (active.length >= max) {
+      throw new GatewayError(ErrorCode.Overloaded, `The training queue is full (${max} jobs queued or running); retry later.`, { retryAfterSeconds: 60 });
+    }
+  }
+
   private pump(): void {
     if (this.running || this.closed) return;
     const next = this.queue.shift();
     if (!next) return;
     this.running = next;
     this.run(next)
-      .catch((error: Error) => this.finish(next, 'FAILED', error.message))
+      .catch((error: Error) => {
+        if (error instanceof JobStopped) this.finish(next, error.status, error.message);
+        else this.finish(next, 'FAILED', error.message);
+      })
       .finally(() => {
         this.running = undefined;
         this.pump();
@@ -122,7 +193,13 @@ export class TrainingJobs {
     const worker = spawnWorker(path.join(__dirname, 'trainingWorkerMain'), data);
     entry.worker = worker;
     // A promise settles once: a late 'exit' after 'done' or 'failed' changes nothing.
+    let deadline: NodeJS.Timeout | undefined;
     const result = await new Promise<TrainResult>((resolve, reject) => {
+      entry.stop = (status, reason) => reject(new JobStopped(status, reason));
+      if (this.options.jobTimeoutMs) {
+        const seconds = Math.round(this.options.jobTimeoutMs / 1000);
+        deadline = setTimeout(() => entry.stop?.('FAILED', `the job ran longer than TRAINING_JOB_TIMEOUT_S (${seconds} s) and was stopped`), this.options.jobTimeoutMs);
+      }
       worker.on('message', (message: TrainingWorkerMessage) => {
         if (message.type === 'progress') this.onProgress(job, message.progress);
         else if (message.type === 'done') resolve(message.result);
@@ -130,7 +207,11 @@ export class TrainingJobs {
       });
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`the training worker stopped (exit code ${code})`)));
-    }).finally(() => worker.terminate());
+    }).finally(() => {
+      clearTimeout(deadline);
+      entry.stop = undefined;
+      return worker.terminate();
+    });
     job.evaluation = result.evaluation;
     job.backbone = result.backbone.id;
     await this.options.register?.(job.modelId, entry.options.out);
@@ -155,7 +236,7 @@ export class TrainingJobs {
     this.events.progressed(job, progress, previousStage);
   }
 
-  private finish(entry: Entry, status: 'SUCCEEDED' | 'FAILED', error?: string): void {
+  private finish(entry: Entry, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error?: string): void {
     const { job } = entry;
     job.status = status;
     job.finishedAt = new Date();
@@ -163,7 +244,7 @@ export class TrainingJobs {
     if (status === 'SUCCEEDED') job.progress = 1;
     if (error) {
       job.error = error;
-      log.warn({ job: job.id, model: job.modelId, error }, 'training job failed');
+      log.warn({ job: job.id, model: job.modelId, owner: job.owner, status, error }, status === 'CANCELLED' ? 'training job cancelled' : 'training job failed');
     }
     entry.worker = undefined;
     this.events.publish(job, 'STATUS');
@@ -177,4 +258,23 @@ export class TrainingJobs {
       this.events.forget(entry.job.id);
     }
   }
+}
+
+/** A running job ended from outside: cancelled, or past its deadline. */
+class JobStopped extends Error {
+  constructor(
+    readonly status: 'FAILED' | 'CANCELLED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function mayControl(caller: Caller, job: TrainingJob): boolean {
+  return job.owner === caller.id || hasScope(caller, 'admin');
+}
+
+/** The same answer for an unknown id and for someone else's job: ids are not probed for existence. */
+export function jobNotFound(id: string): GatewayError {
+  return new GatewayError(ErrorCode.TrainingJobNotFound, `No training job ${quoteInput(id)} of yours (finished jobs are kept until 100 newer ones have finished).`, { id: inputPrefix(id) });
 }

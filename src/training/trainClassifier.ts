@@ -24,6 +24,9 @@ export interface TrainOptions {
   data: TrainingData;
   /** Model folder to write. */
   out: string;
+  /** Recorded in the folder's gateway marker: who trained it, by which job. */
+  owner?: string | null;
+  jobId?: string | null;
   backbone?: BackboneSource;
   epochs?: number;
   batchSize?: number;
