@@ -138,7 +138,9 @@ export class TrainingJobs {
       this.queue.splice(this.queue.indexOf(entry), 1);
       this.finish(entry, 'CANCELLED', `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`);
     } else if (entry.job.status === 'RUNNING') {
-      entry.stop?.('CANCELLED', `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`);
+      const reason = `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`;
+      entry.stop?.('CANCELLED', reason); // terminates the worker; run() then ends without writing
+      this.finish(entry, 'CANCELLED', reason);
     }
     return { ...entry.job };
   }
@@ -212,6 +214,7 @@ export class TrainingJobs {
       entry.stop = undefined;
       return worker.terminate();
     });
+    if (job.finishedAt) return; // cancelled while the worker was finishing: nothing is served
     job.evaluation = result.evaluation;
     job.backbone = result.backbone.id;
     await this.options.register?.(job.modelId, entry.options.out);
@@ -238,6 +241,7 @@ export class TrainingJobs {
 
   private finish(entry: Entry, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error?: string): void {
     const { job } = entry;
+    if (job.finishedAt) return; // a job ends once (a cancelled run still unwinds)
     job.status = status;
     job.finishedAt = new Date();
     job.etaSeconds = undefined;
