@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { logAccessSummary } from './auth/accessSummary';
 import { checkHost, ConfigError, loadConfig, type GatewayConfig } from './config';
 import { DatasetLayoutError } from './ingest/datasetLayout';
 import { logger } from './logger';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     await gateway.close().catch(() => undefined);
     throw listenError(error, config);
   });
+  logAccessSummary(config, gateway.services.identity.apiKeys.size, logger);
   logger.info({ url, store: config.store, production: config.production }, `gateway ready at ${url}`);
 
   let stopping = false;
