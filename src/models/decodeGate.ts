@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { GatewayConfig } from '../config';
+import { sniffImageFormat } from './imageFormat';
 
 /**
  * Bounds image decoding over the whole process: at most `concurrency` images, and at most
@@ -88,6 +89,8 @@ function headerPixels(bytes: Buffer): number | undefined {
 }
 
 async function metadataPixels(bytes: Buffer): Promise<number> {
+  // Only an accepted format's header is read here; anything else is refused by the decode without a parser.
+  if (!sniffImageFormat(bytes)) return 1;
   try {
     const { width, height } = await sharp(bytes).metadata();
     return (width ?? 0) * (height ?? 0) || 1;
