@@ -145,7 +145,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'MAX_IMAGE_PIXELS', default: '40000000', description: 'Largest decoded image (width x height), against decompression bombs.' },
   { name: 'UPLOAD_MEMORY_BUDGET_BYTES', default: '268435456', description: 'Upload bytes all requests together may hold in memory; a multipart request that does not fit gets 503 `OVERLOADED`.' },
   { name: 'DECODE_CONCURRENCY', default: '2', description: 'Images decoded at once over all requests (sharp, on libuv\'s 4 threads), so decoding never takes every thread from the store.' },
-  { name: 'DECODE_QUEUE_LIMIT', default: '256', description: 'Images waiting to be decoded over all requests; past it, a request gets 503 `OVERLOADED` at once.' },
+  { name: 'DECODE_QUEUE_LIMIT', default: '256', description: 'Images waiting to be decoded over all requests; past it, a request gets 503 `OVERLOADED` at once. At least `MAX_UPLOAD_FILES`.' },
   { name: 'DECODE_PIXEL_BUDGET', default: '80000000', description: 'Pixels decoded at once over all requests (an image larger than this is decoded alone).' },
   { name: 'MODEL_DIR', default: '(unset: see README)', description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json` or `labels.txt`) served as the default model.' },
   { name: 'MODEL_DIR', default: '(unset: the shipped default model)', description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json`, `labels.txt` or `dict.txt`) served as the default model; a missing folder or one without `model.json` stops the start.' },
@@ -451,6 +451,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   }
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
     throw new ConfigError(`HEADERS_TIMEOUT_MS (${config.http.headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${config.http.requestTimeoutMs})`);
+  }
+  if (config.decode.queueLimit < config.maxUploadFiles) {
+    throw new ConfigError(`DECODE_QUEUE_LIMIT (${config.decode.queueLimit}) must be at least MAX_UPLOAD_FILES (${config.maxUploadFiles}): a request with that many files could never be admitted`);
   }
   if (config.inference.queueLimit < config.maxUploadFiles) {
     // The queue admits a request's images all at once: a smaller queue would refuse the largest allowed request forever.

@@ -55,6 +55,7 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
   });
   const embeddings = config.embeddingsFile ? EmbeddingIndex.open(config.embeddingsFile, {
         maxImagePixels: config.maxImagePixels,
+        decode: config.decode,
         indexMinRows: config.embeddingsIndexMinRows,
         bigQuery: config.bigqueryEmbeddingsTable ? { settings: settingsFromConfig(config), table: config.bigqueryEmbeddingsTable } : undefined,
       }) : undefined;

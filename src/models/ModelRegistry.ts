@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config';
 import { ErrorCode, GatewayError, badUserInput } from '../errors';
 import { logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
-import { decodeWithinBudget } from './decodeGate';
+import { decodeGateFor, decodeWithinBudget } from './decodeGate';
 import { decodeImage, type ImageInput } from './decodeImage';
 import { MODEL_ID_PATTERN, SHIPPED_MODEL_ID, discoverModelFolders } from './discoverModels';
 import { InferencePool } from './InferencePool';
@@ -103,6 +103,7 @@ export class ModelRegistry {
     const entry = this.resolve(options.modelId);
     const pool = this.startedPool;
     if (!pool || this.closed) throw new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime is shutting down.');
+    decodeGateFor(this.config).assertRoom(images.length);
     const admission = pool.admit(images.length);
     entry.pendingRequests++;
     try {
