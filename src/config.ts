@@ -413,7 +413,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     },
     maxSubscriptionStreams: integer(env, 'MAX_SUBSCRIPTION_STREAMS', 100, 1),
     maxSubscriptionStreamsPerCaller: integer(env, 'MAX_SUBSCRIPTION_STREAMS_PER_CALLER', 10, 1),
-    subscriptionMaxLifetimeS: integer(env, 'SUBSCRIPTION_MAX_LIFETIME_S', 3600, 1),
+    subscriptionMaxLifetimeS: integer(env, 'SUBSCRIPTION_MAX_LIFETIME_S', 3600, 1, 2_000_000), // setTimeout's limit is 2^31 ms
     allowedHosts: allowedHosts(env, 'ALLOWED_HOSTS'),
     metricsToken: text(env, 'METRICS_TOKEN'),
     metricsPort: text(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),

@@ -127,7 +127,11 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     };
   };
   // Subscriptions: `Accept: text/event-stream` requests to /graphql, after the same CORS, body and shape checks as queries.
-  const subscriptions = subscriptionRoute({ schema, context: requestContext, limits: config, maxStreams: config.maxSubscriptionStreams, production: config.production, metrics });
+  const subscriptions = subscriptionRoute({ schema, context: requestContext, limits: config, maxStreams: config.maxSubscriptionStreams,
+    maxStreamsPerCaller: config.maxSubscriptionStreamsPerCaller,
+    maxLifetimeMs: config.subscriptionMaxLifetimeS * 1000,
+    retryAfterSeconds: config.retryAfterSeconds,
+    production: config.production, metrics });
 
   // A browser asking for /graphql (Accept: text/html) gets the offline GraphiQL IDE; API clients never do.
   app.use(playgroundRoutes({ introspection: config.introspection }));
