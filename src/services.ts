@@ -47,6 +47,7 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     dataRoot: config.trainingDataRoot,
     modelsDir: config.modelsDir,
     maxImagePixels: config.maxImagePixels,
+    cacheMaxBytes: config.trainingCacheMaxBytes,
     register: async (id, dir) => {
       const model = await models.register(id, dir);
       linkLabelsInBackground(labelLinks, model.id, model.labels);

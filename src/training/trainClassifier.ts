@@ -51,6 +51,8 @@ export interface TrainOptions {
   split?: SplitFractions;
   /** Where embeddings are cached between runs; unset disables the cache. */
   cacheDir?: string;
+  /** The cache's byte budget (TRAINING_CACHE_MAX_BYTES). */
+  cacheMaxBytes?: number;
   gcsApiEndpoint?: string;
   maxImagePixels?: number;
 }
@@ -158,7 +160,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       encoder,
       mirror: settings.mirror,
       reader: new SourceReader({ gcsApiEndpoint: options.gcsApiEndpoint }),
-      cache: new EmbeddingCache(options.cacheDir, backbone.info.id),
+      cache: new EmbeddingCache(options.cacheDir, backbone.info.id, options.cacheMaxBytes),
       augment: settings.augment,
       seed: settings.seed,
       batchSize: 16,
