@@ -53,6 +53,8 @@ export interface TrainOptions {
   cacheDir?: string;
   /** The cache's byte budget (TRAINING_CACHE_MAX_BYTES). */
   cacheMaxBytes?: number;
+  /** Images decoded at once (unset: a whole batch); the gateway's jobs set 1. */
+  decodeConcurrency?: number;
   gcsApiEndpoint?: string;
   maxImagePixels?: number;
 }
@@ -165,6 +167,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       seed: settings.seed,
       batchSize: 16,
       maxImagePixels: options.maxImagePixels ?? 40_000_000,
+      decodeConcurrency: options.decodeConcurrency,
       onProgress: (done, total) => report({ stage: 'embedding', progress: (EMBEDDING_SHARE * done) / total, done, total }),
     }).finally(() => encoder.close?.());
     const { TRAIN: train, VALIDATION: validation, TEST: test } = embedded.splits;

@@ -79,6 +79,8 @@ export async function trainOptionsFor(request: TrainModelRequest, settings: Trai
     split: splitOf(request),
     cacheDir: settings.cacheDir ?? path.join(settings.modelsDir, '.embedding-cache'),
     cacheMaxBytes: settings.cacheMaxBytes,
+    // The job's thread decodes beside the gateway's decode gate, not through it: one image at a time.
+    decodeConcurrency: 1,
     gcsApiEndpoint: settings.gcsApiEndpoint,
     maxImagePixels: settings.maxImagePixels,
   };
