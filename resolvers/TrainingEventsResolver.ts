@@ -19,7 +19,7 @@ export class TrainingEventsResolver {
       return events;
     },
   })
-  trainingJobEvents(@Arg('id', () => ID) _id: string, @Root() event: TrainingJobEvent): TrainingJobEvent {
+  trainingJobEvents(@Arg('id', () => ID, { description: '`TrainingJob.id`, as `trainModel` returned it; an unknown id is an error (TRAINING_JOB_NOT_FOUND).' }) _id: string, @Root() event: TrainingJobEvent): TrainingJobEvent {
     return event;
   }
 }
