@@ -65,6 +65,9 @@ const isActive = (job: TrainingJob) => job.status === 'QUEUED' || job.status ===
 
 const log = logger.child({ component: 'training' });
 
+/** Finished jobs kept for `get` and `list` unless `keepFinished` says otherwise. */
+export const DEFAULT_KEEP_FINISHED = 100;
+
 /**
  * Training jobs, one at a time in a worker thread (so the event loop and inference stay responsive),
  * the others queued. A finished model is written to MODELS_DIR/<modelId> and registered for serving.
@@ -257,7 +260,7 @@ export class TrainingJobs {
 
   private forgetOldJobs(): void {
     const finished = [...this.entries.values()].filter((entry) => entry.job.finishedAt);
-    for (const entry of finished.slice(0, Math.max(0, finished.length - (this.options.keepFinished ?? 100)))) {
+    for (const entry of finished.slice(0, Math.max(0, finished.length - (this.options.keepFinished ?? DEFAULT_KEEP_FINISHED)))) {
       this.entries.delete(entry.job.id);
       this.events.forget(entry.job.id);
     }
