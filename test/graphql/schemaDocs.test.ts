@@ -90,7 +90,7 @@ describe('descriptions over introspection (what GraphiQL’s docs pane and codeg
     expect(described('Subscription')).toBe(ROOT_TYPE_DESCRIPTIONS.subscription);
     const query = types.find((type) => type.name === 'Query');
     const classes = query && 'fields' in query ? query.fields.find((field) => field.name === 'classes') : undefined;
-    expect(classes?.description).toBe('Classes that have at least one image, by description.');
+    expect(classes?.description).toMatch(/^Classes that have at least one image, by description\./);
     expect(classes?.args.find((arg) => arg.name === 'after')?.description).toMatch(/endCursor/);
   });
 });

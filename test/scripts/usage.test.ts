@@ -23,6 +23,8 @@ const ENTRIES: [name: string, entry: string, missingInput: string[], expected: R
   ['example:client', 'examples/client/main.js', ['http://127.0.0.1:1/graphql', '/nonexistent.png'], /^error: photo \/nonexistent.png: no such file$/],
   ['bench:metadata', 'bench/metadata.js', ['--images', 'many'], /^error: --images must be an integer >= 1, got "many"$/],
   ['bench:load', 'bench/load.js', ['--model', '/nonexistent'], /^error: --model \/nonexistent: no such directory$/],
+  ['auth:key', 'scripts/auth-key.js', ['--name', 'x', '--scopes', 'write'], /^error: --scopes must be a comma list of read, classify, train, admin, got "write"$/],
+  ['bench:auth', 'bench/auth.js', ['--rounds', 'many'], /^error: --rounds must be an integer >= 1, got "many"$/],
   ['bench:soak', 'bench/soak.js', ['--model', '/nonexistent'], /^error: --model \/nonexistent: no such directory$/],
 ];
 
