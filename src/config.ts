@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseRemoteSources, type RemoteSourcePolicy } from './training/sources/remoteSources';
 
 /**
  * Every environment variable the gateway reads, parsed and validated once.
@@ -81,6 +82,8 @@ export interface GatewayConfig {
   /** With STORE=bigquery: the embeddings table in BIGQUERY_DATASET that similarImages searches with VECTOR_SEARCH. */
   bigqueryEmbeddingsTable?: string;
   trainingDataRoot?: string;
+  /** Hosts and buckets that trainModel CSV rows may name; empty lists: local rows only. */
+  trainingRemoteSources: RemoteSourcePolicy;
   shutdownGraceMs: number;
 }
 
@@ -141,7 +144,13 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'EMBEDDINGS', default: '(unset)', description: 'Parquet file written by `npm run embed`, served by `similarImages`.' },
   { name: 'EMBEDDINGS_INDEX_MIN_ROWS', default: '10000', description: 'From this many rows on, `similarImages` searches an HNSW index (built once, kept beside the file as `<file>.usearch`); below it, every row is scored.' },
   { name: 'BIGQUERY_EMBEDDINGS_TABLE', default: '(unset)', description: 'With `STORE=bigquery`: table of `BIGQUERY_DATASET` holding the `EMBEDDINGS` rows (loaded from the same Parquet); `similarImages` then searches it with `VECTOR_SEARCH`, and reads only the backbone and PCA from the file.' },
-  { name: 'TRAINING_DATA_ROOT', default: '(unset: trainModel refused)', description: 'Folder under which `trainModel` may read training data.' },
+  { name: 'TRAINING_DATA_ROOT', default: '(unset: trainModel refused)', description: 'Folder under which `trainModel` may read training data; every file read must lie inside it once symbolic links are resolved.' },
+  {
+    name: 'TRAINING_REMOTE_SOURCES',
+    default: '(unset: local rows only)',
+    description:
+      'Comma-separated remote sources `trainModel` CSV rows may name: `host` or `https://host[:port]` (https), `http://host[:port]` (plain http, only when written so), `gs://bucket`. Exact hosts, no wildcards; addresses that are not public (loopback, private, link-local...) are refused even when listed.',
+  },
   { name: 'MAX_SUBSCRIPTION_STREAMS', default: '100', description: 'Subscription streams (GraphQL over SSE) open at once; more answer 503 `OVERLOADED`.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests may take before the process exits.' },
   { name: 'XDG_CACHE_HOME', default: '~/.cache', description: 'Where `npm run train` caches embeddings (`openimages-gateway/embeddings` below it).' },
@@ -300,6 +309,14 @@ function origins(env: Env, name: string): string[] {
   });
 }
 
+function remoteSources(env: Env, name: string): RemoteSourcePolicy {
+  try {
+    return parseRemoteSources(text(env, name));
+  } catch (error) {
+    throw new ConfigError(`${name} must list hosts or buckets separated by commas: ${(error as Error).message}`);
+  }
+}
+
 function defaultModel(env: Env): 'shipped' | 'none' {
   const raw = (text(env, 'DEFAULT_MODEL') ?? 'shipped').toLowerCase();
   if (raw === 'shipped') return 'shipped';
@@ -395,6 +412,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     embeddingsIndexMinRows: integer(env, 'EMBEDDINGS_INDEX_MIN_ROWS', 10000, 1),
     bigqueryEmbeddingsTable: text(env, 'BIGQUERY_EMBEDDINGS_TABLE'),
     trainingDataRoot: existing(env, 'TRAINING_DATA_ROOT', 'directory', 'the folder trainModel may read training data from'),
+    trainingRemoteSources: remoteSources(env, 'TRAINING_REMOTE_SOURCES'),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10000),
   };
   if (config.bigqueryEmbeddingsTable !== undefined) {

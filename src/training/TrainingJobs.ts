@@ -8,6 +8,7 @@ import type { ModelEvaluation } from './evaluate';
 import { TrainingJobEvents } from './TrainingJobEvents';
 import type { TrainOptions, TrainProgress, TrainResult, TrainStage } from './trainClassifier';
 import { trainOptionsFor, type TrainModelRequest, type TrainingRequestSettings } from './trainingRequest';
+import { jobErrorMessage, trainingFailureOf, type TrainingFailure } from './trainingFailure';
 import type { TrainingWorkerData, TrainingWorkerMessage } from './trainingWorkerProtocol';
 
 export type TrainingStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
@@ -25,7 +26,10 @@ export interface TrainingJob {
   loss?: number;
   validationAccuracy?: number;
   etaSeconds?: number;
+  /** Why it failed; in production a safe message pointing to the gateway log (see trainingFailure). */
   error?: string;
+  /** A stable code for `error`: TRAINING_DATA_INVALID, TRAINING_SOURCE_REFUSED, BAD_USER_INPUT, INTERNAL_SERVER_ERROR... */
+  errorCode?: ErrorCode;
   evaluation?: ModelEvaluation;
   backbone?: string;
   createdAt: Date;
@@ -38,6 +42,8 @@ export interface TrainingJobsOptions extends TrainingRequestSettings {
   register?: (modelId: string, dir: string) => Promise<unknown>;
   /** Finished jobs kept for `get`; the oldest are forgotten beyond it. */
   keepFinished?: number;
+  /** Job errors carry no file contents or paths (the detail goes to the log only). */
+  production?: boolean;
 }
 
 interface Entry {
@@ -47,6 +53,13 @@ interface Entry {
 }
 
 const log = logger.child({ component: 'training' });
+
+/** A failure the worker already described. */
+class FailedInWorker extends Error {
+  constructor(readonly failure: TrainingFailure) {
+    super(failure.detail);
+  }
+}
 
 /**
  * Training jobs, one at a time in a worker thread (so the event loop and inference stay responsive),
@@ -66,9 +79,10 @@ export class TrainingJobs {
   /** Validates the request, queues the job and returns it; throws BAD_USER_INPUT for a bad request. */
   async start(request: TrainModelRequest): Promise<TrainingJob> {
     if (this.closed) throw new GatewayError(ErrorCode.BadUserInput, 'The gateway is shutting down.');
-    const options = await trainOptionsFor(request, this.options);
+    const id = randomUUID();
+    const options = { ...(await trainOptionsFor(request, this.options)), jobId: id };
     const job: TrainingJob = {
-      id: randomUUID(),
+      id,
       modelId: request.modelId,
       status: 'QUEUED',
       progress: 0,
@@ -95,7 +109,10 @@ export class TrainingJobs {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const entry of this.queue.splice(0)) this.finish(entry, 'FAILED', 'the gateway shut down before the job started');
+    for (const entry of this.queue.splice(0)) {
+      const reason = 'the gateway shut down before the job started';
+      this.finish(entry, 'FAILED', { code: ErrorCode.ShuttingDown, detail: reason, safeMessage: reason });
+    }
     await this.running?.worker?.terminate();
     this.events.close();
   }
@@ -106,7 +123,7 @@ export class TrainingJobs {
     if (!next) return;
     this.running = next;
     this.run(next)
-      .catch((error: Error) => this.finish(next, 'FAILED', error.message))
+      .catch((error: unknown) => this.finish(next, 'FAILED', error instanceof FailedInWorker ? error.failure : trainingFailureOf(error)))
       .finally(() => {
         this.running = undefined;
         this.pump();
@@ -126,7 +143,7 @@ export class TrainingJobs {
       worker.on('message', (message: TrainingWorkerMessage) => {
         if (message.type === 'progress') this.onProgress(job, message.progress);
         else if (message.type === 'done') resolve(message.result);
-        else reject(new Error(message.message));
+        else reject(new FailedInWorker(message.failure));
       });
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`the training worker stopped (exit code ${code})`)));
@@ -135,7 +152,10 @@ export class TrainingJobs {
     job.backbone = result.backbone.id;
     await this.options.register?.(job.modelId, entry.options.out);
     this.finish(entry, 'SUCCEEDED');
-    log.info({ job: job.id, model: job.modelId, accuracy: result.evaluation.accuracy, seconds: result.seconds.total }, 'model trained');
+    log.info(
+      { job: job.id, model: job.modelId, accuracy: result.evaluation.accuracy, seconds: result.seconds.total, failures: result.failures.length, failed: result.failures.slice(0, 20) },
+      'model trained',
+    );
   }
 
   private onProgress(job: TrainingJob, progress: TrainProgress): void {
@@ -155,15 +175,16 @@ export class TrainingJobs {
     this.events.progressed(job, progress, previousStage);
   }
 
-  private finish(entry: Entry, status: 'SUCCEEDED' | 'FAILED', error?: string): void {
+  private finish(entry: Entry, status: 'SUCCEEDED' | 'FAILED', failure?: TrainingFailure): void {
     const { job } = entry;
     job.status = status;
     job.finishedAt = new Date();
     job.etaSeconds = undefined;
     if (status === 'SUCCEEDED') job.progress = 1;
-    if (error) {
-      job.error = error;
-      log.warn({ job: job.id, model: job.modelId, error }, 'training job failed');
+    if (failure) {
+      job.error = jobErrorMessage(failure, job.id, this.options.production ?? false);
+      job.errorCode = failure.code;
+      log.warn({ job: job.id, model: job.modelId, code: failure.code, error: failure.detail }, 'training job failed');
     }
     entry.worker = undefined;
     this.events.publish(job, 'STATUS');
