@@ -47,6 +47,8 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     dataRoot: config.trainingDataRoot,
     modelsDir: config.modelsDir,
     maxImagePixels: config.maxImagePixels,
+    remoteSources: config.trainingRemoteSources,
+    production: config.production,
     register: async (id, dir) => {
       const model = await models.register(id, dir);
       linkLabelsInBackground(labelLinks, model.id, model.labels);
@@ -55,6 +57,7 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
   });
   const embeddings = config.embeddingsFile ? EmbeddingIndex.open(config.embeddingsFile, {
         maxImagePixels: config.maxImagePixels,
+        production: config.production,
         indexMinRows: config.embeddingsIndexMinRows,
         bigQuery: config.bigqueryEmbeddingsTable ? { settings: settingsFromConfig(config), table: config.bigqueryEmbeddingsTable } : undefined,
       }) : undefined;
