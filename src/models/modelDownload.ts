@@ -8,10 +8,12 @@ import { readModelSpec } from './modelFolder';
 export interface DownloadRequest extends Omit<CatalogueEntry, 'description' | 'labels' | 'preprocessing'> {
   /**
    * Where the class names are. Absent: taken from beside model.json, the first of metadata.json (with
-   * `labels`), dict.txt (AutoML Edge) and labels.txt that can be fetched; they are not covered by the model's
-   * digest (their sha256 is printed and recorded), and they keep their own file name.
+   * `labels`), dict.txt (AutoML Edge) and labels.txt that can be fetched, which must then match
+   * `labelsSha256` (they are not covered by the model's digest); they keep their own file name.
    */
   labels?: LabelsSource;
+  /** The sha256 the labels file found beside model.json must have (without `labels`). */
+  labelsSha256?: string | null;
   /** Written into metadata.json; absent fields are left to the model folder's own defaults. */
   preprocessing?: Partial<CatalogueEntry['preprocessing']>;
   /** Per-file fetch deadline (default 120 s). */
@@ -20,7 +22,7 @@ export interface DownloadRequest extends Omit<CatalogueEntry, 'description' | 'l
   name: string;
   modelsDir: string;
   /** Accept files whose sha256 is not pinned (the digests are printed so they can be pinned). */
-  allowUnverified?: boolean;
+  allowUnpinned?: boolean;
   /** Replace an existing folder of that name. */
   force?: boolean;
   log?: (line: string) => void;
@@ -72,9 +74,14 @@ export async function downloadModel(request: DownloadRequest): Promise<DownloadR
   const target = path.resolve(request.modelsDir, request.name);
   if (!request.force && (await exists(target))) throw new DownloadError(`${target} already exists (use --force to replace it)`);
   for (const [what, pinned] of [['model', request.model], ['labels', request.labels]] as const) {
-    if (pinned && !pinned.sha256 && !request.allowUnverified) {
-      throw new DownloadError(`no sha256 is pinned for the ${what} at ${pinned.url}; pass --allow-unverified to fetch it anyway and print its digest`);
+    if (pinned && !pinned.sha256 && !request.allowUnpinned) {
+      throw new DownloadError(`no sha256 is pinned for the ${what} at ${pinned.url}; pass --allow-unpinned to fetch it anyway and print its digest`);
     }
+  }
+  if (!request.labels && !request.labelsSha256 && !request.allowUnpinned) {
+    throw new DownloadError(
+      'no sha256 is pinned for the labels beside model.json (the model digest does not cover them): give --labels-sha256, or pass --allow-unpinned to fetch them anyway and print their digest',
+    );
   }
 
   const timeoutMs = request.timeoutMs ?? FETCH_TIMEOUT_MS;
@@ -84,28 +91,34 @@ export async function downloadModel(request: DownloadRequest): Promise<DownloadR
   const shards = await mapLimited(names, PARALLEL_FETCHES, async (name) => ({ name, bytes: await fetchBytes(shardUrl(request.model.url, name), timeoutMs) }));
   const digest = folderDigest([{ name: 'model.json', bytes: modelJson }, ...shards]);
   checkPinned('model', request.model, digest);
-  log(`model digest ${digest} (${names.length} shards)${request.model.sha256 ? ', verified' : ', NOT VERIFIED: pin it after checking'}`);
+  log(`model digest ${digest} (${names.length} shards)${request.model.sha256 ? ', verified' : ', NOT PINNED: pin it after checking'}`);
 
   const found = request.labels ? undefined : await fetchLabelsBesideModel(request.model.url, timeoutMs);
   const labelsUrl = request.labels?.url ?? found!.url;
   const labelsBytes = request.labels ? await fetchBytes(request.labels.url, timeoutMs) : found!.bytes;
   const labelsSha256 = sha256(labelsBytes);
-  if (request.labels) checkPinned('labels', request.labels, labelsSha256);
-  const verified = Boolean(request.model.sha256 && request.labels?.sha256);
-  const source = { model: request.model.url, digest, labels: labelsUrl, labelsSha256, verified, downloadedAt: new Date().toISOString() };
-  log(`labels from ${labelsUrl} (sha256 ${labelsSha256})`);
+  const labelsPin: PinnedUrl = { url: labelsUrl, sha256: request.labels ? request.labels.sha256 : (request.labelsSha256 ?? null) };
+  checkPinned('labels', labelsPin, labelsSha256);
+  const verified = Boolean(request.model.sha256 && labelsPin.sha256);
+  log(`labels from ${labelsUrl} (sha256 ${labelsSha256})${labelsPin.sha256 ? ', verified' : ', NOT PINNED'}`);
 
   // Labels given by URL go into metadata.json; found beside the model, the file keeps its name (and its
   // meaning: dict.txt marks an AutoML Edge export, a Teachable Machine metadata.json its preprocessing).
   const extraFiles: { name: string; bytes: Buffer }[] = [];
   let metadata: Record<string, unknown>;
+  const fileDigests = (extra: { name: string; bytes: Buffer }[]) =>
+    Object.fromEntries([{ name: 'model.json', bytes: modelJson }, ...shards, ...extra].map((file) => [file.name, sha256(file.bytes)]));
+  if (found && found.name !== 'metadata.json') {
+    parseLabels(labelsBytes, { url: labelsUrl, sha256: null });
+    extraFiles.push({ name: found.name, bytes: labelsBytes });
+  }
+  // Every file written is covered by a pinned digest (or recorded as unpinned); metadata.json is made from them.
+  const source = { model: request.model.url, digest, labels: labelsUrl, labelsSha256, verified, files: fileDigests(extraFiles), downloadedAt: new Date().toISOString() };
   if (request.labels) {
     metadata = { labels: parseLabels(labelsBytes, request.labels), ...request.preprocessing, source };
   } else if (found!.name === 'metadata.json') {
     metadata = { ...found!.metadata, ...request.preprocessing, source };
   } else {
-    parseLabels(labelsBytes, { url: labelsUrl, sha256: null });
-    extraFiles.push({ name: found!.name, bytes: labelsBytes });
     metadata = { ...request.preprocessing, source };
   }
   await fs.mkdir(path.dirname(target), { recursive: true });
