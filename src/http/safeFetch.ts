@@ -28,9 +28,13 @@ export class SafeFetchError extends Error {
   constructor(
     message: string,
     readonly reason: SafeFetchFailure,
-    readonly status?: number,
+    readonly details: { status?: number; statusText?: string; code?: string } = {},
   ) {
     super(message);
+  }
+
+  get status(): number | undefined {
+    return this.details.status;
   }
 }
 
@@ -97,7 +101,7 @@ function requestOnce(url: URL, options: SafeFetchOptions, signal: AbortSignal): 
   checkUrl(url, options);
   const client = url.protocol === 'https:' ? https : http;
   return new Promise<Answer>((resolve, reject) => {
-    const request = client.request(url, { method: 'GET', agent: false, lookup: checkedLookup(options), signal, headers: { accept: 'image/*, */*' } }, (response) => {
+    const request = client.request(url, { method: 'GET', agent: false, lookup: checkedLookup(options), signal, headers: { accept: '*/*' } }, (response) => {
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
       if (REDIRECTS.has(status) && location) {
@@ -105,7 +109,7 @@ function requestOnce(url: URL, options: SafeFetchOptions, signal: AbortSignal): 
         return response.destroy();
       }
       if (status < 200 || status >= 300) {
-        reject(new SafeFetchError(`${url.host}: HTTP ${status}`, 'status', status));
+        reject(new SafeFetchError(`${url.host}: HTTP ${status}`, 'status', { status, statusText: response.statusMessage }));
         return response.destroy();
       }
       const declared = Number(response.headers['content-length']);
@@ -135,5 +139,5 @@ function requestOnce(url: URL, options: SafeFetchOptions, signal: AbortSignal): 
 function asFetchError(url: URL, error: Error): SafeFetchError {
   if (error instanceof SafeFetchError) return error;
   const code = (error as NodeJS.ErrnoException).code;
-  return new SafeFetchError(`${url.host}: ${code ?? error.message}`, 'network');
+  return new SafeFetchError(`${url.host}: ${code ?? error.message}`, 'network', { code });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { safeFetch, SafeFetchError } from '../http/safeFetch';
 import { MODEL_ID_PATTERN } from './discoverModels';
 import type { CatalogueEntry, LabelsSource, PinnedUrl } from './modelCatalogue';
 import { readModelSpec } from './modelFolder';
@@ -215,14 +216,20 @@ class HttpStatusError extends DownloadError {
   }
 }
 
-/** Why a fetch failed, in words that name the host and the cause (undici only says "fetch failed"). */
+/** Why a fetch failed, in words that name the host and the cause (undici only says "fetch failed"; safeFetch gives a code). */
 export function describeFetchFailure(url: string, error: unknown, timeoutMs: number): string {
   const host = new URL(url).host;
+  if (error instanceof SafeFetchError && error.reason !== 'network') {
+    if (error.reason === 'timeout') return `${host}: no answer within ${Math.round(timeoutMs / 1000)} s (timeout) fetching ${url}`;
+    return `${error.message} fetching ${url}`;
+  }
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
   if (err.name === 'TimeoutError' || err.cause?.name === 'TimeoutError' || err.cause?.code === 'UND_ERR_CONNECT_TIMEOUT') {
     return `${host}: no answer within ${Math.round(timeoutMs / 1000)} s (timeout) fetching ${url}`;
   }
-  const code = err.cause?.code;
+  // safeFetch keeps the socket's error code on the error; undici's fetch puts it on `cause`.
+  const cause = error instanceof SafeFetchError ? { code: error.details.code, message: error.message } : err.cause;
+  const code = cause?.code;
   const reasons: Record<string, string> = {
     ENOTFOUND: 'the host name does not resolve (ENOTFOUND; offline, or a typo)',
     EAI_AGAIN: 'the host name could not be resolved now (EAI_AGAIN; DNS unreachable, offline?)',
@@ -234,33 +241,26 @@ export function describeFetchFailure(url: string, error: unknown, timeoutMs: num
     CERT_HAS_EXPIRED: 'its TLS certificate has expired',
     UND_ERR_SOCKET: 'the connection closed early',
   };
-  const reason = (code && reasons[code]) ?? [code, err.cause?.message ?? err.message].filter(Boolean).join(' ');
+  const reason = (code && reasons[code]) ?? [code, cause?.message ?? err.message].filter(Boolean).join(' ');
   return `${host}: ${reason} fetching ${url}`;
 }
 
+/**
+ * The operator names these URLs (and the digests guard their bytes), so unlike training sources any address
+ * may be reached, an internal model server included; the deadline, the size cap and the redirect limit hold.
+ */
 async function fetchBytes(url: string, timeoutMs = FETCH_TIMEOUT_MS): Promise<Buffer> {
-  let response: Response;
   try {
-    response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+    return await safeFetch(url, { timeoutMs, maxBytes: MAX_FILE_BYTES, maxRedirects: 5, allowAddress: () => true });
   } catch (error) {
+    if (!(error instanceof SafeFetchError)) throw error;
+    if (error.reason === 'status') {
+      const { status, statusText } = error.details;
+      throw new HttpStatusError(`cannot fetch from ${new URL(url).host}: HTTP ${status}${statusText ? ` ${statusText}` : ''} for ${url}`, status!);
+    }
+    if (error.reason === 'too-large') throw new DownloadError(`${url} is larger than ${MAX_FILE_BYTES} bytes`);
     throw new DownloadError(`cannot fetch from ${describeFetchFailure(url, error, timeoutMs)}`);
   }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new HttpStatusError(`cannot fetch from ${new URL(url).host}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} for ${url}`, response.status);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body?.getReader();
-  for (let read = await reader?.read(); read && !read.done; read = await reader!.read()) {
-    size += read.value.length;
-    if (size > MAX_FILE_BYTES) {
-      await reader!.cancel();
-      throw new DownloadError(`${url} is larger than ${MAX_FILE_BYTES} bytes`);
-    }
-    chunks.push(read.value);
-  }
-  return Buffer.concat(chunks, size);
 }
 
 async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
