@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Backbone, BackboneInfo, BackboneSource } from '../embeddings/backbone/Backbone';
 import { DEFAULT_BACKBONE, loadBackbone } from '../embeddings/backbone/loadBackbone';
 import type { Tf } from '../models/tfBackend';
+import { assertTreeInside } from './dataset/assertInside';
 import { assignSplits, DEFAULT_FRACTIONS, type SplitFractions } from './dataset/assignSplits';
 import { readAutoMlCsv } from './dataset/readAutoMlCsv';
 import { readFolderDataset } from './dataset/readFolderDataset';
@@ -15,9 +16,8 @@ import { fineTuneTop, poolThroughTop, predictThroughTop, type StepReport } from 
 import { buildHeadLayers, trainHead, type EpochReport, type HeadOptions } from './head';
 import { Standardizer } from './standardize';
 import { TrainableTop } from './TrainableTop';
-import { type RemoteSourcePolicy } from './sources/remoteSources';
+import type { RemoteSourcePolicy } from './sources/remoteSources';
 import { SourceReader } from './sources/SourceReader';
-import { assertTreeInside } from './dataset/assertInside';
 import { writeModelFolder } from './writeModelFolder';
 
 export type TrainingData = { kind: 'folder'; dir: string } | { kind: 'csv'; file: string };
