@@ -61,7 +61,7 @@ export class ModelRegistry {
         await registry.register(id, dir);
       } catch (error) {
         registry.loadErrors.set(id, (error as Error).message);
-        log.error({ model: id, dir, err: error }, 'model not loaded');
+        log.error({ model: id, dir, reason: (error as Error).message }, 'model not loaded');
       }
     }
     registry.defaultId = config.modelDir
@@ -135,7 +135,7 @@ export class ModelRegistry {
       if (!(await isModelFolder(dir))) throw new Error('no model.json in the folder');
       spec = await readModelSpec(dir);
     } catch (error) {
-      throw loadFailure(id, error);
+      throw loadFailure(id, error, this.config.production);
     }
     const pool = await this.startPool();
     const key = `${id}#${++this.version}`;
@@ -143,7 +143,7 @@ export class ModelRegistry {
     try {
       ({ inputSize } = await pool.load(key, dir));
     } catch (error) {
-      throw loadFailure(id, error);
+      throw loadFailure(id, error, this.config.production);
     }
     const input = { size: inputSize, crop: spec.crop };
     const entry: ModelEntry = { id, key, spec, inputSize, input, backend: pool.backend, pendingRequests: 0, retired: false };
@@ -214,7 +214,10 @@ function describe(entry: ModelEntry, isDefault: boolean): ModelInfo {
   return info;
 }
 
-function loadFailure(id: string, error: unknown): GatewayError {
+/** The detail (a library's words, a file name) is logged; in production the client is told only where to look. */
+function loadFailure(id: string, error: unknown, production: boolean): GatewayError {
   if (error instanceof GatewayError) return error;
-  return new GatewayError(ErrorCode.ModelUnavailable, `Model "${id}" could not be loaded: ${(error as Error).message}`, { modelId: id }, { cause: error });
+  log.error({ model: id, err: error }, 'model could not be loaded');
+  const message = production ? `Model "${id}" could not be loaded (see the gateway log).` : `Model "${id}" could not be loaded: ${(error as Error).message}`;
+  return new GatewayError(ErrorCode.ModelUnavailable, message, { modelId: id }, { cause: error });
 }

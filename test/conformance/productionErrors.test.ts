@@ -89,7 +89,7 @@ describe('development', () => {
   });
 });
 
-describe('job errors and file-backed features name no file contents or paths in production', () => {
+describe('job errors, embeddings and model load failures name no file contents, paths or library text in production', () => {
   const TRAIN = 'mutation($input: TrainModelInput!) { trainModel(input: $input) { id } }';
   const JOB = 'query($id: ID!) { trainingJob(id: $id) { id status error errorCode } }';
   const SIMILAR = 'query($file: Upload!) { similarImages(file: $file, first: 1) { path } }';
@@ -101,6 +101,9 @@ describe('job errors and file-backed features name no file contents or paths in 
     // Not a CSV, but a file someone may well keep under TRAINING_DATA_ROOT.
     fs.writeFileSync(path.join(root, 'data', 'notes.txt'), 'DB_PASSWORD=hunter2\nAPI_KEY=abc\n');
     fs.writeFileSync(path.join(root, 'broken.parquet'), 'this is not a parquet file');
+    fs.mkdirSync(path.join(root, 'models', 'broken'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'models', 'broken', 'model.json'), 'not json {');
+    fs.writeFileSync(path.join(root, 'models', 'broken', 'labels.txt'), 'a\nb\n');
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -128,6 +131,9 @@ describe('job errors and file-backed features name no file contents or paths in 
       const { body } = await postMultipart(production.url, SIMILAR, [{ filename: 'q.jpg', bytes: Buffer.from('x') }], { variable: 'file', single: true });
       expect(body.errors[0]).toMatchObject({ extensions: { code: 'EMBEDDINGS_UNAVAILABLE' }, message: 'The embeddings file cannot be searched (see the gateway log).' });
       expect(JSON.stringify(body)).not.toContain(root);
+
+      const { body: models } = await production.graphql('{ models { id status error } }');
+      expect(models.data.models).toEqual([{ id: 'broken', status: 'FAILED', error: 'Model "broken" could not be loaded (see the gateway log).' }]);
     } finally {
       await production.close();
     }
@@ -137,6 +143,8 @@ describe('job errors and file-backed features name no file contents or paths in 
       expect(job).toMatchObject({ errorCode: 'TRAINING_DATA_INVALID', error: expect.stringContaining('DB_PASSWORD') });
       const { body } = await postMultipart(development.url, SIMILAR, [{ filename: 'q.jpg', bytes: Buffer.from('x') }], { variable: 'file', single: true });
       expect(body.errors[0].message).toContain(path.join(root, 'broken.parquet'));
+      const { body: models } = await development.graphql('{ models { id status error } }');
+      expect(models.data.models[0].error).toMatch(/^Model "broken" could not be loaded: model\.json/);
     } finally {
       await development.close();
     }
