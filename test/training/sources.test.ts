@@ -101,6 +101,13 @@ describe('image sources: local rows by default, remote only where TRAINING_REMOT
     await expect(reader.read(`http://public.example:${port}/silent.jpg`)).rejects.toThrow(/no complete answer within 300 ms/);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(silentSockets).toBe(1); // a timeout is not retried: the slot is not held three times over
+    // After three timeouts the host's further rows are skipped at once.
+    await expect(reader.read(`http://public.example:${port}/silent.jpg`)).rejects.toThrow(/no complete answer/);
+    await expect(reader.read(`http://public.example:${port}/silent.jpg`)).rejects.toThrow(/no complete answer/);
+    const skippedAt = Date.now();
+    await expect(reader.read(`http://public.example:${port}/red.jpg`)).rejects.toThrow(/skipped, public\.example:\d+ did not answer in time 3 times/);
+    expect(Date.now() - skippedAt).toBeLessThan(100);
+    expect(silentSockets).toBe(3);
     const capped = new SourceReader({ remote: parseRemoteSources(`http://public.example:${port}`), maxBytes: 10, ...asIfPublic });
     await expect(capped.read(`http://public.example:${port}/red.jpg`)).rejects.toThrow(/larger than 10 bytes/);
     // https is the default scheme of a listed host: plain http needs `http://` in the list.

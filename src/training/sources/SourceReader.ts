@@ -25,11 +25,15 @@ export class SourceError extends Error {
   override name = 'SourceError';
 }
 
+/** Timeouts after which a host's remaining rows are skipped at once: a silent host must not cost a deadline per row. */
+const TIMEOUTS_BEFORE_SKIPPING_HOST = 3;
+
 /** Reads image bytes from a local path, a gs://bucket/object URI (Cloud Storage) or an http(s) URL. */
 export class SourceReader {
   private storage?: Storage;
   private readonly maxBytes: number;
   private readonly timeoutMs: number;
+  private readonly timeoutsByHost = new Map<string, number>();
 
   constructor(private readonly options: SourceReaderOptions = {}) {
     this.maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
@@ -79,6 +83,10 @@ export class SourceReader {
 
   /** Transient failures (network errors, 429, 5xx) are retried twice. */
   private async readHttp(url: string): Promise<Buffer> {
+    const host = new URL(url).host;
+    if ((this.timeoutsByHost.get(host) ?? 0) >= TIMEOUTS_BEFORE_SKIPPING_HOST) {
+      throw new SourceError(`${url}: skipped, ${host} did not answer in time ${TIMEOUTS_BEFORE_SKIPPING_HOST} times`);
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         return await safeFetch(url, {
@@ -90,6 +98,7 @@ export class SourceReader {
         });
       } catch (error) {
         const failure = error as SafeFetchError;
+        if (failure.reason === 'timeout') this.timeoutsByHost.set(host, (this.timeoutsByHost.get(host) ?? 0) + 1);
         const retryable = failure.reason === 'network' || (failure.reason === 'status' && (failure.status === 429 || failure.status! >= 500));
         if (!retryable || attempt >= 2) throw new SourceError(`${url}: ${failure.message}`);
         await new Promise((resolve) => setTimeout(resolve, 200 * 4 ** attempt));
