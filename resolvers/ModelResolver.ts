@@ -25,6 +25,6 @@ export class ModelResolver {
 
   @FieldResolver(() => Boolean, { description: 'You may replace (`trainModel` with `replace: true`) or delete this model: you trained it, or you are an admin and it was trained here.' })
   mayChange(@Root() model: ModelInfo, @Ctx() { caller }: GatewayContext): boolean {
-    return model.trained && !model.isDefault && (model.owner === caller.id || hasScope(caller, 'admin'));
+    return model.trained && (model.owner === caller.id || hasScope(caller, 'admin'));
   }
 }

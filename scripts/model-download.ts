@@ -3,7 +3,7 @@ import { DownloadError, digestOfFolder, downloadModel, type DownloadRequest } fr
 import { CliFailure, UsageError, numberOption, parseCli, reportCliError, runCli, type CliSpec } from './support/cli';
 
 const USAGE = `Usage:
-  npm run model:download -- <name> [--dir models] [--force] [--allow-unverified]
+  npm run model:download -- <name> [--dir models] [--force] [--allow-unpinned]
   npm run model:download -- --url <model.json URL> --sha256 <digest> --name <id> [options below]
   npm run model:download -- --list
   npm run model:download -- --digest <model folder>
@@ -11,7 +11,9 @@ const USAGE = `Usage:
 Fetches a TF.js classifier (model.json, its weight shards, its labels) into <dir>/<name>, the folder the
 gateway serves as model <name>. Nothing is written unless model.json and the shards match the digest
   sha256sum model.json <shards in manifest order> | sha256sum
-which --digest prints for a folder you trust. The gateway already ships a default model (default-model/).
+which --digest prints for a folder you trust, and the labels file matches its own sha256. The catalogue's
+entries are not pinned yet (--list says so): they are refused unless --allow-unpinned. The gateway already
+ships a default model (default-model/).
 
   <name>                   a catalogue model (--list shows them)
   --list                   print the catalogue
@@ -21,9 +23,9 @@ which --digest prints for a folder you trust. The gateway already ships a defaul
   --name <id>              folder name under --dir, and so the model id (letters, digits, ".", "_", "-")
   --labels-url <URL>       a labels file, one per line; without it the labels come from beside model.json:
                            the first of metadata.json (with "labels", e.g. Teachable Machine), dict.txt
-                           (AutoML Edge) or labels.txt found there (not covered by the digest; its
-                           sha256 is printed and recorded in metadata.json)
-  --labels-sha256 <hex>    sha256 the --labels-url file must have
+                           (AutoML Edge) or labels.txt found there (not covered by the model digest:
+                           pin them with --labels-sha256)
+  --labels-sha256 <hex>    sha256 the labels file (--labels-url, or the one found beside model.json) must have
   --labels-drop-first <n>  lines of --labels-url to skip (e.g. 1 for a leading "background"; default 0)
   --input-size <px>        square input size (default: from the model's input shape, else 224)
   --input-range <lo,hi>    pixel range the model takes (default: the folder's own, else -1,1)
@@ -31,7 +33,8 @@ which --digest prints for a folder you trust. The gateway already ships a defaul
   --outputs <kind>         probabilities | logits (logits get a softmax; default probabilities)
   --dir <folder>           where model folders go (default MODELS_DIR, else ./models)
   --force                  replace an existing folder of that name
-  --allow-unverified       fetch files whose sha256 is not pinned (prints the digest to pin)
+  --allow-unpinned         fetch files whose sha256 is not pinned (prints the digests to pin);
+                           --allow-unverified is the same (its former name)
   --timeout <seconds>      per-file fetch deadline (default 120)
   --help                   this text
 
@@ -43,6 +46,7 @@ const SPEC = {
   options: {
     dir: { type: 'string' },
     force: { type: 'boolean' },
+    'allow-unpinned': { type: 'boolean' },
     'allow-unverified': { type: 'boolean' },
     url: { type: 'string' },
     sha256: { type: 'string' },
@@ -65,7 +69,8 @@ type Values = ReturnType<typeof parseCli<typeof SPEC.options>>['values'];
 async function run(values: Values, positionals: string[], out: (line: string) => void): Promise<number> {
   if (values.list) {
     for (const [name, entry] of Object.entries(MODEL_CATALOGUE)) {
-      out(`${name}  ${entry.description}${entry.model.sha256 ? '' : '  [digest not pinned]'}`);
+      const pinned = Boolean(entry.model.sha256 && entry.labels.sha256);
+      out(`${name}  ${entry.description}${pinned ? '' : '  [not pinned: refused unless --allow-unpinned]'}`);
     }
     return 0;
   }
@@ -76,14 +81,14 @@ async function run(values: Values, positionals: string[], out: (line: string) =>
   const common = {
     modelsDir: values.dir ?? (process.env.MODELS_DIR?.trim() || 'models'),
     force: values.force,
-    allowUnverified: values['allow-unverified'],
+    allowUnpinned: values['allow-unpinned'] || values['allow-unverified'],
     timeoutMs: (numberOption('--timeout', values.timeout, { min: 1, max: 3600 }) ?? 120) * 1000,
     log: out,
   };
   let request: DownloadRequest;
   if (values.url) {
     if (!values.name) throw new UsageError('--url needs --name (the model id to serve it under)');
-    if (!values.sha256 && !values['allow-unverified']) throw new UsageError('--url needs --sha256 (or --allow-unverified to fetch it and print the digest)');
+    if (!values.sha256 && !common.allowUnpinned) throw new UsageError('--url needs --sha256 (or --allow-unpinned to fetch it and print the digest)');
     request = { ...customEntry(values), name: values.name, ...common };
   } else {
     const name = positionals[0];
@@ -101,7 +106,7 @@ async function run(values: Values, positionals: string[], out: (line: string) =>
   }
 }
 
-function customEntry(values: Values): Pick<DownloadRequest, 'model' | 'labels' | 'preprocessing'> {
+function customEntry(values: Values): Pick<DownloadRequest, 'model' | 'labels' | 'labelsSha256' | 'preprocessing'> {
   const preprocessing: NonNullable<DownloadRequest['preprocessing']> = {};
   const inputSize = numberOption('--input-size', values['input-size'], { min: 1, max: 4096, integer: true });
   if (inputSize !== undefined) preprocessing.inputSize = inputSize;
@@ -123,7 +128,8 @@ function customEntry(values: Values): Pick<DownloadRequest, 'model' | 'labels' |
         dropFirst: numberOption('--labels-drop-first', values['labels-drop-first'], { min: 0, integer: true }) ?? 0,
       }
     : undefined;
-  return { model: { url: values.url!, sha256: values.sha256 ?? null }, labels, preprocessing };
+  const labelsSha256 = labels ? undefined : values['labels-sha256'];
+  return { model: { url: values.url!, sha256: values.sha256 ?? null }, labels, labelsSha256, preprocessing };
 }
 
 /** The command line as a function (for tests): prints through `out`, returns the exit code. */

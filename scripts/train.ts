@@ -2,6 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { backboneSourceOf, DEFAULT_BACKBONE_DIR } from '../src/embeddings/backbone/loadBackbone';
 import { initBackend } from '../src/models/tfBackend';
 import { defaultCacheDir } from '../src/training/cacheDir';
+import { parseRemoteSources } from '../src/training/sources/remoteSources';
 import { DEFAULT_FINE_TUNE_FROM, DEFAULT_TRAINING_FEATURES, SUGGESTED_FINE_TUNE_FROM, TRAINING_DEFAULTS, trainClassifier, type TrainProgress, type TrainingData } from '../src/training/trainClassifier';
 import { CliFailure, existingDir, existingFile, numberOption, runCli, UsageError } from './support/cli';
 
@@ -11,7 +12,8 @@ const USAGE = `Usage: npm run train -- (--data <dir> | --csv <file>) --out <mode
   --data <dir>            one folder per class (folder name = label)
   --csv <file>            AutoML Vision CSV: split,path_or_uri,label[,label...] (split TRAIN/VALIDATION/TEST
                           or empty; paths relative to the CSV, gs://bucket/object or https:// URLs); rows with
-                          several labels train a multi-label (sigmoid) model
+                          several labels train a multi-label (sigmoid) model. Remote rows must name a host or
+                          bucket listed in TRAINING_REMOTE_SOURCES (as for the gateway; see the README)
   --out <dir>             model folder to write (model.json, weights.bin, metadata.json, evaluation.json)
   --backbone <model dir>  TF.js layers model to start from (default: ${DEFAULT_BACKBONE_DIR})
   --feature-layer <spec>  what the head learns from: a layer, or layers with their pooling, comma-separated
@@ -29,6 +31,14 @@ const USAGE = `Usage: npm run train -- (--data <dir> | --csv <file>) --out <mode
   --validation 0.1 --test 0.1   fractions for images without a split
   --cache-dir <dir>       embedding cache (default ${defaultCacheDir()}); --no-cache to disable
   --gcs-endpoint <url>    Cloud Storage JSON API endpoint (emulators); STORAGE_EMULATOR_HOST works too`;
+
+function remoteSourcesFromEnvironment() {
+  try {
+    return parseRemoteSources(process.env.TRAINING_REMOTE_SOURCES);
+  } catch (error) {
+    throw new UsageError(`TRAINING_REMOTE_SOURCES: ${(error as Error).message}`);
+  }
+}
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -79,6 +89,7 @@ runCli({ usage: USAGE, options: OPTIONS }, async ({ values }) => {
     split: { validation: numberOption('--validation', values.validation, { min: 0, max: 0.9 })!, test: numberOption('--test', values.test, { min: 0, max: 0.9 })! },
     cacheDir: values['no-cache'] ? undefined : (values['cache-dir'] ?? defaultCacheDir()),
     gcsApiEndpoint: values['gcs-endpoint'],
+    remoteSources: remoteSourcesFromEnvironment(),
   };
   const { tf, backend } = await initBackend();
   const bars = progressBars();

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SCOPES, type Scope } from './auth/caller';
+import { parseRemoteSources, type RemoteSourcePolicy } from './training/sources/remoteSources';
 
 /**
  * Every environment variable the gateway reads, parsed and validated once.
@@ -98,6 +99,8 @@ export interface GatewayConfig {
   trainingCacheMaxBytes: number;
   /** Trained models unused this long are unloaded from the workers (0: never); the default model never is. */
   modelIdleUnloadS: number;
+  /** Hosts and buckets that trainModel CSV rows may name; empty lists: local rows only. */
+  trainingRemoteSources: RemoteSourcePolicy;
   shutdownGraceMs: number;
 
   /** Who may call what: identities (JWT, API keys) and what anonymous callers may do. */
@@ -205,7 +208,13 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'EMBEDDINGS', default: '(unset)', description: 'Parquet file written by `npm run embed`, served by `similarImages`.' },
   { name: 'EMBEDDINGS_INDEX_MIN_ROWS', default: '10000', description: 'From this many rows on, `similarImages` searches an HNSW index (built once, kept beside the file as `<file>.usearch`); below it, every row is scored.' },
   { name: 'BIGQUERY_EMBEDDINGS_TABLE', default: '(unset)', description: 'With `STORE=bigquery`: table of `BIGQUERY_DATASET` holding the `EMBEDDINGS` rows (loaded from the same Parquet); `similarImages` then searches it with `VECTOR_SEARCH`, and reads only the backbone and PCA from the file.' },
-  { name: 'TRAINING_DATA_ROOT', default: '(unset: trainModel refused)', description: 'Folder under which `trainModel` may read training data.' },
+  { name: 'TRAINING_DATA_ROOT', default: '(unset: trainModel refused)', description: 'Folder under which `trainModel` may read training data; every file read must lie inside it once symbolic links are resolved.' },
+  {
+    name: 'TRAINING_REMOTE_SOURCES',
+    default: '(unset: local rows only)',
+    description:
+      'Comma-separated remote sources `trainModel` CSV rows may name: `host` or `https://host[:port]` (https), `http://host[:port]` (plain http, only when written so), `gs://bucket`. Exact hosts, no wildcards; addresses that are not public (loopback, private, link-local...) are refused even when listed.',
+  },
   { name: 'MAX_SUBSCRIPTION_STREAMS', default: '100', description: 'Subscription streams (GraphQL over SSE) open at once; more answer 503 `OVERLOADED`.' },
   { name: 'MAX_SUBSCRIPTION_STREAMS_PER_CALLER', default: '10', description: 'Subscription streams one caller (its id, else its address) may hold open; more answer 429 `RATE_LIMITED`.' },
   { name: 'SUBSCRIPTION_MAX_LIFETIME_S', default: '3600', description: 'A subscription stream ends after this many seconds with a `STREAM_LIFETIME_EXCEEDED` error event; the client reconnects.' },
@@ -398,6 +407,14 @@ function allowedHosts(env: Env, name: string): string[] {
   });
 }
 
+function remoteSources(env: Env, name: string): RemoteSourcePolicy {
+  try {
+    return parseRemoteSources(text(env, name));
+  } catch (error) {
+    throw new ConfigError(`${name} must list hosts or buckets separated by commas: ${(error as Error).message}`);
+  }
+}
+
 function defaultModel(env: Env): 'shipped' | 'none' {
   const raw = (text(env, 'DEFAULT_MODEL') ?? 'shipped').toLowerCase();
   if (raw === 'shipped') return 'shipped';
@@ -577,6 +594,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     trainingDataRoot: existing(env, 'TRAINING_DATA_ROOT', 'directory', 'the folder trainModel may read training data from'),
     trainingCacheMaxBytes: integer(env, 'TRAINING_CACHE_MAX_BYTES', 1024 ** 3, 1),
     modelIdleUnloadS: integer(env, 'MODEL_IDLE_UNLOAD_S', 900),
+    trainingRemoteSources: remoteSources(env, 'TRAINING_REMOTE_SOURCES'),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10000),
     auth: authConfig(env, production),
     rateLimits: rateLimitConfig(env, production && !isLoopbackHost(host)),

@@ -24,6 +24,14 @@ export enum ErrorCode {
   VisionTimeout = 'VISION_TIMEOUT',
   EmbeddingsUnavailable = 'EMBEDDINGS_UNAVAILABLE',
   TrainingJobNotFound = 'TRAINING_JOB_NOT_FOUND',
+  /** A training job (TrainingJob.errorCode) stopped by cancelTrainingJob. */
+  TrainingCancelled = 'TRAINING_CANCELLED',
+  /** A training job (TrainingJob.errorCode) that ran past TRAINING_JOB_TIMEOUT_S. */
+  TrainingTimeout = 'TRAINING_TIMEOUT',
+  /** A training job's data could not be used (TrainingJob.errorCode). */
+  TrainingDataInvalid = 'TRAINING_DATA_INVALID',
+  /** A training job named a source it may not read: outside TRAINING_DATA_ROOT, or remote and not allowed (TrainingJob.errorCode). */
+  TrainingSourceRefused = 'TRAINING_SOURCE_REFUSED',
   ResponseTooLarge = 'RESPONSE_TOO_LARGE',
   ShuttingDown = 'SHUTTING_DOWN',
   ForbiddenOrigin = 'FORBIDDEN_ORIGIN',

@@ -65,6 +65,8 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     queueMaxPerCaller: config.training.queueMaxPerCaller,
     jobTimeoutMs: config.training.jobTimeoutSeconds * 1000,
     cacheMaxBytes: config.trainingCacheMaxBytes,
+    remoteSources: config.trainingRemoteSources,
+    production: config.production,
     register: async (id, dir) => {
       const model = await models.register(id, dir);
       linkLabelsInBackground(labelLinks, model.id, model.labels);
@@ -74,6 +76,7 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
   const embeddings = config.embeddingsFile ? EmbeddingIndex.open(config.embeddingsFile, {
         maxImagePixels: config.maxImagePixels,
         decode: config.decode,
+        production: config.production,
         indexMinRows: config.embeddingsIndexMinRows,
         bigQuery: config.bigqueryEmbeddingsTable ? { settings: settingsFromConfig(config), table: config.bigqueryEmbeddingsTable } : undefined,
       }) : undefined;

@@ -34,11 +34,21 @@ describe('configuration', () => {
     [{ DUCKDB_PATH: '/nonexistent/db.duckdb' }, /^DUCKDB_PATH must be a file path in an existing folder/],
     [{ VISION_API_ENDPOINT: 'localhost' }, /^VISION_API_ENDPOINT must be host:port/],
     [{ EMBEDDINGS_INDEX_MIN_ROWS: '0' }, /EMBEDDINGS_INDEX_MIN_ROWS/],
+    [{ TRAINING_REMOTE_SOURCES: 'images.example.com,*.example.com' }, /^TRAINING_REMOTE_SOURCES must list hosts or buckets separated by commas: "\*\.example\.com" is not a host/],
     [{ BIGQUERY_EMBEDDINGS_TABLE: 'image_embeddings' }, /BIGQUERY_EMBEDDINGS_TABLE needs STORE=bigquery and EMBEDDINGS/],
     [{ STORE: 'bigquery', BIGQUERY_DATASET: 'd', EMBEDDINGS: path.join(root, 'package.json'), BIGQUERY_EMBEDDINGS_TABLE: 'x; DROP' }, /BIGQUERY_EMBEDDINGS_TABLE must be a table id/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('TRAINING_REMOTE_SOURCES: local rows only when unset; hosts and buckets when listed', () => {
+    expect(loadConfig({}).trainingRemoteSources).toEqual({ https: [], http: [], buckets: [] });
+    expect(loadConfig({ TRAINING_REMOTE_SOURCES: 'images.example.com, http://old.example.com:8080, gs://my-bucket' }).trainingRemoteSources).toEqual({
+      https: ['images.example.com'],
+      http: ['old.example.com:8080'],
+      buckets: ['my-bucket'],
+    });
   });
 
   it('refuses a credentials file that is not a JSON key, and accepts one that is', () => {

@@ -43,6 +43,8 @@ export interface EmbeddingIndexOptions {
    */
   bigQuery?: { settings: BigQuerySettings; table: string };
   onIndexProgress?(added: number, rows: number): void;
+  /** Errors name neither the file nor what a library said about it (the detail is logged). */
+  production?: boolean;
 }
 
 interface Loaded {
@@ -111,7 +113,9 @@ export class EmbeddingIndex {
     if (decoded.error) throw new GatewayError(decoded.error.code, decoded.error.message);
     const thread = await this.liveThread(loaded.backbone);
     const embedding = await thread.embed(decoded.pixels, 1).catch((error: Error) => {
-      throw new GatewayError(ErrorCode.EmbeddingsUnavailable, `Similarity search failed: ${error.message}`, {}, { cause: error });
+      logger.error({ file: this.file, err: error }, 'similarImages: embedding the query image failed');
+      const message = this.options.production ? 'Similarity search failed (see the gateway log).' : `Similarity search failed: ${error.message}`;
+      throw new GatewayError(ErrorCode.EmbeddingsUnavailable, message, {}, { cause: error });
     });
     return this.nearest(loaded.space.toQuery(embedding), first);
   }
@@ -198,7 +202,11 @@ export class EmbeddingIndex {
     this.thread = undefined;
     await thread?.close();
     const reason = error instanceof GatewayError ? error.message : (error as Error).message;
-    throw new GatewayError(ErrorCode.EmbeddingsUnavailable, `The embeddings file ${this.file} cannot be searched: ${reason}`, {}, { cause: error });
+    logger.error({ file: this.file, reason }, 'the EMBEDDINGS file cannot be searched: similarImages answers EMBEDDINGS_UNAVAILABLE');
+    const message = this.options.production
+      ? 'The embeddings file cannot be searched (see the gateway log).'
+      : `The embeddings file ${this.file} cannot be searched: ${reason}`;
+    throw new GatewayError(ErrorCode.EmbeddingsUnavailable, message, {}, { cause: error });
   }
 
   /** The backbone thread, started again if it died or failed to start. */

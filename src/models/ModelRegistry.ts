@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { GatewayConfig } from '../config';
 import { ErrorCode, GatewayError, badUserInput } from '../errors';
 import { logger } from '../logger';
+import { shippedModelDir } from '../paths';
 import type { GatewayMetrics } from '../metrics';
 import { decodeGateFor, decodeWithinBudget } from './decodeGate';
 import { readGatewayMarker, type GatewayMarker } from './gatewayMarker';
@@ -73,7 +74,7 @@ export class ModelRegistry {
         await registry.register(id, dir);
       } catch (error) {
         registry.loadErrors.set(id, (error as Error).message);
-        log.error({ model: id, dir, err: error }, 'model not loaded');
+        log.error({ model: id, dir, reason: (error as Error).message }, 'model not loaded');
       }
     }
     registry.defaultId = config.modelDir
@@ -152,7 +153,7 @@ export class ModelRegistry {
       if (!(await isModelFolder(dir))) throw new Error('no model.json in the folder');
       spec = await readModelSpec(dir);
     } catch (error) {
-      throw loadFailure(id, error);
+      throw loadFailure(id, error, this.config.production);
     }
     const pool = await this.startPool();
     const key = `${id}#${++this.version}`;
@@ -160,11 +161,11 @@ export class ModelRegistry {
     try {
       ({ inputSize } = await pool.load(key, dir));
     } catch (error) {
-      throw loadFailure(id, error);
+      throw loadFailure(id, error, this.config.production);
     }
     const input = { size: inputSize, crop: spec.crop };
-    // The default model is never anyone's to replace, whatever its folder holds.
-    const marker = id === this.defaultId ? undefined : await readGatewayMarker(dir);
+    // The configured default (MODEL_DIR, the shipped one) is never anyone's to replace, whatever its folder holds.
+    const marker = this.isConfiguredDefault(dir) ? undefined : await readGatewayMarker(dir);
     const entry: ModelEntry = { id, dir: path.resolve(dir), marker, key, spec, inputSize, input, backend: pool.backend, pendingRequests: 0, retired: false };
     const previous = this.models.get(id);
     this.models.set(id, entry);
@@ -179,10 +180,20 @@ export class ModelRegistry {
     return describe(entry, id === this.defaultId);
   }
 
-  /** Where a served model's folder is, and its gateway marker when the gateway trained it. */
-  origin(id: string): { dir: string; marker?: GatewayMarker; isDefault: boolean } | undefined {
+  /**
+   * Where a served model's folder is, and its gateway marker when the gateway trained it. `configured`:
+   * MODEL_DIR or the shipped model, which no caller may replace (a trained model that merely became the
+   * default because it was the first one served is still its owner's).
+   */
+  origin(id: string): { dir: string; marker?: GatewayMarker; configured: boolean } | undefined {
     const entry = this.models.get(id);
-    return entry && { dir: entry.dir, marker: entry.marker, isDefault: id === this.defaultId };
+    return entry && { dir: entry.dir, marker: entry.marker, configured: this.isConfiguredDefault(entry.dir) };
+  }
+
+  private isConfiguredDefault(dir: string): boolean {
+    const resolved = path.resolve(dir);
+    if (this.config.modelDir) return resolved === path.resolve(this.config.modelDir);
+    return this.config.defaultModel === 'shipped' && resolved === shippedModelDir();
   }
 
   /** Stops serving a model (requests already running finish on it); its folder is the caller's business. */
@@ -191,6 +202,8 @@ export class ModelRegistry {
     this.loadErrors.delete(id);
     if (!entry) return false;
     this.models.delete(id);
+    // A trained model that had become the default (the first one served) hands the role on, as at start.
+    if (this.defaultId === id) this.defaultId = [...this.models.keys()].sort()[0];
     entry.retired = true;
     this.unloadIfRetired(entry);
     log.info({ model: id }, 'model unregistered');
@@ -264,7 +277,10 @@ function describe(entry: ModelEntry, isDefault: boolean): ModelInfo {
   return info;
 }
 
-function loadFailure(id: string, error: unknown): GatewayError {
+/** The detail (a library's words, a file name) is logged; in production the client is told only where to look. */
+function loadFailure(id: string, error: unknown, production: boolean): GatewayError {
   if (error instanceof GatewayError) return error;
-  return new GatewayError(ErrorCode.ModelUnavailable, `Model "${id}" could not be loaded: ${(error as Error).message}`, { modelId: id }, { cause: error });
+  log.error({ model: id, err: error }, 'model could not be loaded');
+  const message = production ? `Model "${id}" could not be loaded (see the gateway log).` : `Model "${id}" could not be loaded: ${(error as Error).message}`;
+  return new GatewayError(ErrorCode.ModelUnavailable, message, { modelId: id }, { cause: error });
 }

@@ -1,29 +1,41 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
-/** The file the gateway writes into every model folder it makes; only such folders are ever replaced or removed. */
+/** The file the gateway writes into every model folder it makes; a folder without it is never replaced or removed. */
 export const GATEWAY_MARKER_FILE = '.gateway-model.json';
 
 export interface GatewayMarker {
   writtenBy: 'openimages-gateway';
-  /** The caller that trained it (`user:<sub>`, `key:<name>`, `anon:<address>`); null when unknown (the CLI). */
+  /** The caller that had the model written, when known. */
   owner: string | null;
+  /** The training job that wrote it, when known. */
   jobId: string | null;
+  /** ISO 8601. */
   createdAt: string;
 }
 
-export async function writeGatewayMarker(dir: string, details: { owner?: string | null; jobId?: string | null }): Promise<void> {
-  const marker: GatewayMarker = { writtenBy: 'openimages-gateway', owner: details.owner ?? null, jobId: details.jobId ?? null, createdAt: new Date().toISOString() };
+export async function writeGatewayMarker(dir: string, by: { owner?: string | null; jobId?: string | null } = {}): Promise<GatewayMarker> {
+  const marker: GatewayMarker = { writtenBy: 'openimages-gateway', owner: by.owner ?? null, jobId: by.jobId ?? null, createdAt: new Date().toISOString() };
   await fs.writeFile(path.join(dir, GATEWAY_MARKER_FILE), `${JSON.stringify(marker, null, 2)}\n`);
+  return marker;
 }
 
-/** The folder's marker, or undefined when the gateway did not write the folder (or it is unreadable). */
+/** The folder's marker, or undefined when it has none (or one the gateway did not write). */
 export async function readGatewayMarker(dir: string): Promise<GatewayMarker | undefined> {
+  let parsed: Partial<GatewayMarker>;
   try {
-    const parsed = JSON.parse(await fs.readFile(path.join(dir, GATEWAY_MARKER_FILE), 'utf8')) as Partial<GatewayMarker>;
-    if (parsed.writtenBy !== 'openimages-gateway') return undefined;
-    return { writtenBy: 'openimages-gateway', owner: typeof parsed.owner === 'string' ? parsed.owner : null, jobId: typeof parsed.jobId === 'string' ? parsed.jobId : null, createdAt: String(parsed.createdAt ?? '') };
+    parsed = JSON.parse(await fs.readFile(path.join(dir, GATEWAY_MARKER_FILE), 'utf8')) as Partial<GatewayMarker>;
   } catch {
     return undefined;
   }
+  if (parsed?.writtenBy !== 'openimages-gateway') return undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return { writtenBy: 'openimages-gateway', owner: text(parsed.owner), jobId: text(parsed.jobId), createdAt: text(parsed.createdAt) ?? '' };
+}
+
+/** Whether anything (a folder, a file, a link) is at `dir` without the gateway's marker: such a thing is never replaced. */
+export async function isForeignPath(dir: string): Promise<boolean> {
+  const stat = await fs.lstat(dir).catch(() => undefined);
+  if (!stat) return false;
+  return !stat.isDirectory() || (await readGatewayMarker(dir)) === undefined;
 }

@@ -1,6 +1,6 @@
 import type { ModelSpec } from './modelFolder';
 
-/** A file to fetch and the sha256 it must have. `null`: not pinned yet, fetched only with --allow-unverified. */
+/** A file to fetch and the sha256 it must have. `null`: not pinned yet, fetched only with --allow-unpinned. */
 export interface PinnedUrl {
   url: string;
   sha256: string | null;
@@ -25,9 +25,12 @@ export interface CatalogueEntry {
 const IMAGENET_LABELS: PinnedUrl = { url: 'https://storage.googleapis.com/download.tensorflow.org/data/ImageNetLabels.txt', sha256: null };
 
 /**
- * The models `npm run model:download -- <name>` knows. None of their digests could be checked from the
- * machine that wrote this list (no internet): download once with --allow-unverified, compare the digest
- * it prints with a second, independent download, and pin it here.
+ * The models `npm run model:download -- <name>` knows. None is pinned: the machines this was written on
+ * have no internet, and no byte-identical copy of what an entry fetches was at hand to digest
+ * (../shared/models holds MobileNet V1 0.25 and 0.75 folders of the same layout as the tfjs-models ones,
+ * but with no record of where they came from, and a V2 rebuilt from a TFLite file; ImageNetLabels.txt is
+ * nowhere). Unpinned entries are refused unless --allow-unpinned: download once that way, compare the
+ * digests it prints with a second, independent download, and pin both `model` and `labels` here.
  */
 export const MODEL_CATALOGUE: Record<string, CatalogueEntry> = {
   'mobilenet_v2_1.0_224': {

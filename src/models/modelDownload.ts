@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { safeFetch, SafeFetchError } from '../http/safeFetch';
 import { MODEL_ID_PATTERN } from './discoverModels';
 import type { CatalogueEntry, LabelsSource, PinnedUrl } from './modelCatalogue';
 import { readModelSpec } from './modelFolder';
@@ -8,10 +9,12 @@ import { readModelSpec } from './modelFolder';
 export interface DownloadRequest extends Omit<CatalogueEntry, 'description' | 'labels' | 'preprocessing'> {
   /**
    * Where the class names are. Absent: taken from beside model.json, the first of metadata.json (with
-   * `labels`), dict.txt (AutoML Edge) and labels.txt that can be fetched; they are not covered by the model's
-   * digest (their sha256 is printed and recorded), and they keep their own file name.
+   * `labels`), dict.txt (AutoML Edge) and labels.txt that can be fetched, which must then match
+   * `labelsSha256` (they are not covered by the model's digest); they keep their own file name.
    */
   labels?: LabelsSource;
+  /** The sha256 the labels file found beside model.json must have (without `labels`). */
+  labelsSha256?: string | null;
   /** Written into metadata.json; absent fields are left to the model folder's own defaults. */
   preprocessing?: Partial<CatalogueEntry['preprocessing']>;
   /** Per-file fetch deadline (default 120 s). */
@@ -20,7 +23,7 @@ export interface DownloadRequest extends Omit<CatalogueEntry, 'description' | 'l
   name: string;
   modelsDir: string;
   /** Accept files whose sha256 is not pinned (the digests are printed so they can be pinned). */
-  allowUnverified?: boolean;
+  allowUnpinned?: boolean;
   /** Replace an existing folder of that name. */
   force?: boolean;
   log?: (line: string) => void;
@@ -72,9 +75,14 @@ export async function downloadModel(request: DownloadRequest): Promise<DownloadR
   const target = path.resolve(request.modelsDir, request.name);
   if (!request.force && (await exists(target))) throw new DownloadError(`${target} already exists (use --force to replace it)`);
   for (const [what, pinned] of [['model', request.model], ['labels', request.labels]] as const) {
-    if (pinned && !pinned.sha256 && !request.allowUnverified) {
-      throw new DownloadError(`no sha256 is pinned for the ${what} at ${pinned.url}; pass --allow-unverified to fetch it anyway and print its digest`);
+    if (pinned && !pinned.sha256 && !request.allowUnpinned) {
+      throw new DownloadError(`no sha256 is pinned for the ${what} at ${pinned.url}; pass --allow-unpinned to fetch it anyway and print its digest`);
     }
+  }
+  if (!request.labels && !request.labelsSha256 && !request.allowUnpinned) {
+    throw new DownloadError(
+      'no sha256 is pinned for the labels beside model.json (the model digest does not cover them): give --labels-sha256, or pass --allow-unpinned to fetch them anyway and print their digest',
+    );
   }
 
   const timeoutMs = request.timeoutMs ?? FETCH_TIMEOUT_MS;
@@ -84,28 +92,34 @@ export async function downloadModel(request: DownloadRequest): Promise<DownloadR
   const shards = await mapLimited(names, PARALLEL_FETCHES, async (name) => ({ name, bytes: await fetchBytes(shardUrl(request.model.url, name), timeoutMs) }));
   const digest = folderDigest([{ name: 'model.json', bytes: modelJson }, ...shards]);
   checkPinned('model', request.model, digest);
-  log(`model digest ${digest} (${names.length} shards)${request.model.sha256 ? ', verified' : ', NOT VERIFIED: pin it after checking'}`);
+  log(`model digest ${digest} (${names.length} shards)${request.model.sha256 ? ', verified' : ', NOT PINNED: pin it after checking'}`);
 
   const found = request.labels ? undefined : await fetchLabelsBesideModel(request.model.url, timeoutMs);
   const labelsUrl = request.labels?.url ?? found!.url;
   const labelsBytes = request.labels ? await fetchBytes(request.labels.url, timeoutMs) : found!.bytes;
   const labelsSha256 = sha256(labelsBytes);
-  if (request.labels) checkPinned('labels', request.labels, labelsSha256);
-  const verified = Boolean(request.model.sha256 && request.labels?.sha256);
-  const source = { model: request.model.url, digest, labels: labelsUrl, labelsSha256, verified, downloadedAt: new Date().toISOString() };
-  log(`labels from ${labelsUrl} (sha256 ${labelsSha256})`);
+  const labelsPin: PinnedUrl = { url: labelsUrl, sha256: request.labels ? request.labels.sha256 : (request.labelsSha256 ?? null) };
+  checkPinned('labels', labelsPin, labelsSha256);
+  const verified = Boolean(request.model.sha256 && labelsPin.sha256);
+  log(`labels from ${labelsUrl} (sha256 ${labelsSha256})${labelsPin.sha256 ? ', verified' : ', NOT PINNED'}`);
 
   // Labels given by URL go into metadata.json; found beside the model, the file keeps its name (and its
   // meaning: dict.txt marks an AutoML Edge export, a Teachable Machine metadata.json its preprocessing).
   const extraFiles: { name: string; bytes: Buffer }[] = [];
   let metadata: Record<string, unknown>;
+  const fileDigests = (extra: { name: string; bytes: Buffer }[]) =>
+    Object.fromEntries([{ name: 'model.json', bytes: modelJson }, ...shards, ...extra].map((file) => [file.name, sha256(file.bytes)]));
+  if (found && found.name !== 'metadata.json') {
+    parseLabels(labelsBytes, { url: labelsUrl, sha256: null });
+    extraFiles.push({ name: found.name, bytes: labelsBytes });
+  }
+  // Every file written is covered by a pinned digest (or recorded as unpinned); metadata.json is made from them.
+  const source = { model: request.model.url, digest, labels: labelsUrl, labelsSha256, verified, files: fileDigests(extraFiles), downloadedAt: new Date().toISOString() };
   if (request.labels) {
     metadata = { labels: parseLabels(labelsBytes, request.labels), ...request.preprocessing, source };
   } else if (found!.name === 'metadata.json') {
     metadata = { ...found!.metadata, ...request.preprocessing, source };
   } else {
-    parseLabels(labelsBytes, { url: labelsUrl, sha256: null });
-    extraFiles.push({ name: found!.name, bytes: labelsBytes });
     metadata = { ...request.preprocessing, source };
   }
   await fs.mkdir(path.dirname(target), { recursive: true });
@@ -202,14 +216,20 @@ class HttpStatusError extends DownloadError {
   }
 }
 
-/** Why a fetch failed, in words that name the host and the cause (undici only says "fetch failed"). */
+/** Why a fetch failed, in words that name the host and the cause (undici only says "fetch failed"; safeFetch gives a code). */
 export function describeFetchFailure(url: string, error: unknown, timeoutMs: number): string {
   const host = new URL(url).host;
+  if (error instanceof SafeFetchError && error.reason !== 'network') {
+    if (error.reason === 'timeout') return `${host}: no answer within ${Math.round(timeoutMs / 1000)} s (timeout) fetching ${url}`;
+    return `${error.message} fetching ${url}`;
+  }
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
   if (err.name === 'TimeoutError' || err.cause?.name === 'TimeoutError' || err.cause?.code === 'UND_ERR_CONNECT_TIMEOUT') {
     return `${host}: no answer within ${Math.round(timeoutMs / 1000)} s (timeout) fetching ${url}`;
   }
-  const code = err.cause?.code;
+  // safeFetch keeps the socket's error code on the error; undici's fetch puts it on `cause`.
+  const cause = error instanceof SafeFetchError ? { code: error.details.code, message: error.message } : err.cause;
+  const code = cause?.code;
   const reasons: Record<string, string> = {
     ENOTFOUND: 'the host name does not resolve (ENOTFOUND; offline, or a typo)',
     EAI_AGAIN: 'the host name could not be resolved now (EAI_AGAIN; DNS unreachable, offline?)',
@@ -221,33 +241,26 @@ export function describeFetchFailure(url: string, error: unknown, timeoutMs: num
     CERT_HAS_EXPIRED: 'its TLS certificate has expired',
     UND_ERR_SOCKET: 'the connection closed early',
   };
-  const reason = (code && reasons[code]) ?? [code, err.cause?.message ?? err.message].filter(Boolean).join(' ');
+  const reason = (code && reasons[code]) ?? [code, cause?.message ?? err.message].filter(Boolean).join(' ');
   return `${host}: ${reason} fetching ${url}`;
 }
 
+/**
+ * The operator names these URLs (and the digests guard their bytes), so unlike training sources any address
+ * may be reached, an internal model server included; the deadline, the size cap and the redirect limit hold.
+ */
 async function fetchBytes(url: string, timeoutMs = FETCH_TIMEOUT_MS): Promise<Buffer> {
-  let response: Response;
   try {
-    response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+    return await safeFetch(url, { timeoutMs, maxBytes: MAX_FILE_BYTES, maxRedirects: 5, allowAddress: () => true });
   } catch (error) {
+    if (!(error instanceof SafeFetchError)) throw error;
+    if (error.reason === 'status') {
+      const { status, statusText } = error.details;
+      throw new HttpStatusError(`cannot fetch from ${new URL(url).host}: HTTP ${status}${statusText ? ` ${statusText}` : ''} for ${url}`, status!);
+    }
+    if (error.reason === 'too-large') throw new DownloadError(`${url} is larger than ${MAX_FILE_BYTES} bytes`);
     throw new DownloadError(`cannot fetch from ${describeFetchFailure(url, error, timeoutMs)}`);
   }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new HttpStatusError(`cannot fetch from ${new URL(url).host}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} for ${url}`, response.status);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body?.getReader();
-  for (let read = await reader?.read(); read && !read.done; read = await reader!.read()) {
-    size += read.value.length;
-    if (size > MAX_FILE_BYTES) {
-      await reader!.cancel();
-      throw new DownloadError(`${url} is larger than ${MAX_FILE_BYTES} bytes`);
-    }
-    chunks.push(read.value);
-  }
-  return Buffer.concat(chunks, size);
 }
 
 async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {

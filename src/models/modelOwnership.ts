@@ -42,18 +42,18 @@ export class ModelOwnership {
   }
 
   /** The model under this id, served or only on disk in MODELS_DIR. */
-  private async find(modelId: string): Promise<{ dir: string; marker?: GatewayMarker; isDefault: boolean; inModelsDir: boolean } | undefined> {
+  private async find(modelId: string): Promise<{ dir: string; marker?: GatewayMarker; configured: boolean; inModelsDir: boolean } | undefined> {
     const folder = path.join(path.resolve(this.modelsDir), modelId);
     const served = this.registry.origin(modelId);
     if (served) return { ...served, inModelsDir: served.dir === folder };
     const exists = await fs.lstat(folder).then(() => true, () => false);
     if (!exists) return undefined;
-    return { dir: folder, marker: await readGatewayMarker(folder), isDefault: false, inModelsDir: true };
+    return { dir: folder, marker: await readGatewayMarker(folder), configured: false, inModelsDir: true };
   }
 
-  private checkOwned(found: { marker?: GatewayMarker; isDefault: boolean; inModelsDir: boolean }, modelId: string, caller: Caller, what: string): GatewayMarker {
+  private checkOwned(found: { marker?: GatewayMarker; configured: boolean; inModelsDir: boolean }, modelId: string, caller: Caller, what: string): GatewayMarker {
     const { marker } = found;
-    if (!marker || found.isDefault || !found.inModelsDir) {
+    if (!marker || found.configured || !found.inModelsDir) {
       throw new GatewayError(ErrorCode.Forbidden, `The model ${quoteInput(modelId)} was not trained through this gateway and is never ${what}; choose another id.`, { modelId });
     }
     if (marker.owner !== caller.id && !hasScope(caller, 'admin')) {

@@ -217,8 +217,19 @@ export class TrainingJobNode {
   @Field(() => Float, { nullable: true, description: 'Estimated seconds left; null while QUEUED, in the first 2% of the job and once it has finished.' })
   etaSeconds?: number;
 
-  @Field(() => String, { nullable: true, description: 'Why the job FAILED (e.g. an unreadable data file, or no TEST images); null unless FAILED.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the job FAILED. In production it never quotes training files or names server paths: it says what kind of problem it was and which job to look up in the gateway log.',
+  })
   error?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A stable code for `error`: `TRAINING_DATA_INVALID` (the data cannot be used), `TRAINING_SOURCE_REFUSED` (a file outside TRAINING_DATA_ROOT, or a remote source TRAINING_REMOTE_SOURCES does not allow), `BAD_USER_INPUT`, `SHUTTING_DOWN` or `INTERNAL_SERVER_ERROR`.',
+  })
+  errorCode?: string;
 
   @Field(() => ModelEvaluation, { nullable: true, description: 'The TEST-split report, once SUCCEEDED.' })
   evaluation?: ModelEvaluation;

@@ -9,6 +9,7 @@ import type { ModelEvaluation } from './evaluate';
 import { TrainingJobEvents } from './TrainingJobEvents';
 import type { TrainOptions, TrainProgress, TrainResult, TrainStage } from './trainClassifier';
 import { trainOptionsFor, type TrainModelRequest, type TrainingRequestSettings } from './trainingRequest';
+import { jobErrorMessage, trainingFailureOf, type TrainingFailure } from './trainingFailure';
 import type { TrainingWorkerData, TrainingWorkerMessage } from './trainingWorkerProtocol';
 
 export type TrainingStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -28,7 +29,10 @@ export interface TrainingJob {
   loss?: number;
   validationAccuracy?: number;
   etaSeconds?: number;
+  /** Why it failed; in production a safe message pointing to the gateway log (see trainingFailure). */
   error?: string;
+  /** A stable code for `error`: TRAINING_DATA_INVALID, TRAINING_SOURCE_REFUSED, BAD_USER_INPUT, INTERNAL_SERVER_ERROR... */
+  errorCode?: ErrorCode;
   evaluation?: ModelEvaluation;
   backbone?: string;
   createdAt: Date;
@@ -48,6 +52,8 @@ export interface TrainingJobsOptions extends TrainingRequestSettings {
   queueMaxPerCaller?: number;
   /** A job running longer is stopped and FAILED. */
   jobTimeoutMs?: number;
+  /** Job errors carry no file contents or paths (the detail goes to the log only). */
+  production?: boolean;
 }
 
 /** How a request reaches `start`: the API's input plus whether an existing model of the caller's may be replaced. */
@@ -67,6 +73,13 @@ const log = logger.child({ component: 'training' });
 
 /** Finished jobs kept for `get` and `list` unless `keepFinished` says otherwise. */
 export const DEFAULT_KEEP_FINISHED = 100;
+
+/** A failure the worker already described. */
+class FailedInWorker extends Error {
+  constructor(readonly failure: TrainingFailure) {
+    super(failure.detail);
+  }
+}
 
 /**
  * Training jobs, one at a time in a worker thread (so the event loop and inference stay responsive),
@@ -139,18 +152,21 @@ export class TrainingJobs {
     if (!entry || !mayControl(caller, entry.job)) throw jobNotFound(id);
     if (entry.job.status === 'QUEUED') {
       this.queue.splice(this.queue.indexOf(entry), 1);
-      this.finish(entry, 'CANCELLED', `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`);
+      this.finish(entry, 'CANCELLED', new JobStopped('CANCELLED', `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`).failure);
     } else if (entry.job.status === 'RUNNING') {
       const reason = `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`;
       entry.stop?.('CANCELLED', reason); // terminates the worker; run() then ends without writing
-      this.finish(entry, 'CANCELLED', reason);
+      this.finish(entry, 'CANCELLED', new JobStopped('CANCELLED', reason).failure);
     }
     return { ...entry.job };
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const entry of this.queue.splice(0)) this.finish(entry, 'FAILED', 'the gateway shut down before the job started');
+    for (const entry of this.queue.splice(0)) {
+      const reason = 'the gateway shut down before the job started';
+      this.finish(entry, 'FAILED', { code: ErrorCode.ShuttingDown, detail: reason, safeMessage: reason });
+    }
     await this.running?.worker?.terminate();
     this.events.close();
   }
@@ -179,9 +195,9 @@ export class TrainingJobs {
     if (!next) return;
     this.running = next;
     this.run(next)
-      .catch((error: Error) => {
-        if (error instanceof JobStopped) this.finish(next, error.status, error.message);
-        else this.finish(next, 'FAILED', error.message);
+      .catch((error: unknown) => {
+        if (error instanceof JobStopped) this.finish(next, error.status, error.failure);
+        else this.finish(next, 'FAILED', error instanceof FailedInWorker ? error.failure : trainingFailureOf(error));
       })
       .finally(() => {
         this.running = undefined;
@@ -208,7 +224,7 @@ export class TrainingJobs {
       worker.on('message', (message: TrainingWorkerMessage) => {
         if (message.type === 'progress') this.onProgress(job, message.progress);
         else if (message.type === 'done') resolve(message.result);
-        else reject(new Error(message.message));
+        else reject(new FailedInWorker(message.failure));
       });
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`the training worker stopped (exit code ${code})`)));
@@ -222,7 +238,10 @@ export class TrainingJobs {
     job.backbone = result.backbone.id;
     await this.options.register?.(job.modelId, entry.options.out);
     this.finish(entry, 'SUCCEEDED');
-    log.info({ job: job.id, model: job.modelId, accuracy: result.evaluation.accuracy, seconds: result.seconds.total }, 'model trained');
+    log.info(
+      { job: job.id, model: job.modelId, accuracy: result.evaluation.accuracy, seconds: result.seconds.total, failures: result.failures.length, failed: result.failures.slice(0, 20) },
+      'model trained',
+    );
   }
 
   private onProgress(job: TrainingJob, progress: TrainProgress): void {
@@ -242,16 +261,17 @@ export class TrainingJobs {
     this.events.progressed(job, progress, previousStage);
   }
 
-  private finish(entry: Entry, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error?: string): void {
+  private finish(entry: Entry, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', failure?: TrainingFailure): void {
     const { job } = entry;
     if (job.finishedAt) return; // a job ends once (a cancelled run still unwinds)
     job.status = status;
     job.finishedAt = new Date();
     job.etaSeconds = undefined;
     if (status === 'SUCCEEDED') job.progress = 1;
-    if (error) {
-      job.error = error;
-      log.warn({ job: job.id, model: job.modelId, owner: job.owner, status, error }, status === 'CANCELLED' ? 'training job cancelled' : 'training job failed');
+    if (failure) {
+      job.error = jobErrorMessage(failure, job.id, this.options.production ?? false);
+      job.errorCode = failure.code;
+      log.warn({ job: job.id, model: job.modelId, owner: job.owner, status, code: failure.code, error: failure.detail }, status === 'CANCELLED' ? 'training job cancelled' : 'training job failed');
     }
     entry.worker = undefined;
     this.events.publish(job, 'STATUS');
@@ -269,11 +289,14 @@ export class TrainingJobs {
 
 /** A running job ended from outside: cancelled, or past its deadline. */
 class JobStopped extends Error {
+  readonly failure: TrainingFailure;
+
   constructor(
     readonly status: 'FAILED' | 'CANCELLED',
     message: string,
   ) {
     super(message);
+    this.failure = { code: status === 'CANCELLED' ? ErrorCode.TrainingCancelled : ErrorCode.TrainingTimeout, detail: message, safeMessage: message };
   }
 }
 

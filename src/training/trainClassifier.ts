@@ -3,10 +3,11 @@ import { performance } from 'node:perf_hooks';
 import type { Backbone, BackboneInfo, BackboneSource } from '../embeddings/backbone/Backbone';
 import { DEFAULT_BACKBONE, loadBackbone } from '../embeddings/backbone/loadBackbone';
 import type { Tf } from '../models/tfBackend';
+import { assertTreeInside } from './dataset/assertInside';
 import { assignSplits, DEFAULT_FRACTIONS, type SplitFractions } from './dataset/assignSplits';
 import { readAutoMlCsv } from './dataset/readAutoMlCsv';
 import { readFolderDataset } from './dataset/readFolderDataset';
-import type { Dataset } from './dataset/types';
+import { DatasetError, type Dataset } from './dataset/types';
 import { EmbeddingCache } from './EmbeddingCache';
 import { EncoderPool } from './EncoderPool';
 import { embedDataset, type ImageEncoder, type SplitData } from './embedDataset';
@@ -15,18 +16,16 @@ import { fineTuneTop, poolThroughTop, predictThroughTop, type StepReport } from 
 import { buildHeadLayers, trainHead, type EpochReport, type HeadOptions } from './head';
 import { Standardizer } from './standardize';
 import { TrainableTop } from './TrainableTop';
+import type { RemoteSourcePolicy } from './sources/remoteSources';
 import { SourceReader } from './sources/SourceReader';
 import { writeModelFolder } from './writeModelFolder';
 
-export type TrainingData = { kind: 'folder'; dir: string } | { kind: 'csv'; file: string; localRoot?: string };
+export type TrainingData = { kind: 'folder'; dir: string } | { kind: 'csv'; file: string };
 
 export interface TrainOptions {
   data: TrainingData;
   /** Model folder to write. */
   out: string;
-  /** Recorded in the folder's gateway marker: who trained it, by which job. */
-  owner?: string | null;
-  jobId?: string | null;
   backbone?: BackboneSource;
   epochs?: number;
   batchSize?: number;
@@ -60,6 +59,16 @@ export interface TrainOptions {
   decodeConcurrency?: number;
   gcsApiEndpoint?: string;
   maxImagePixels?: number;
+  /**
+   * When set (the gateway sets TRAINING_DATA_ROOT), every local file training reads (images, CSV rows,
+   * the backbone folder) must lie inside it once symbolic links are resolved.
+   */
+  dataRoot?: string;
+  /** Hosts and buckets that remote CSV rows may name (TRAINING_REMOTE_SOURCES); unset: local rows only. */
+  remoteSources?: RemoteSourcePolicy;
+  /** Recorded in the model folder's gateway marker (.gateway-model.json). */
+  owner?: string;
+  jobId?: string;
 }
 
 export type TrainStage = 'reading' | 'embedding' | 'training' | 'evaluating' | 'saving';
@@ -150,7 +159,8 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
   const report = (progress: TrainProgress) => onProgress?.(progress);
 
   report({ stage: 'reading', progress: 0 });
-  const dataset = assignSplits(await readDataset(options.data), options.split ?? DEFAULT_FRACTIONS, settings.seed);
+  const dataset = assignSplits(await readDataset(options), options.split ?? DEFAULT_FRACTIONS, settings.seed);
+  if (options.dataRoot && options.backbone && options.backbone.dir !== DEFAULT_BACKBONE.dir) await assertTreeInside(options.dataRoot, options.backbone.dir, 'the backbone folder');
   const asked = options.fineTuneFrom && options.fineTuneFrom !== 'none' ? options.fineTuneFrom : undefined;
   // Fine-tuning from a cut of one's own trains up to the final pooled vector (unless features are named too);
   // otherwise the head learns from the mid-level features, with block 14's expansion fine-tuned by default.
@@ -164,7 +174,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       dataset,
       encoder,
       mirror: settings.mirror,
-      reader: new SourceReader({ gcsApiEndpoint: options.gcsApiEndpoint }),
+      reader: new SourceReader({ gcsApiEndpoint: options.gcsApiEndpoint, remote: options.remoteSources, localRoot: options.dataRoot }),
       cache: new EmbeddingCache(options.cacheDir, backbone.info.id, options.cacheMaxBytes),
       augment: settings.augment,
       seed: settings.seed,
@@ -174,7 +184,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       onProgress: (done, total) => report({ stage: 'embedding', progress: (EMBEDDING_SHARE * done) / total, done, total }),
     }).finally(() => encoder.close?.());
     const { TRAIN: train, VALIDATION: validation, TEST: test } = embedded.splits;
-    if (test.count === 0) throw new Error('no TEST images to evaluate on: mark some rows TEST or leave splits empty to have them assigned');
+    if (test.count === 0) throw new DatasetError('no TEST images to evaluate on: mark some rows TEST or leave splits empty to have them assigned');
     const embeddingDone = performance.now();
 
     const fineTuneEpochs = top ? settings.fineTuneEpochs : 0;
@@ -238,7 +248,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
           trainAccuracy,
           seconds: { embedding: round(seconds.embedding), training: round(seconds.training) },
         },
-      });
+      }, { owner: options.owner, jobId: options.jobId });
     } finally {
       // TF.js counts each application of a layer: the head has two (the training model and the classifier).
       trained.dispose();
@@ -295,8 +305,8 @@ function withMirrored(data: SplitData): SplitData {
   return { count: data.count * 2, features, targets: doubled(data.targets), sources: [...data.sources, ...data.sources] };
 }
 
-function readDataset(data: TrainingData): Promise<Dataset> {
-  return data.kind === 'folder' ? readFolderDataset(data.dir) : readAutoMlCsv(data.file, { localRoot: data.localRoot });
+function readDataset({ data, dataRoot, remoteSources }: TrainOptions): Promise<Dataset> {
+  return data.kind === 'folder' ? readFolderDataset(data.dir, dataRoot) : readAutoMlCsv(data.file, { localRoot: dataRoot, remote: remoteSources });
 }
 
 function definedOnly(options: TrainOptions): Partial<typeof TRAINING_DEFAULTS> {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { backboneSourceOf, parseFeatureLayers } from '../embeddings/backbone/loadBackbone';
 import { badUserInput, inputPrefix, quoteInput } from '../errors';
 import { MODEL_ID_PATTERN } from '../models/discoverModels';
-import { assertInside } from './dataset/assertInside';
+import { isForeignPath } from '../models/gatewayMarker';
+import { assertInside, assertTreeInside } from './dataset/assertInside';
+import type { RemoteSourcePolicy } from './sources/remoteSources';
 import { TRAINING_DEFAULTS, type TrainOptions } from './trainClassifier';
 
 /** What a client asks for; paths are relative to TRAINING_DATA_ROOT. */
@@ -36,12 +38,14 @@ export interface TrainingRequestSettings {
   cacheMaxBytes?: number;
   maxImagePixels: number;
   gcsApiEndpoint?: string;
+  /** TRAINING_REMOTE_SOURCES; unset: CSV rows must be local files. */
+  remoteSources?: RemoteSourcePolicy;
 }
 
 /**
  * Checks a trainModel request and turns it into training options, or throws BAD_USER_INPUT: paths must
- * stay inside TRAINING_DATA_ROOT, numbers within bounds, and a model folder that training did not
- * write is never overwritten.
+ * stay inside TRAINING_DATA_ROOT, numbers within bounds, and a model folder that the gateway did not
+ * write (no .gateway-model.json marker) is never overwritten.
  */
 export async function trainOptionsFor(request: TrainModelRequest, settings: TrainingRequestSettings): Promise<TrainOptions> {
   const root = settings.dataRoot;
@@ -55,6 +59,11 @@ export async function trainOptionsFor(request: TrainModelRequest, settings: Trai
   const out = path.resolve(settings.modelsDir, request.modelId);
   await refuseForeignModel(out, request.modelId);
   const folder = request.backbone ? await insideRoot(root, request.backbone, 'directory') : undefined;
+  if (folder) {
+    await assertTreeInside(root, folder, `the backbone folder ${quoteInput(request.backbone)}`).catch(() => {
+      throw badUserInput(`${quoteInput(request.backbone)} holds a file that cannot be read or resolves outside TRAINING_DATA_ROOT (symbolic link).`, { argument: 'backbone' });
+    });
+  }
   if (request.featureLayer) {
     try {
       parseFeatureLayers(request.featureLayer);
@@ -67,7 +76,9 @@ export async function trainOptionsFor(request: TrainModelRequest, settings: Trai
   const backbone = backboneSourceOf(folder, request.featureLayer ?? undefined);
   const epochs = integerIn('epochs', request.epochs ?? TRAINING_DEFAULTS.epochs, 1, 1000);
   return {
-    data: request.data ? { kind: 'folder', dir: resolved } : { kind: 'csv', file: resolved, localRoot: root },
+    data: request.data ? { kind: 'folder', dir: resolved } : { kind: 'csv', file: resolved },
+    dataRoot: root,
+    remoteSources: settings.remoteSources,
     out,
     backbone,
     epochs,
@@ -99,18 +110,11 @@ async function insideRoot(root: string, given: string, kind: 'file' | 'directory
   return real;
 }
 
-/** A folder in MODELS_DIR that training did not write (e.g. a downloaded model) is never overwritten. */
+/** Anything in MODELS_DIR under that id that the gateway did not write (a download, a backup folder) is never replaced. */
 async function refuseForeignModel(dir: string, modelId: string): Promise<void> {
-  const metadata = await fs.readFile(path.join(dir, 'metadata.json'), 'utf8').catch(() => undefined);
-  const hasModel = await fs.stat(path.join(dir, 'model.json')).then(() => true, () => false);
-  if (!hasModel) return;
-  let trained = false;
-  try {
-    trained = metadata !== undefined && typeof (JSON.parse(metadata) as { training?: unknown }).training === 'object';
-  } catch {
-    trained = false;
+  if (await isForeignPath(dir)) {
+    throw badUserInput(`"${modelId}" already exists in MODELS_DIR and was not written by the gateway; choose another modelId.`, { argument: 'modelId' });
   }
-  if (!trained) throw badUserInput(`A model "${modelId}" that was not made by trainModel already exists; choose another modelId.`, { argument: 'modelId' });
 }
 
 function splitOf(request: TrainModelRequest): { validation: number; test: number } {

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { workerDataOf } from '../workers/spawnWorker';
 import { initBackend } from '../models/tfBackend';
 import { trainClassifier } from './trainClassifier';
+import { trainingFailureOf } from './trainingFailure';
 import type { TrainingWorkerData, TrainingWorkerMessage } from './trainingWorkerProtocol';
 
 /** Runs one training job on its own TF.js backend, off the gateway's event loop. */
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
     const result = await trainClassifier(tf, options, (progress) => send({ type: 'progress', progress }));
     send({ type: 'done', result });
   } catch (error) {
-    send({ type: 'failed', message: (error as Error).message });
+    send({ type: 'failed', failure: trainingFailureOf(error) });
   }
 }
 

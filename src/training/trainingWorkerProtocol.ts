@@ -1,4 +1,5 @@
 import type { TrainOptions, TrainProgress, TrainResult } from './trainClassifier';
+import type { TrainingFailure } from './trainingFailure';
 
 /** A training job's worker thread: started with its options, it reports progress, then one result. */
 export interface TrainingWorkerData {
@@ -8,4 +9,4 @@ export interface TrainingWorkerData {
 export type TrainingWorkerMessage =
   | { type: 'progress'; progress: TrainProgress }
   | { type: 'done'; result: TrainResult }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; failure: TrainingFailure };

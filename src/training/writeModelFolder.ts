@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { LayersModel, io } from '@tensorflow/tfjs';
+import { isForeignPath, writeGatewayMarker } from '../models/gatewayMarker';
 import type { Tf } from '../models/tfBackend';
 
 /** What metadata.json holds besides the labels: read by src/models (labels, inputSize, inputRange, outputs, evaluation). */
@@ -19,13 +20,25 @@ export interface TrainedModelMetadata {
 
 const WEIGHTS_FILE = 'weights.bin';
 
+/** `dir` holds something the gateway did not write: it is left as it is. */
+export class ForeignModelFolderError extends Error {
+  override name = 'ForeignModelFolderError';
+}
+
 /**
  * Writes a TF.js layers model folder that MODEL_DIR, MODELS_DIR and `classify(model:)` load as is:
  * model.json + weights.bin (one shard), metadata.json, and evaluation.json (the same report as
- * metadata.json's "evaluation"). The folder is written beside `dir` and renamed into place, so a
- * reader never sees half a model.
+ * metadata.json's "evaluation"), and the gateway marker (.gateway-model.json). The folder is written
+ * beside `dir` and renamed into place, so a reader never sees half a model. An existing `dir` is replaced
+ * only when it carries the marker: a folder the gateway did not write is never removed.
  */
-export async function writeModelFolder(tf: Tf, model: LayersModel, dir: string, metadata: TrainedModelMetadata): Promise<void> {
+export async function writeModelFolder(
+  tf: Tf,
+  model: LayersModel,
+  dir: string,
+  metadata: TrainedModelMetadata,
+  by: { owner?: string; jobId?: string } = {},
+): Promise<void> {
   const target = path.resolve(dir);
   // A leading dot: model discovery skips it if the process stops half-way.
   const staging = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}-${Date.now()}`);
@@ -48,6 +61,8 @@ export async function writeModelFolder(tf: Tf, model: LayersModel, dir: string, 
     );
     await fs.writeFile(path.join(staging, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
     await fs.writeFile(path.join(staging, 'evaluation.json'), `${JSON.stringify(metadata.evaluation, null, 2)}\n`);
+    await writeGatewayMarker(staging, by);
+    if (await isForeignPath(target)) throw new ForeignModelFolderError(`${target} exists and was not written by the gateway: it is left as it is`);
     await fs.rm(target, { recursive: true, force: true });
     await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.rename(staging, target);

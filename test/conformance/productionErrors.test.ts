@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { postMultipart } from '../support/multipart';
 import { startGateway, type RunningGateway } from '../support/startGateway';
 import { expectEveryErrorCoded } from './errorShape';
 import { FailingStore, INTERNAL_DETAIL } from './failingStore';
@@ -81,6 +85,68 @@ describe('development', () => {
       expect(body.errors[0].extensions.stacktrace.length).toBeGreaterThan(0);
     } finally {
       await failing.close();
+    }
+  });
+});
+
+describe('job errors, embeddings and model load failures name no file contents, paths or library text in production', () => {
+  const TRAIN = 'mutation($input: TrainModelInput!) { trainModel(input: $input) { id } }';
+  const JOB = 'query($id: ID!) { trainingJob(id: $id) { id status error errorCode } }';
+  const SIMILAR = 'query($file: Upload!) { similarImages(file: $file, first: 1) { path } }';
+  let root: string;
+
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'masked-'));
+    fs.mkdirSync(path.join(root, 'data'));
+    // Not a CSV, but a file someone may well keep under TRAINING_DATA_ROOT.
+    fs.writeFileSync(path.join(root, 'data', 'notes.txt'), 'DB_PASSWORD=hunter2\nAPI_KEY=abc\n');
+    fs.writeFileSync(path.join(root, 'broken.parquet'), 'this is not a parquet file');
+    fs.mkdirSync(path.join(root, 'models', 'broken'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'models', 'broken', 'model.json'), 'not json {');
+    fs.writeFileSync(path.join(root, 'models', 'broken', 'labels.txt'), 'a\nb\n');
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  async function failedJob(gw: RunningGateway) {
+    const { body } = await gw.graphql(TRAIN, { input: { modelId: 'notes', csv: 'notes.txt' } });
+    expect(body.errors).toBeUndefined();
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      const job = (await gw.graphql(JOB, { id: body.data.trainModel.id })).body.data.trainingJob;
+      if (job.status === 'FAILED') return job;
+    }
+    throw new Error('the job did not fail');
+  }
+
+  const env = (nodeEnv: string) => ({ NODE_ENV: nodeEnv, TRAINING_DATA_ROOT: path.join(root, 'data'), MODELS_DIR: path.join(root, 'models'), EMBEDDINGS: path.join(root, 'broken.parquet'), INFERENCE_WORKERS: '1' });
+
+  it('production: a safe message with a code and the job id; development: the detail', async () => {
+    const production = await startGateway(env('production'));
+    try {
+      const job = await failedJob(production);
+      expect(job).toMatchObject({ errorCode: 'TRAINING_DATA_INVALID' });
+      expect(job.error).toBe(`The training data could not be read: line 1 of the CSV is not \`split,path,label\` (see the gateway log, job ${job.id})`);
+      expect(job.error).not.toContain('DB_PASSWORD');
+      expect(job.error).not.toContain(root);
+
+      const { body } = await postMultipart(production.url, SIMILAR, [{ filename: 'q.jpg', bytes: Buffer.from('x') }], { variable: 'file', single: true });
+      expect(body.errors[0]).toMatchObject({ extensions: { code: 'EMBEDDINGS_UNAVAILABLE' }, message: 'The embeddings file cannot be searched (see the gateway log).' });
+      expect(JSON.stringify(body)).not.toContain(root);
+
+      const { body: models } = await production.graphql('{ models { id status error } }');
+      expect(models.data.models).toEqual([{ id: 'broken', status: 'FAILED', error: 'Model "broken" could not be loaded (see the gateway log).' }]);
+    } finally {
+      await production.close();
+    }
+    const development = await startGateway(env('development'));
+    try {
+      const job = await failedJob(development);
+      expect(job).toMatchObject({ errorCode: 'TRAINING_DATA_INVALID', error: expect.stringContaining('DB_PASSWORD') });
+      const { body } = await postMultipart(development.url, SIMILAR, [{ filename: 'q.jpg', bytes: Buffer.from('x') }], { variable: 'file', single: true });
+      expect(body.errors[0].message).toContain(path.join(root, 'broken.parquet'));
+      const { body: models } = await development.graphql('{ models { id status error } }');
+      expect(models.data.models[0].error).toMatch(/^Model "broken" could not be loaded: model\.json/);
+    } finally {
+      await development.close();
     }
   });
 });

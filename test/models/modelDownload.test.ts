@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,8 @@ import { readModelSpec } from '../../src/models/modelFolder';
 import { LoadedModel } from '../../src/models/loadedModel';
 import { initBackend } from '../../src/models/tfBackend';
 import { TINY_LABELS, writeTinyGraphModel } from './support/tinyModel';
+
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** A loopback "model hub" serving a folder; like TF Hub it insists on ?tfjs-format=file for every file. */
 async function serveFolder(dir: string) {
@@ -56,7 +59,7 @@ describe('model download', () => {
     model: { url: `${hub.base}/model.json?tfjs-format=file`, sha256: digest },
     labels: { url: labelsUrl, sha256: null, dropFirst: 1 },
     preprocessing: { inputSize: 16, inputRange: [0, 1] as [number, number], labelOffset: 1, outputs: 'logits' as const },
-    allowUnverified: true,
+    allowUnpinned: true,
     ...overrides,
   });
 
@@ -103,10 +106,10 @@ describe('model download', () => {
     await expect(downloadModel(request({ name: 'badlabels', labels: { url: labelsUrl, sha256: '0'.repeat(64) } }))).rejects.toThrow(/labels sha256 mismatch/);
   });
 
-  test('an unpinned file is refused unless --allow-unverified', async () => {
-    await expect(downloadModel(request({ name: 'unpinned', allowUnverified: false }))).rejects.toThrow(/no sha256 is pinned for the labels/);
+  test('an unpinned file is refused unless --allow-unpinned', async () => {
+    await expect(downloadModel(request({ name: 'unpinned', allowUnpinned: false }))).rejects.toThrow(/no sha256 is pinned for the labels/);
     await expect(
-      downloadModel(request({ name: 'unpinned', allowUnverified: false, model: { url: `${hub.base}/model.json?tfjs-format=file`, sha256: null } })),
+      downloadModel(request({ name: 'unpinned', allowUnpinned: false, model: { url: `${hub.base}/model.json?tfjs-format=file`, sha256: null } })),
     ).rejects.toThrow(/no sha256 is pinned for the model/);
   });
 
@@ -135,7 +138,7 @@ describe('model download', () => {
       const code = await main(
         ['--url', `${hub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'custom', '--labels-url', labelsUrl,
           '--labels-drop-first', '1', '--label-offset', '1', '--outputs', 'logits', '--input-size', '16', '--input-range', '0,1',
-          '--allow-unverified', '--dir', dir],
+          '--allow-unpinned', '--dir', dir],
         (line) => out.push(line),
       );
       expect({ code, out: out.join('\n') }).toMatchObject({ code: 0, out: expect.stringContaining('wrote') });
@@ -147,7 +150,7 @@ describe('model download', () => {
     test('a catalogue name without a pinned digest is refused offline, before any fetch', async () => {
       const out: string[] = [];
       expect(await main(['mobilenet_v2_1.0_224', '--dir', path.join(root, 'cli-models')], (line) => out.push(line))).toBe(1);
-      expect(out.join('\n')).toMatch(/no sha256 is pinned.*--allow-unverified/);
+      expect(out.join('\n')).toMatch(/no sha256 is pinned.*--allow-unpinned/);
     });
 
     test('--list shows the catalogue; an unknown name prints the usage', async () => {
@@ -162,7 +165,7 @@ describe('model download', () => {
       const out: string[] = [];
       expect(await main(['--help'], (line) => out.push(line))).toBe(0);
       const flags = ['--list', '--digest', '--url', '--sha256', '--name', '--labels-url', '--labels-sha256', '--labels-drop-first', '--input-size',
-        '--input-range', '--label-offset', '--outputs', '--dir', '--force', '--allow-unverified', '--timeout', '--help'];
+        '--input-range', '--label-offset', '--outputs', '--dir', '--force', '--allow-unpinned', '--timeout', '--help'];
       for (const flag of flags) expect(out.join('\n')).toMatch(new RegExp(`^  ${flag}\\b`, 'm'));
       expect(await main(['--bogus'], (line) => out.push(line))).toBe(2);
       expect(out.at(-1)).toMatch(/^error: unknown option --bogus/);
@@ -178,9 +181,10 @@ describe('model download', () => {
       const automlHub = await serveFolder(automl);
       const out: string[] = [];
       const dir = path.join(root, 'beside-models');
+      const dictSha256 = sha256Of(await fs.readFile(path.join(automl, 'dict.txt')));
       try {
         const code = await main(['--url', `${automlHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'automl', '--dir', dir,
-          '--label-offset', '0', '--outputs', 'logits'], (line) => out.push(line));
+          '--labels-sha256', dictSha256, '--label-offset', '0', '--outputs', 'logits'], (line) => out.push(line));
         expect({ code, out: out.join('\n') }).toMatchObject({ code: 0, out: expect.stringMatching(/labels from .*dict\.txt/) });
         expect((await fs.readdir(path.join(dir, 'automl'))).sort()).toEqual(['dict.txt', 'group1-shard1of2.bin', 'group1-shard2of2.bin', 'metadata.json', 'model.json']);
         expect(await readModelSpec(path.join(dir, 'automl'))).toMatchObject({ labels: ['background', ...TINY_LABELS], crop: { kind: 'square' }, outputs: 'logits' });
@@ -190,8 +194,9 @@ describe('model download', () => {
       // metadata.json with labels (Teachable Machine style) beside the model: kept, with the source added.
       await fs.writeFile(path.join(automl, 'metadata.json'), JSON.stringify({ packageName: '@teachablemachine/image', labels: TINY_LABELS, imageSize: 16 }));
       const tmHub = await serveFolder(automl);
+      const tmSha256 = sha256Of(await fs.readFile(path.join(automl, 'metadata.json')));
       try {
-        const code = await main(['--url', `${tmHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'tm', '--dir', dir, '--label-offset', '1'], (line) => out.push(line));
+        const code = await main(['--url', `${tmHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'tm', '--dir', dir, '--labels-sha256', tmSha256, '--label-offset', '1'], (line) => out.push(line));
         expect(code).toBe(0);
         expect(await readModelSpec(path.join(dir, 'tm'))).toMatchObject({ labels: TINY_LABELS, inputSize: 16, crop: { kind: 'square' }, labelOffset: 1 });
         expect(JSON.parse(await fs.readFile(path.join(dir, 'tm', 'metadata.json'), 'utf8')).source).toMatchObject({ digest, labels: expect.stringContaining('metadata.json') });
@@ -204,11 +209,48 @@ describe('model download', () => {
       const bareHub = await serveFolder(automl);
       try {
         out.length = 0;
-        expect(await main(['--url', `${bareHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'bare', '--dir', dir], (line) => out.push(line))).toBe(1);
+        expect(await main(['--url', `${bareHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'bare', '--dir', dir, '--allow-unpinned'], (line) => out.push(line))).toBe(1);
         expect(out.at(-1)).toMatch(/^error: no labels: --labels-url was not given and none of metadata\.json, dict\.txt, labels\.txt .*HTTP 404/);
       } finally {
         await bareHub.close();
       }
+    });
+  });
+
+  describe('labels beside model.json are pinned like the model', () => {
+    let besideHub: Awaited<ReturnType<typeof serveFolder>>;
+    let labelsSha256: string;
+    beforeAll(async () => {
+      const beside = path.join(root, 'beside-published');
+      await fs.cp(published, beside, { recursive: true });
+      await fs.rm(path.join(beside, 'metadata.json'), { force: true });
+      await fs.writeFile(path.join(beside, 'labels.txt'), TINY_LABELS.join('\n'));
+      labelsSha256 = sha256Of(await fs.readFile(path.join(beside, 'labels.txt')));
+      besideHub = await serveFolder(beside);
+    });
+    afterAll(() => besideHub.close());
+    const beside = (overrides: Partial<Parameters<typeof downloadModel>[0]>) =>
+      request({ labels: undefined, allowUnpinned: false, model: { url: `${besideHub.base}/model.json?tfjs-format=file`, sha256: digest }, ...overrides });
+
+    test('without a pin they are refused before anything is fetched', async () => {
+      await expect(downloadModel(beside({ name: 'beside-unpinned' }))).rejects.toThrow(/no sha256 is pinned for the labels beside model\.json.*--labels-sha256/);
+      expect(besideHub.requests).toEqual([]);
+    });
+
+    test('a labels file that does not match its pin is refused and nothing is left in MODELS_DIR', async () => {
+      const modelsDir = path.join(root, 'beside-mismatch');
+      await expect(downloadModel(beside({ name: 'beside-bad', modelsDir, labelsSha256: '0'.repeat(64) }))).rejects.toThrow(/labels sha256 mismatch.*nothing was written/);
+      expect(await fs.readdir(modelsDir).catch(() => [])).toEqual([]);
+    });
+
+    test('pinned, every file written is recorded with its sha256 in metadata.json', async () => {
+      const result = await downloadModel(beside({ name: 'beside-pinned', labelsSha256 }));
+      expect(result.verified).toBe(true);
+      const source = JSON.parse(await fs.readFile(path.join(result.dir, 'metadata.json'), 'utf8')).source;
+      const written = (await fs.readdir(result.dir)).filter((name) => name !== 'metadata.json').sort();
+      expect(Object.keys(source.files).sort()).toEqual(written);
+      for (const name of written) expect(source.files[name]).toBe(sha256Of(await fs.readFile(path.join(result.dir, name))));
+      expect(source).toMatchObject({ digest, labelsSha256, verified: true });
     });
   });
 

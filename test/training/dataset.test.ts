@@ -5,6 +5,7 @@ import { parseCsv } from '../../src/training/dataset/parseCsv';
 import { readAutoMlCsv } from '../../src/training/dataset/readAutoMlCsv';
 import { readFolderDataset } from '../../src/training/dataset/readFolderDataset';
 import { datasetOf } from '../../src/training/dataset/types';
+import { parseRemoteSources } from '../../src/training/sources/remoteSources';
 import { temporaryDir } from './support/images';
 
 describe('training data', () => {
@@ -54,7 +55,7 @@ describe('training data', () => {
         'TRAIN,images/a.jpg,pet',
       ].join('\n'),
     );
-    const dataset = await readAutoMlCsv(csv);
+    const dataset = await readAutoMlCsv(csv, { remote: parseRemoteSources('gs://bucket, example.test') });
     expect(dataset.labels).toEqual(['cat', 'dog', 'pet']);
     expect(dataset.multiLabel).toBe(true);
     const bySource = Object.fromEntries(dataset.items.map((i) => [i.source.replace(path.dirname(csv) + path.sep, ''), { split: i.split, labels: i.labels }]));
@@ -81,6 +82,7 @@ describe('training data', () => {
     await expect(write('TRAIN,link/hostname,a')).rejects.toThrow(/outside the training data root/);
     await expect(write('TRAIN,/etc/hostname,a')).rejects.toThrow(/outside the training data root/);
     await expect(write('TRAIN,ftp://host/x.jpg,a')).rejects.toThrow(/unsupported scheme/);
+    await expect(write('TRAIN,https://example.test/x.jpg,a')).rejects.toThrow(/TRAINING_REMOTE_SOURCES/);
     await expect(write('TRAIN,inside.jpg,a')).resolves.toMatchObject({ labels: ['a', 'b'] });
   });
 

@@ -11,7 +11,7 @@ import { anonymousCaller, SCOPES } from '../../src/auth/caller';
 const TRAIN = `mutation($input: TrainModelInput!) { trainModel(input: $input) { id modelId status progress epochs } }`;
 const JOB = `query($id: ID!) {
   trainingJob(id: $id) {
-    id status stage progress epoch epochs loss error backbone createdAt startedAt finishedAt
+    id status stage progress epoch epochs loss error errorCode backbone createdAt startedAt finishedAt
     evaluation {
       examples multiLabel accuracy auPrc logLoss
       perClass { label precision recall f1 support auPrc }
@@ -85,12 +85,13 @@ describe('trainModel / trainingJob through the gateway', () => {
     const { body: models } = await gw.graphql('{ models { id evaluation { accuracy examples perClass { label support } } } }');
     expect(models.data.models).toEqual([{ id: 'colours', evaluation: { accuracy: job.evaluation.accuracy, examples: 9, perClass: expect.any(Array) } }]);
     expect(fs.existsSync(path.join(root, 'models', 'colours', 'evaluation.json'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'models', 'colours', '.gateway-model.json'), 'utf8'))).toMatchObject({ writtenBy: 'openimages-gateway', jobId: job.id });
   });
 
   it('reports a job that cannot train as FAILED, with the reason', async () => {
     const { body } = await gw.graphql(TRAIN, { input: { modelId: 'single', data: 'single', epochs: 1 } });
     const job = await waitForJob(body.data.trainModel.id);
-    expect(job).toMatchObject({ status: 'FAILED', evaluation: null, model: null });
+    expect(job).toMatchObject({ status: 'FAILED', errorCode: 'TRAINING_DATA_INVALID', evaluation: null, model: null });
     expect(job.error).toMatch(/at least two labels/);
   });
 
@@ -129,6 +130,6 @@ describe('TrainingJobs', () => {
     fs.writeFileSync(path.join(root, 'models', 'downloaded', 'model.json'), '{}');
     fs.writeFileSync(path.join(root, 'models', 'downloaded', 'metadata.json'), '{"labels":["x"]}');
     const jobs = new TrainingJobs({ dataRoot: path.join(root, 'data'), modelsDir: path.join(root, 'models'), maxImagePixels: 1e7 });
-    await expect(jobs.start({ modelId: 'downloaded', data: '.' }, tester)).rejects.toThrow(/not made by trainModel/);
+    await expect(jobs.start({ modelId: 'downloaded', data: '.' }, tester)).rejects.toThrow(/was not written by the gateway/);
   });
 });

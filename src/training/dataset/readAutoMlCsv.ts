@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isRemoteSourceAllowed, type RemoteSourcePolicy } from '../sources/remoteSources';
 import { assertInside } from './assertInside';
 import { parseCsv } from './parseCsv';
-import { datasetOf, DatasetError, type Dataset, type DatasetItem, type Split } from './types';
+import { datasetOf, DatasetError, SourceRefusedError, type Dataset, type DatasetItem, type Split } from './types';
 
 const SPLITS: Record<string, Split | undefined> = {
   train: 'TRAIN',
@@ -20,8 +21,8 @@ const REMOTE = /^(gs|https?):\/\//i;
 export interface CsvOptions {
   /** When set, local paths must resolve inside this folder (the server's TRAINING_DATA_ROOT). */
   localRoot?: string;
-  /** Allow gs:// and http(s):// sources (default true). */
-  allowRemote?: boolean;
+  /** The hosts and buckets gs:// and http(s):// rows may name (TRAINING_REMOTE_SOURCES); unset: local rows only. */
+  remote?: RemoteSourcePolicy;
 }
 
 /**
@@ -40,12 +41,15 @@ export async function readAutoMlCsv(file: string, options: CsvOptions = {}): Pro
     const fields = row.map((value) => value.trim());
     const hasSplit = fields[0].toLowerCase() in SPLITS;
     if (!hasSplit && !looksLikeImage(fields[0])) {
-      throw new DatasetError(`line ${line}: "${fields[0]}" is neither a split (TRAIN, VALIDATION, TEST) nor an image path`);
+      throw new DatasetError(
+        `line ${line}: "${fields[0]}" is neither a split (TRAIN, VALIDATION, TEST) nor an image path`,
+        `line ${line} of the CSV is not \`split,path,label\``,
+      );
     }
     const split = hasSplit ? SPLITS[fields[0].toLowerCase()] : undefined;
     const location = hasSplit ? fields[1] : fields[0];
     const labels = fields.slice(hasSplit ? 2 : 1).filter(Boolean);
-    if (!location) throw new DatasetError(`line ${line}: no image path`);
+    if (!location) throw new DatasetError(`line ${line}: no image path`, `line ${line} of the CSV has no image path`);
     if (labels.length === 0) continue;
     const source = await resolveSource(location, csvDir, options, line);
     const known = bySource.get(source);
@@ -57,12 +61,19 @@ export async function readAutoMlCsv(file: string, options: CsvOptions = {}): Pro
 
 async function resolveSource(location: string, csvDir: string, options: CsvOptions, line: number): Promise<string> {
   if (REMOTE.test(location)) {
-    if (options.allowRemote === false) throw new DatasetError(`line ${line}: remote sources are not allowed here`);
+    if (!isRemoteSourceAllowed(options.remote, location)) {
+      throw new SourceRefusedError(
+        `line ${line}: "${location}" is not allowed: remote rows must name a host or bucket listed in TRAINING_REMOTE_SOURCES`,
+        `line ${line} of the CSV names a remote source that TRAINING_REMOTE_SOURCES does not allow`,
+      );
+    }
     return location;
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) throw new DatasetError(`line ${line}: unsupported scheme in "${location}" (use a path, gs:// or https://)`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    throw new DatasetError(`line ${line}: unsupported scheme in "${location}" (use a path, gs:// or https://)`, `line ${line} of the CSV names an unsupported scheme`);
+  }
   const resolved = path.resolve(csvDir, location);
-  if (options.localRoot) await assertInside(options.localRoot, resolved, `line ${line}: "${location}"`);
+  if (options.localRoot) await assertInside(options.localRoot, resolved, `line ${line}: "${location}"`, `line ${line} of the CSV`);
   return resolved;
 }
 

@@ -1,27 +1,39 @@
 import { promises as fs } from 'node:fs';
 import type { Storage } from '@google-cloud/storage';
+import { safeFetch, type SafeFetchError, type Resolve } from '../../http/safeFetch';
+import { assertInside } from '../dataset/assertInside';
+import { isRemoteSourceAllowed, type RemoteSourcePolicy } from './remoteSources';
 
 export interface SourceReaderOptions {
-  /** Base URL of the Cloud Storage JSON API (tests, emulators); STORAGE_EMULATOR_HOST is honoured too. */
+  /** Base URL of the Cloud Storage JSON API (set by the operator: tests, emulators); STORAGE_EMULATOR_HOST is honoured too. */
   gcsApiEndpoint?: string;
   gcsProjectId?: string;
   /** Largest image accepted from any source. */
   maxBytes?: number;
-  /** Deadline for one remote download. */
+  /** Deadline for one remote download: connecting, the headers and the whole body. */
   timeoutMs?: number;
+  /** Hosts and buckets remote rows may name; unset: local files only. */
+  remote?: RemoteSourcePolicy;
+  /** Local files must lie inside this folder once symbolic links are resolved. */
+  localRoot?: string;
+  /** Tests only: host name resolution and the address rule for http(s) sources. */
+  resolve?: Resolve;
+  allowAddress?: (address: string) => boolean;
 }
 
 export class SourceError extends Error {
   override name = 'SourceError';
 }
 
-class RetryableError extends Error {}
+/** Timeouts after which a host's remaining rows are skipped at once: a silent host must not cost a deadline per row. */
+const TIMEOUTS_BEFORE_SKIPPING_HOST = 3;
 
 /** Reads image bytes from a local path, a gs://bucket/object URI (Cloud Storage) or an http(s) URL. */
 export class SourceReader {
   private storage?: Storage;
   private readonly maxBytes: number;
   private readonly timeoutMs: number;
+  private readonly timeoutsByHost = new Map<string, number>();
 
   constructor(private readonly options: SourceReaderOptions = {}) {
     this.maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
@@ -29,61 +41,69 @@ export class SourceReader {
   }
 
   async read(source: string): Promise<Buffer> {
+    const remote = /^(gs|https?):\/\//i.test(source);
+    if (remote && !isRemoteSourceAllowed(this.options.remote, source)) {
+      throw new SourceError(`${source}: remote source not allowed by TRAINING_REMOTE_SOURCES`);
+    }
     if (/^gs:\/\//i.test(source)) return this.readGcs(source);
-    if (/^https?:\/\//i.test(source)) return this.readHttp(source);
-    const stat = await fs.stat(source).catch(() => undefined);
+    if (remote) return this.readHttp(source);
+    const file = this.options.localRoot ? await assertInside(this.options.localRoot, source, source) : source;
+    const stat = await fs.stat(file).catch(() => undefined);
     if (!stat?.isFile()) throw new SourceError(`${source}: no such file`);
     if (stat.size > this.maxBytes) throw new SourceError(`${source}: larger than ${this.maxBytes} bytes`);
-    return fs.readFile(source);
+    return fs.readFile(file);
   }
 
+  /** Streamed, so the size cap and the deadline hold however the object's bytes arrive. */
   private async readGcs(uri: string): Promise<Buffer> {
     const match = /^gs:\/\/([^/]+)\/(.+)$/i.exec(uri);
     if (!match) throw new SourceError(`${uri}: expected gs://bucket/object`);
-    const file = this.gcs().bucket(match[1]).file(match[2]);
-    try {
-      const [bytes] = await file.download();
-      if (bytes.length > this.maxBytes) throw new SourceError(`${uri}: larger than ${this.maxBytes} bytes`);
-      return bytes;
-    } catch (error) {
-      if (error instanceof SourceError) throw error;
-      const code = (error as { code?: unknown }).code;
-      throw new SourceError(`${uri}: ${code === 404 ? 'no such object' : (error as Error).message}`);
-    }
+    const stream = this.gcs().bucket(match[1]).file(match[2]).createReadStream();
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const fail = (error: SourceError) => {
+        clearTimeout(timer);
+        stream.destroy();
+        reject(error);
+      };
+      const timer = setTimeout(() => fail(new SourceError(`${uri}: no complete answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > this.maxBytes) fail(new SourceError(`${uri}: larger than ${this.maxBytes} bytes`));
+        else chunks.push(chunk);
+      });
+      stream.on('error', (error: Error & { code?: unknown }) => fail(new SourceError(`${uri}: ${error.code === 404 ? 'no such object' : error.message}`)));
+      stream.on('end', () => {
+        clearTimeout(timer);
+        resolve(Buffer.concat(chunks, size));
+      });
+    });
   }
 
-  /** Transient failures (network errors, 429, 5xx) are retried twice; kept-alive sockets closed by the server are one. */
+  /** Transient failures (network errors, 429, 5xx) are retried twice. */
   private async readHttp(url: string): Promise<Buffer> {
+    const host = new URL(url).host;
+    if ((this.timeoutsByHost.get(host) ?? 0) >= TIMEOUTS_BEFORE_SKIPPING_HOST) {
+      throw new SourceError(`${url}: skipped, ${host} did not answer in time ${TIMEOUTS_BEFORE_SKIPPING_HOST} times`);
+    }
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.fetchOnce(url);
+        return await safeFetch(url, {
+          timeoutMs: this.timeoutMs,
+          maxBytes: this.maxBytes,
+          allowUrl: (next) => isRemoteSourceAllowed(this.options.remote, next.toString()),
+          resolve: this.options.resolve,
+          allowAddress: this.options.allowAddress,
+        });
       } catch (error) {
-        if (!(error instanceof RetryableError) || attempt >= 2) throw error instanceof RetryableError ? new SourceError(error.message) : error;
+        const failure = error as SafeFetchError;
+        if (failure.reason === 'timeout') this.timeoutsByHost.set(host, (this.timeoutsByHost.get(host) ?? 0) + 1);
+        const retryable = failure.reason === 'network' || (failure.reason === 'status' && (failure.status === 429 || failure.status! >= 500));
+        if (!retryable || attempt >= 2) throw new SourceError(`${url}: ${failure.message}`);
         await new Promise((resolve) => setTimeout(resolve, 200 * 4 ** attempt));
       }
     }
-  }
-
-  private async fetchOnce(url: string): Promise<Buffer> {
-    let response: Response;
-    try {
-      response = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow' });
-    } catch (error) {
-      throw new RetryableError(`${url}: ${(error as Error).message}`);
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      const message = `${url}: HTTP ${response.status}`;
-      throw response.status === 429 || response.status >= 500 ? new RetryableError(message) : new SourceError(message);
-    }
-    const declared = Number(response.headers.get('content-length'));
-    if (declared > this.maxBytes) {
-      await response.body?.cancel();
-      throw new SourceError(`${url}: larger than ${this.maxBytes} bytes`);
-    }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (bytes.length > this.maxBytes) throw new SourceError(`${url}: larger than ${this.maxBytes} bytes`);
-    return bytes;
   }
 
   /** Created on first use: only CSVs with gs:// rows need the client (and, against Google, credentials). */
@@ -100,3 +120,4 @@ export class SourceReader {
     return this.storage;
   }
 }
+
