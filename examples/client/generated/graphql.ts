@@ -28,8 +28,10 @@ export type TrainModelInput = {
   /** Units of a hidden ReLU layer in the head; 0 for a linear head. */
   hiddenUnits?: number | null | undefined;
   learningRate?: number | null | undefined;
-  /** Id of the model to write (MODELS_DIR/<modelId>) and serve. */
+  /** Id of the model to write (MODELS_DIR/<modelId>) and serve. It must be new, or a model you trained (then give `replace: true`). */
   modelId: string | number;
+  /** Replace your own trained model of the same id once the job succeeds. Models you did not train (the default model, downloaded ones, other callers') are never replaced. */
+  replace?: boolean | null | undefined;
   /** Same seed, same data: same model. */
   seed?: number | null | undefined;
   /** Share of images without a split that go to TEST (the evaluation). */
@@ -46,11 +48,13 @@ export type TrainingJobEventKind =
   | 'PROGRESS'
   /** A stage began (`stage`). */
   | 'STAGE'
-  /** The job became QUEUED, RUNNING, SUCCEEDED (with `job.evaluation`) or FAILED (with `job.error`). */
+  /** The job became QUEUED, RUNNING, SUCCEEDED (with `job.evaluation`), FAILED (with `job.error`) or CANCELLED. */
   | 'STATUS';
 
 /** Where a training job is. */
 export type TrainingStatus =
+  /** Stopped by `cancelTrainingJob` before it finished; nothing was written. */
+  | 'CANCELLED'
   /** See `error`. */
   | 'FAILED'
   /** Waiting for the job before it (one job trains at a time). */
