@@ -233,7 +233,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
           trainAccuracy,
           seconds: { embedding: round(seconds.embedding), training: round(seconds.training) },
         },
-      });
+      }, { owner: options.owner, jobId: options.jobId });
     } finally {
       // TF.js counts each application of a layer: the head has two (the training model and the classifier).
       trained.dispose();

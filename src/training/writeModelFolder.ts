@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { LayersModel, io } from '@tensorflow/tfjs';
+import { writeGatewayMarker } from '../models/gatewayMarker';
 import type { Tf } from '../models/tfBackend';
 
 /** What metadata.json holds besides the labels: read by src/models (labels, inputSize, inputRange, outputs, evaluation). */
@@ -22,10 +23,10 @@ const WEIGHTS_FILE = 'weights.bin';
 /**
  * Writes a TF.js layers model folder that MODEL_DIR, MODELS_DIR and `classify(model:)` load as is:
  * model.json + weights.bin (one shard), metadata.json, and evaluation.json (the same report as
- * metadata.json's "evaluation"). The folder is written beside `dir` and renamed into place, so a
- * reader never sees half a model.
+ * metadata.json's "evaluation"), and the gateway marker (who trained it, by which job). The folder is
+ * written beside `dir` and renamed into place, so a reader never sees half a model.
  */
-export async function writeModelFolder(tf: Tf, model: LayersModel, dir: string, metadata: TrainedModelMetadata): Promise<void> {
+export async function writeModelFolder(tf: Tf, model: LayersModel, dir: string, metadata: TrainedModelMetadata, marker: { owner?: string | null; jobId?: string | null } = {}): Promise<void> {
   const target = path.resolve(dir);
   // A leading dot: model discovery skips it if the process stops half-way.
   const staging = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}-${Date.now()}`);
@@ -48,6 +49,8 @@ export async function writeModelFolder(tf: Tf, model: LayersModel, dir: string, 
     );
     await fs.writeFile(path.join(staging, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
     await fs.writeFile(path.join(staging, 'evaluation.json'), `${JSON.stringify(metadata.evaluation, null, 2)}\n`);
+    // Marks the folder as the gateway's (and whose): only such folders are ever replaced or deleted (ModelOwnership).
+    await writeGatewayMarker(staging, marker);
     await fs.rm(target, { recursive: true, force: true });
     await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.rename(staging, target);
