@@ -94,6 +94,8 @@ function titleFor(code: string | undefined): string | undefined {
       return 'Your sign-in was refused';
     case 'FORBIDDEN':
       return 'You are not allowed to do this';
+    case 'MODEL_EXISTS':
+      return 'You already have a model with this id';
     case 'VISION_UNAVAILABLE':
       return 'Label detection is not available';
     case 'EMBEDDINGS_UNAVAILABLE':
