@@ -2,24 +2,25 @@ import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Ro
 import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { ClassNode } from '../src/schema/Class';
-import { ClassConnection, ImageConnection } from '../src/schema/connections';
+import { pageArgDescriptions } from '../src/schema/connection';
+import { CLASS_NOUNS, ClassConnection, IMAGE_NOUNS, ImageConnection } from '../src/schema/connections';
 import type { ClassRecord } from '../src/store/MetadataStore';
 
 @ArgsType()
 class ClassesArgs {
-  @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the description.' })
+  @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the description; null or omitted: every class with images.' })
   search?: string;
 
-  @Field(() => Int, { nullable: true, defaultValue: 50, description: 'Page size, 0 to 1000.' })
+  @Field(() => Int, { nullable: true, defaultValue: 50, description: pageArgDescriptions(CLASS_NOUNS).first })
   first?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: pageArgDescriptions(CLASS_NOUNS).after })
   after?: string;
 }
 
 @ArgsType()
 class ClassArgs {
-  @Field(() => ID, { nullable: true, description: 'Knowledge Graph id, e.g. `/m/01yrx`.' })
+  @Field(() => ID, { nullable: true, description: 'Knowledge Graph id, e.g. `/m/01yrx`. Give exactly one of `label` or `description`.' })
   label?: string | null;
 
   @Field(() => String, { nullable: true, description: 'English name, case-insensitive exact, e.g. `cat`.' })
@@ -28,10 +29,10 @@ class ClassArgs {
 
 @ArgsType()
 class ClassImagesArgs {
-  @Field(() => Int, { nullable: true, defaultValue: 10, description: 'Page size, 0 to 1000.' })
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: pageArgDescriptions(IMAGE_NOUNS).first })
   first?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: pageArgDescriptions(IMAGE_NOUNS).after })
   after?: string;
 }
 
@@ -44,7 +45,7 @@ export class ClassResolver {
   }
 
   @RequiresScope('read')
-  @Query(() => ClassNode, { nullable: true, description: 'One class, by label or by description (case-insensitive exact).' })
+  @Query(() => ClassNode, { nullable: true, description: 'One class, by label or by description (case-insensitive exact); null when none matches.' })
   class(@Args() { label, description }: ClassArgs, @Ctx() { metadata }: GatewayContext) {
     return metadata.classBy({ label, description });
   }

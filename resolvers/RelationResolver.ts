@@ -2,7 +2,8 @@ import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root }
 import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { ClassNode } from '../src/schema/Class';
-import { RelationConnection } from '../src/schema/connections';
+import { pageArgDescriptions } from '../src/schema/connection';
+import { RELATION_NOUNS, RelationConnection } from '../src/schema/connections';
 import { ImageNode } from '../src/schema/Image';
 import { RelationNode } from '../src/schema/Relation';
 import { RelationType } from '../src/schema/RelationType';
@@ -10,19 +11,19 @@ import type { RelationRecord } from '../src/store/MetadataStore';
 
 @ArgsType()
 class SearchRelationsArgs {
-  @Field(() => String, { nullable: true, defaultValue: '%', description: 'LIKE pattern on the subject description (`%`, `_`; `\\` escapes), case-insensitive.' })
+  @Field(() => String, { nullable: true, defaultValue: '%', description: 'LIKE pattern on the subject description (`%`: any text, `_`: one character, `\\` escapes), case-insensitive, at most 200 characters.' })
   subject?: string | null;
 
-  @Field(() => String, { nullable: true, defaultValue: '%', description: 'LIKE pattern on the relation name.' })
+  @Field(() => String, { nullable: true, defaultValue: '%', description: 'LIKE pattern on the relation name, as for `subject`.' })
   relation?: string | null;
 
-  @Field(() => String, { nullable: true, defaultValue: '%', description: 'LIKE pattern on the object description.' })
+  @Field(() => String, { nullable: true, defaultValue: '%', description: 'LIKE pattern on the object description, as for `subject`.' })
   object?: string | null;
 
-  @Field(() => Int, { nullable: true, defaultValue: 10, description: 'Page size, 0 to 1000.' })
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: pageArgDescriptions(RELATION_NOUNS).first })
   first?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: pageArgDescriptions(RELATION_NOUNS).after })
   after?: string;
 }
 
@@ -42,17 +43,19 @@ export class RelationResolver {
     return metadata.searchRelations({ subject: subject ?? '%', relation: relation ?? '%', object: object ?? '%' }, { first, after });
   }
 
-  @FieldResolver(() => ImageNode)
+  @FieldResolver(() => ImageNode, { description: 'The image the relation is annotated on.' })
   image(@Root() relation: RelationRecord) {
     return { id: relation.imageId };
   }
 
-  @FieldResolver(() => ClassNode)
+  @FieldResolver(() => ClassNode, {
+    description: 'The class of the subject (`Man` in Man holds Cup). A label missing from the class list shows as a class whose description is its label and imageCount 0.',
+  })
   subject(@Root() relation: RelationRecord, @Ctx() { metadata }: GatewayContext) {
     return metadata.classOf(relation.subject);
   }
 
-  @FieldResolver(() => ClassNode)
+  @FieldResolver(() => ClassNode, { description: 'The class of the object (`Cup` in Man holds Cup), shown as `subject` is.' })
   object(@Root() relation: RelationRecord, @Ctx() { metadata }: GatewayContext) {
     return metadata.classOf(relation.object);
   }

@@ -14,7 +14,7 @@ class SimilarImagesArgs {
   @Field(() => GraphQLUpload, { description: 'The query image, sent as a GraphQL multipart request.' })
   file!: Promise<FileUpload>;
 
-  @Field(() => Int, { nullable: true, defaultValue: 10, description: '1 to 1000.' })
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: 'Most images to return, 1 to 1000.' })
   first?: number | null;
 }
 

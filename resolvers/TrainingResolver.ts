@@ -4,7 +4,7 @@ import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { Model } from '../src/schema/classification';
 import { TrainingJobNode, TrainModelInput } from '../src/schema/training';
-import type { TrainingJob } from '../src/training/TrainingJobs';
+import { DEFAULT_KEEP_FINISHED, type TrainingJob } from '../src/training/TrainingJobs';
 
 @Resolver(() => TrainingJobNode)
 export class TrainingResolver {
@@ -12,7 +12,7 @@ export class TrainingResolver {
   @RateLimit('trainModel')
   @Mutation(() => TrainingJobNode, {
     description:
-      'Starts training a classifier on data under TRAINING_DATA_ROOT (transfer learning from the default backbone); follow it with `trainingJob` or `trainingJobEvents`. ' +
+      'Starts training a classifier on data under TRAINING_DATA_ROOT (transfer learning: a new head on a pretrained backbone); poll `trainingJob` or subscribe to `trainingJobEvents`. ' +
       'The job and its model belong to the caller. Refused at once when the training queue is full (OVERLOADED) or the caller already has its share of it (RATE_LIMITED).',
   })
   trainModel(@Arg('input', () => TrainModelInput, { description: 'What to train on, the id to serve it under, and the training settings.' }) input: TrainModelInput, @Ctx() { services, caller }: GatewayContext) {
@@ -35,7 +35,7 @@ export class TrainingResolver {
   }
 
   @RequiresScope('read')
-  @Query(() => [TrainingJobNode], { description: 'Your recent training jobs (every caller\'s, for `admin`), newest first.' })
+  @Query(() => [TrainingJobNode], { description: `Your training jobs (every caller's, for \`admin\`), newest first: the queued and running ones and the last ${DEFAULT_KEEP_FINISHED} finished (kept in memory until a restart).` })
   trainingJobs(@Ctx() { services, caller }: GatewayContext) {
     return services.training.list(caller);
   }

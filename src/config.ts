@@ -51,9 +51,21 @@ export interface GatewayConfig {
   decode: {
     concurrency: number;
     pixelBudget: number;
+    /** Images waiting for the gate; more are refused with OVERLOADED at once. */
+    queueLimit: number;
   };
   /** Open GraphQL-over-SSE subscription streams at once; more are refused with OVERLOADED. */
   maxSubscriptionStreams: number;
+  /** Open streams one caller may hold; more are refused with 429 RATE_LIMITED. */
+  maxSubscriptionStreamsPerCaller: number;
+  /** A stream ends (with STREAM_LIFETIME_EXCEEDED) after this many seconds. */
+  subscriptionMaxLifetimeS: number;
+  /** Host header values served (`name`, `name:port`, `*.domain`); empty: any host. */
+  allowedHosts: string[];
+  /** In production, /metrics on the main port asks for `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** A second listener (same HOST) serving only /metrics. */
+  metricsPort?: number;
 
   maxUploadBytes: number;
   maxUploadFiles: number;
@@ -82,6 +94,10 @@ export interface GatewayConfig {
   /** With STORE=bigquery: the embeddings table in BIGQUERY_DATASET that similarImages searches with VECTOR_SEARCH. */
   bigqueryEmbeddingsTable?: string;
   trainingDataRoot?: string;
+  /** Bytes the training embedding cache may hold; least recently used files are removed past it. */
+  trainingCacheMaxBytes: number;
+  /** Trained models unused this long are unloaded from the workers (0: never); the default model never is. */
+  modelIdleUnloadS: number;
   shutdownGraceMs: number;
 
   /** Who may call what: identities (JWT, API keys) and what anonymous callers may do. */
@@ -138,6 +154,9 @@ export interface ConfigVariable {
 export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'PORT', default: '4000', description: 'HTTP port; GraphQL is served at `/graphql`.' },
   { name: 'HOST', default: '0.0.0.0', description: 'Interface to listen on.' },
+  { name: 'ALLOWED_HOSTS', default: '(unset: any host)', description: 'Comma-separated host names the `Host` header may carry (`api.example.com`, `api.example.com:8443`, `*.example.com` for any subdomain); others get 421 `MISDIRECTED_REQUEST` (`/healthz`, `/readyz` excepted). Set it in production, against DNS rebinding.' },
+  { name: 'METRICS_TOKEN', default: '(unset)', description: 'In production, `/metrics` on `PORT` answers only `Authorization: Bearer <token>` (401 otherwise). Open in development.' },
+  { name: 'METRICS_PORT', default: '(unset)', description: 'A second listener on `HOST` serving only `/metrics`, unauthenticated (keep the port private). In production with neither this nor `METRICS_TOKEN`, `/metrics` answers 404.' },
   { name: 'NODE_ENV', default: 'development', description: '`production` masks internal error details and disables introspection-only helpers.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
   { name: 'LOG_FORMAT', default: '`pretty` on a terminal, else `json`', description: '`json`: one JSON object per line (for log collectors); `pretty`: readable lines.' },
@@ -170,6 +189,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'MAX_IMAGE_PIXELS', default: '40000000', description: 'Largest decoded image (width x height), against decompression bombs.' },
   { name: 'UPLOAD_MEMORY_BUDGET_BYTES', default: '268435456', description: 'Upload bytes all requests together may hold in memory; a multipart request that does not fit gets 503 `OVERLOADED`.' },
   { name: 'DECODE_CONCURRENCY', default: '2', description: 'Images decoded at once over all requests (sharp, on libuv\'s 4 threads), so decoding never takes every thread from the store.' },
+  { name: 'DECODE_QUEUE_LIMIT', default: '256', description: 'Images waiting to be decoded over all requests; past it, a request gets 503 `OVERLOADED` at once. At least `MAX_UPLOAD_FILES`.' },
   { name: 'DECODE_PIXEL_BUDGET', default: '80000000', description: 'Pixels decoded at once over all requests (an image larger than this is decoded alone).' },
   { name: 'MODEL_DIR', default: '(unset: see README)', description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json` or `labels.txt`) served as the default model.' },
   { name: 'MODEL_DIR', default: '(unset: the shipped default model)', description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json`, `labels.txt` or `dict.txt`) served as the default model; a missing folder or one without `model.json` stops the start.' },
@@ -187,6 +207,10 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'BIGQUERY_EMBEDDINGS_TABLE', default: '(unset)', description: 'With `STORE=bigquery`: table of `BIGQUERY_DATASET` holding the `EMBEDDINGS` rows (loaded from the same Parquet); `similarImages` then searches it with `VECTOR_SEARCH`, and reads only the backbone and PCA from the file.' },
   { name: 'TRAINING_DATA_ROOT', default: '(unset: trainModel refused)', description: 'Folder under which `trainModel` may read training data.' },
   { name: 'MAX_SUBSCRIPTION_STREAMS', default: '100', description: 'Subscription streams (GraphQL over SSE) open at once; more answer 503 `OVERLOADED`.' },
+  { name: 'MAX_SUBSCRIPTION_STREAMS_PER_CALLER', default: '10', description: 'Subscription streams one caller (its id, else its address) may hold open; more answer 429 `RATE_LIMITED`.' },
+  { name: 'SUBSCRIPTION_MAX_LIFETIME_S', default: '3600', description: 'A subscription stream ends after this many seconds with a `STREAM_LIFETIME_EXCEEDED` error event; the client reconnects.' },
+  { name: 'TRAINING_CACHE_MAX_BYTES', default: '1073741824', description: 'Bytes the training embedding cache (`MODELS_DIR/.embedding-cache`) may hold; past it, the least recently used entries are removed.' },
+  { name: 'MODEL_IDLE_UNLOAD_S', default: '900', description: 'A model other than the default unused this long is unloaded from the inference workers and loaded again by the next request naming it; `0`: never.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests may take before the process exits.' },
   { name: 'AUTH_JWKS_URL', default: '(unset)', description: 'JSON Web Key Set of the identity provider (`https://…/.well-known/jwks.json`), fetched and cached; an unknown `kid` refetches it (key rotation), at most every 30 s. Bearer JWTs are then verified against it.' },
   { name: 'AUTH_JWKS_FILE', default: '(unset)', description: 'The same key set from a local JSON file (offline, tests); instead of `AUTH_JWKS_URL`.' },
@@ -361,6 +385,19 @@ function origins(env: Env, name: string): string[] {
   });
 }
 
+/** Host names (`name`, `name:port`, `*.domain`), lower-cased; no schemes or paths. */
+function allowedHosts(env: Env, name: string): string[] {
+  const raw = text(env, name);
+  if (!raw) return [];
+  return raw.split(',').map((entry) => {
+    const host = entry.trim().toLowerCase();
+    if (!/^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/.test(host)) {
+      throw new ConfigError(`${name} must list host names such as api.example.com, api.example.com:8443 or *.example.com, got "${entry.trim()}"`);
+    }
+    return host;
+  });
+}
+
 function defaultModel(env: Env): 'shipped' | 'none' {
   const raw = (text(env, 'DEFAULT_MODEL') ?? 'shipped').toLowerCase();
   if (raw === 'shipped') return 'shipped';
@@ -509,8 +546,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     decode: {
       concurrency: integer(env, 'DECODE_CONCURRENCY', 2, 1),
       pixelBudget: integer(env, 'DECODE_PIXEL_BUDGET', 80_000_000, 1),
+      queueLimit: integer(env, 'DECODE_QUEUE_LIMIT', 256, 1),
     },
     maxSubscriptionStreams: integer(env, 'MAX_SUBSCRIPTION_STREAMS', 100, 1),
+    maxSubscriptionStreamsPerCaller: integer(env, 'MAX_SUBSCRIPTION_STREAMS_PER_CALLER', 10, 1),
+    subscriptionMaxLifetimeS: integer(env, 'SUBSCRIPTION_MAX_LIFETIME_S', 3600, 1, 2_000_000), // setTimeout's limit is 2^31 ms
+    allowedHosts: allowedHosts(env, 'ALLOWED_HOSTS'),
+    metricsToken: text(env, 'METRICS_TOKEN'),
+    metricsPort: text(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1),
     maxUploadFiles: integer(env, 'MAX_UPLOAD_FILES', 16, 1),
     maxImagePixels: integer(env, 'MAX_IMAGE_PIXELS', 40_000_000, 1),
@@ -532,6 +575,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     embeddingsIndexMinRows: integer(env, 'EMBEDDINGS_INDEX_MIN_ROWS', 10000, 1),
     bigqueryEmbeddingsTable: text(env, 'BIGQUERY_EMBEDDINGS_TABLE'),
     trainingDataRoot: existing(env, 'TRAINING_DATA_ROOT', 'directory', 'the folder trainModel may read training data from'),
+    trainingCacheMaxBytes: integer(env, 'TRAINING_CACHE_MAX_BYTES', 1024 ** 3, 1),
+    modelIdleUnloadS: integer(env, 'MODEL_IDLE_UNLOAD_S', 900),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10000),
     auth: authConfig(env, production),
     rateLimits: rateLimitConfig(env, production && !isLoopbackHost(host)),
@@ -551,6 +596,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   }
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
     throw new ConfigError(`HEADERS_TIMEOUT_MS (${config.http.headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${config.http.requestTimeoutMs})`);
+  }
+  if (config.decode.queueLimit < config.maxUploadFiles) {
+    throw new ConfigError(`DECODE_QUEUE_LIMIT (${config.decode.queueLimit}) must be at least MAX_UPLOAD_FILES (${config.maxUploadFiles}): a request with that many files could never be admitted`);
   }
   if (config.inference.queueLimit < config.maxUploadFiles) {
     // The queue admits a request's images all at once: a smaller queue would refuse the largest allowed request forever.

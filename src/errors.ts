@@ -27,6 +27,10 @@ export enum ErrorCode {
   ResponseTooLarge = 'RESPONSE_TOO_LARGE',
   ShuttingDown = 'SHUTTING_DOWN',
   ForbiddenOrigin = 'FORBIDDEN_ORIGIN',
+  /** The Host header is not in ALLOWED_HOSTS (HTTP 421). */
+  MisdirectedRequest = 'MISDIRECTED_REQUEST',
+  /** A subscription stream reached SUBSCRIPTION_MAX_LIFETIME_S; subscribe again. */
+  StreamLifetimeExceeded = 'STREAM_LIFETIME_EXCEEDED',
   RequestTimeout = 'REQUEST_TIMEOUT',
   NotFound = 'NOT_FOUND',
   /** No valid credential where one was presented (HTTP 401). */

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { logAccessSummary } from './auth/accessSummary';
 import { checkHost, ConfigError, loadConfig, type GatewayConfig } from './config';
+import { restrictImageLoaders } from './models/imageFormat';
 import { DatasetLayoutError } from './ingest/datasetLayout';
 import { logger } from './logger';
 
@@ -9,11 +11,13 @@ async function main(): Promise<void> {
   await checkHost(config.host);
   // Loaded after the configuration is known good, so that a mistake is reported without waiting for the whole gateway to load.
   const { createGateway } = await import('./server');
+  restrictImageLoaders();
   const gateway = await createGateway(config);
   const url = await gateway.listen().catch(async (error: unknown) => {
     await gateway.close().catch(() => undefined);
     throw listenError(error, config);
   });
+  logAccessSummary(config, gateway.services.identity.apiKeys.size, logger);
   logger.info({ url, store: config.store, production: config.production }, `gateway ready at ${url}`);
 
   let stopping = false;

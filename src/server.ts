@@ -21,10 +21,12 @@ import { subscriptionRoute } from './graphql/sse/subscriptionRoute';
 import { responseSizeLimitPlugin } from './graphql/plugins/responseSizeLimit';
 import { unavailableStatusPlugin } from './graphql/plugins/unavailableStatus';
 import { accessLog } from './http/accessLog';
+import { allowedHosts } from './http/allowedHosts';
 import { bodyIdleTimeout } from './http/bodyIdleTimeout';
 import { corsPolicy } from './http/corsPolicy';
 import { refuse } from './http/refusal';
 import { applyServerLimits, serverOptions } from './http/serverLimits';
+import { createMetricsServer, metricsAccessNote, metricsRoute } from './http/metricsAccess';
 import { bodyMemoryBudget, MemoryBudget } from './http/uploadMemoryBudget';
 import { logger } from './logger';
 import { MetadataService } from './metadata/MetadataService';
@@ -42,6 +44,8 @@ export interface Gateway {
   listen(port?: number, host?: string): Promise<string>;
   /** Stops accepting connections, drains in-flight requests, releases the store and models. */
   close(): Promise<void>;
+  /** The METRICS_PORT listener's port once listening, else undefined. */
+  readonly metricsPort?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -91,6 +95,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
   });
   await apollo.start();
 
+  app.use(allowedHosts(config.allowedHosts));
   app.use((req, res, next) => {
     const given = req.header('x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
@@ -106,10 +111,8 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     const ready = services.isReady() && !stopping;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', store: services.store.backend });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
-  });
+  app.get('/metrics', metricsRoute(metrics, config));
+  const metricsServer = config.metricsPort !== undefined ? createMetricsServer(metrics) : undefined;
 
   // GraphQL is served at exactly /graphql (not /graphql/anything). The CORS policy is one middleware,
   // so every transport mounted on this path (HTTP here, SSE subscriptions) applies the same one; it
@@ -131,7 +134,11 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     };
   };
   // Subscriptions: `Accept: text/event-stream` requests to /graphql, after the same CORS, body and shape checks as queries.
-  const subscriptions = subscriptionRoute({ schema, context: requestContext, limits: config, maxStreams: config.maxSubscriptionStreams, production: config.production, metrics });
+  const subscriptions = subscriptionRoute({ schema, context: requestContext, limits: config, maxStreams: config.maxSubscriptionStreams,
+    maxStreamsPerCaller: config.maxSubscriptionStreamsPerCaller,
+    maxLifetimeMs: config.subscriptionMaxLifetimeS * 1000,
+    retryAfterSeconds: config.retryAfterSeconds,
+    production: config.production, metrics });
 
   // A browser asking for /graphql (Accept: text/html) gets the offline GraphiQL IDE; API clients never do.
   app.use(playgroundRoutes({ introspection: config.introspection }));
@@ -168,15 +175,20 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     app,
     httpServer,
     services,
-    listen(port = config.port, host = config.host) {
-      return new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          const address = httpServer.address() as AddressInfo;
-          const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-          resolve(`http://${shownHost}:${address.port}/graphql`);
-        });
-      });
+    async listen(port = config.port, host = config.host) {
+      warnAboutOpenEdges(config, host);
+      if (metricsServer) {
+        await listenOn(metricsServer, config.metricsPort!, host);
+        logger.info({ port: (metricsServer.address() as AddressInfo).port, host }, 'metrics served on METRICS_PORT');
+      }
+      await listenOn(httpServer, port, host);
+      const address = httpServer.address() as AddressInfo;
+      const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+      return `http://${shownHost}:${address.port}/graphql`;
+    },
+    /** The METRICS_PORT listener's port once listening (0 is allowed in tests), else undefined. */
+    get metricsPort() {
+      return (metricsServer?.address() as AddressInfo | null)?.port;
     },
     close() {
       stopping = true;
@@ -184,10 +196,33 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
         await subscriptions.close(); // open streams would otherwise hold the drain until its grace runs out
         await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
         await services.close();
+        await new Promise<void>((resolve) => (metricsServer?.listening ? metricsServer.close(() => resolve()) : resolve()));
       })();
       return closing;
     },
   };
+}
+
+function listenOn(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+
+/** Start-up notes for production settings that leave an edge open. */
+function warnAboutOpenEdges(config: GatewayConfig, host: string): void {
+  if (!config.production) return;
+  if (config.allowedHosts.length === 0 && !LOOPBACK.test(host)) {
+    logger.warn({ host }, 'ALLOWED_HOSTS is unset: any Host header is served (DNS rebinding); set it to the names clients use, e.g. ALLOWED_HOSTS=api.example.com');
+  }
+  const note = metricsAccessNote(config);
+  if (note) logger.info(note);
 }
 
 /**

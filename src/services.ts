@@ -64,6 +64,7 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     queueMax: config.training.queueMax,
     queueMaxPerCaller: config.training.queueMaxPerCaller,
     jobTimeoutMs: config.training.jobTimeoutSeconds * 1000,
+    cacheMaxBytes: config.trainingCacheMaxBytes,
     register: async (id, dir) => {
       const model = await models.register(id, dir);
       linkLabelsInBackground(labelLinks, model.id, model.labels);
@@ -72,6 +73,7 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
   });
   const embeddings = config.embeddingsFile ? EmbeddingIndex.open(config.embeddingsFile, {
         maxImagePixels: config.maxImagePixels,
+        decode: config.decode,
         indexMinRows: config.embeddingsIndexMinRows,
         bigQuery: config.bigqueryEmbeddingsTable ? { settings: settingsFromConfig(config), table: config.bigqueryEmbeddingsTable } : undefined,
       }) : undefined;

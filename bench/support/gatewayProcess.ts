@@ -16,10 +16,13 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
+/** In production /metrics needs a token: the benchmarks' gateways get this one. */
+const BENCH_METRICS_TOKEN = 'bench-metrics-token';
+
 export function startGatewayProcess(env: Record<string, string | undefined> = {}, startTimeoutMs = 120_000): Promise<GatewayProcess> {
   const main = path.join(__dirname, '..', '..', 'src', 'main.js');
   const child = spawn(process.execPath, [main], {
-    env: { NODE_ENV: 'production', ...process.env, LOG_LEVEL: 'info', ...env, PORT: '0', HOST: '127.0.0.1' },
+    env: { NODE_ENV: 'production', METRICS_TOKEN: BENCH_METRICS_TOKEN, ...process.env, LOG_LEVEL: 'info', ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -138,7 +141,7 @@ export function cpuPressure(): string {
 
 /** The gateway's Prometheus text, as `name{labels}` -> value (label order as the gateway writes it). */
 export async function scrapeMetrics(origin: string): Promise<Map<string, number>> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
+  const text = await (await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text();
   const series = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;

@@ -20,6 +20,8 @@ const JWKS_COOLDOWN_MS = 30_000;
 /** A fetched key set is kept this long before it is fetched again (rotation without an unknown `kid`). */
 const JWKS_MAX_AGE_MS = 10 * 60_000;
 const JWKS_TIMEOUT_MS = 5_000;
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+const MAX_VERIFIED_TOKENS = 10_000;
 const KEY_SET_UNAVAILABLE = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
 
 /**
@@ -27,6 +29,9 @@ const KEY_SET_UNAVAILABLE = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ER
  * only), `iss`, `aud`, `exp`/`nbf` with a small clock tolerance, and a `sub` to own jobs by.
  */
 export class JwtVerifier {
+  /** Tokens already verified, until their expiry or a minute (so a key removed from the set stops working soon), most recent last. */
+  private readonly verified = new Map<string, { token: VerifiedToken; until: number }>();
+
   private constructor(
     private readonly keys: JWTVerifyGetKey,
     private readonly config: AuthConfig,
@@ -55,7 +60,23 @@ export class JwtVerifier {
     return undefined;
   }
 
+  /** A client sends the same token with every request: a signature is checked once per minute, not per request. */
   async verify(token: string): Promise<VerifiedToken> {
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && known.until > now) {
+      this.verified.delete(token);
+      this.verified.set(token, known);
+      return known.token;
+    }
+    this.verified.delete(token);
+    const { verified, expiresAt } = await this.verifySignature(token);
+    this.verified.set(token, { token: verified, until: Math.min(expiresAt, now + VERIFIED_TOKEN_TTL_MS) });
+    if (this.verified.size > MAX_VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+    return verified;
+  }
+
+  private async verifySignature(token: string): Promise<{ verified: VerifiedToken; expiresAt: number }> {
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.config.issuers,
@@ -64,7 +85,7 @@ export class JwtVerifier {
         clockTolerance: this.config.clockToleranceSeconds,
         requiredClaims: ['exp', 'sub'],
       });
-      return { subject: payload.sub!, scopes: scopesOfClaims(payload, this.config.scopePrefix) };
+      return { verified: { subject: payload.sub!, scopes: scopesOfClaims(payload, this.config.scopePrefix) }, expiresAt: payload.exp! * 1000 };
     } catch (error) {
       // The key set could not be fetched or read: the provider's trouble, not a bad token (503, not 401).
       if (error instanceof errors.JOSEError && !KEY_SET_UNAVAILABLE.has(error.code)) throw new InvalidToken(`${error.code}: ${error.message}`);

@@ -27,11 +27,14 @@ class Refusal extends Error {}
  * Decides who sent a request before any body is read: a bearer JWT, an API key (`Authorization:
  * Bearer <key>` or `x-api-key`), or nobody. A presented credential that does not verify is refused
  * with 401 and `WWW-Authenticate: Bearer error="invalid_token"`. A caller's scopes are those of its
- * credential plus the anonymous ones: presenting a credential never gives fewer rights than none.
+ * credential plus the anonymous ones but `admin`: presenting a credential never gives fewer rights than none.
  * Sets `res.locals.caller`, read by the GraphQL context of queries and subscriptions alike.
  */
 export function authenticate(options: AuthenticateOptions): express.RequestHandler {
-  const withAnonymous = (scopes: readonly Scope[]) => new Set<Scope>([...options.anonymousScopes, ...scopes]);
+  // `admin` is never inherited: a development gateway makes anonymous callers admins, and signed-in
+  // callers must still own their jobs and models apart.
+  const inherited = options.anonymousScopes.filter((scope) => scope !== 'admin');
+  const withAnonymous = (scopes: readonly Scope[]) => new Set<Scope>([...inherited, ...scopes]);
   const identify = async (req: express.Request): Promise<Caller> => {
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const credential = presentedCredential(req);

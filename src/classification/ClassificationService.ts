@@ -1,6 +1,7 @@
 import type { FileUpload } from 'graphql-upload-minimal';
 import type { GatewayConfig } from '../config';
 import { badUserInput, ErrorCode, GatewayError, isGatewayError } from '../errors';
+import { notAcceptedMessage, sniffImageFormat } from '../models/imageFormat';
 import type { ModelRegistry } from '../models/ModelRegistry';
 import type { ImageFailure, ImageOutcome, Prediction } from '../models/types';
 import { discardUploads, readUpload } from '../uploads';
@@ -100,7 +101,9 @@ export class ClassificationService {
     }
     try {
       const { bytes } = await readUpload(upload, this.limits.maxUploadBytes);
-      return { filename: upload.filename, mimetype: upload.mimetype ?? null, bytes, size: bytes.length, error: null };
+      // Neither the decoder nor Cloud Vision is handed a file that is not an accepted image format.
+      const error = sniffImageFormat(bytes) ? null : { code: ErrorCode.UnsupportedImage, message: notAcceptedMessage() };
+      return { filename: upload.filename, mimetype: upload.mimetype ?? null, bytes: error ? null : bytes, size: bytes.length, error };
     } catch (error) {
       return { filename: upload.filename, mimetype: upload.mimetype ?? null, bytes: null, size: null, error: failureOf(error, ErrorCode.UnsupportedImage) };
     }

@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
+import type { GatewayConfig } from '../config';
+import { decodeGateFor, decodeWithinBudget } from '../models/decodeGate';
 import { decodeImage } from '../models/decodeImage';
 import type { BigQuerySettings } from '../store/bigquery/bigQueryConnection';
 import type { BackboneInfo } from './backbone/Backbone';
@@ -21,11 +23,16 @@ export interface SimilarMatch {
   score: number;
 }
 
+/** For an index opened outside the gateway (benchmarks, scripts): the gateway's defaults. */
+const UNSHARED_DECODE_LIMITS: GatewayConfig['decode'] = { concurrency: 2, pixelBudget: 80_000_000, queueLimit: 256 };
+
 /** Below this many rows every row is scored (exact); from it on, an HNSW index is built once and kept beside the file. */
 export const DEFAULT_INDEX_MIN_ROWS = 10_000;
 
 export interface EmbeddingIndexOptions {
   maxImagePixels: number;
+  /** The process's decode limits (DECODE_*): the gateway passes its own, so queries share the gate with classify. */
+  decode?: GatewayConfig['decode'];
   /** EMBEDDINGS_INDEX_MIN_ROWS. */
   indexMinRows?: number;
   /** HNSW candidates per search (recall against latency); default HNSW_PARAMETERS.expansionSearch. */
@@ -98,7 +105,9 @@ export class EmbeddingIndex {
   async similar(image: Buffer, first: number): Promise<SimilarMatch[]> {
     await this.ready;
     const loaded = this.loaded!;
-    const decoded = await decodeImage(image, loaded.backbone.inputSize, this.options.maxImagePixels);
+    const limits = { decode: this.options.decode ?? UNSHARED_DECODE_LIMITS };
+    decodeGateFor(limits).assertRoom(1);
+    const decoded = await decodeWithinBudget(image, limits, () => decodeImage(image, loaded.backbone.inputSize, this.options.maxImagePixels));
     if (decoded.error) throw new GatewayError(decoded.error.code, decoded.error.message);
     const thread = await this.liveThread(loaded.backbone);
     const embedding = await thread.embed(decoded.pixels, 1).catch((error: Error) => {

@@ -4,6 +4,7 @@ import { buildSchema, type PubSub } from 'type-graphql';
 import { resolvers } from '../../resolvers';
 import { declaredScope } from '../auth/requiresScope';
 import { scopeChecker } from '../auth/scopeChecker';
+import { ROOT_TYPE_DESCRIPTIONS } from '../schema/rootTypes';
 
 /**
  * type-graphql refuses a schema with subscriptions unless it has a pubSub. Ours take their events
@@ -23,8 +24,17 @@ let cached: Promise<GraphQLSchema> | undefined;
 
 /** The executable schema, built once per process from the type-graphql classes. */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers, validate: false, pubSub: NO_TOPICS, authChecker: scopeChecker }).then(documentScopes);
+  cached ??= buildSchema({ resolvers, validate: false, pubSub: NO_TOPICS, authChecker: scopeChecker }).then(describeRootTypes).then(documentScopes);
   return cached;
+}
+
+/** type-graphql 2.0.0-rc.4 has no option for the root types' descriptions: they are set here, on the one built schema. */
+function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
+  const roots = { query: schema.getQueryType(), mutation: schema.getMutationType(), subscription: schema.getSubscriptionType() };
+  for (const [operation, type] of Object.entries(roots)) {
+    if (type) type.description = ROOT_TYPE_DESCRIPTIONS[operation as keyof typeof roots];
+  }
+  return schema;
 }
 
 /** Each root field's description ends with the scope it needs, so clients read who may call what where they read the field. */

@@ -3,10 +3,11 @@ import type { GatewayConfig } from '../config';
 import { ErrorCode, GatewayError, badUserInput } from '../errors';
 import { logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
-import { decodeWithinBudget } from './decodeGate';
+import { decodeGateFor, decodeWithinBudget } from './decodeGate';
 import { readGatewayMarker, type GatewayMarker } from './gatewayMarker';
 import { decodeImage, type ImageInput } from './decodeImage';
 import { MODEL_ID_PATTERN, SHIPPED_MODEL_ID, discoverModelFolders } from './discoverModels';
+import { IdleModels } from './idleModels';
 import { InferencePool } from './InferencePool';
 import { ModelSpec, isModelFolder, readModelSpec } from './modelFolder';
 import { topPredictions } from './topPredictions';
@@ -50,11 +51,18 @@ export class ModelRegistry {
   private defaultId?: string;
   private version = 0;
   private closed = false;
+  private readonly idle: IdleModels;
 
   private constructor(
     private readonly config: GatewayConfig,
     private readonly metrics?: GatewayMetrics,
-  ) {}
+  ) {
+    this.idle = new IdleModels({
+      idleMs: config.modelIdleUnloadS * 1000,
+      load: (key, dir) => this.startPool().then((pool) => pool.load(key, dir)),
+      unload: (key) => this.startedPool?.unload(key),
+    });
+  }
 
   /** Loads every model it finds; a missing or broken model is logged and left out, never thrown. */
   static async create(config: GatewayConfig, metrics?: GatewayMetrics): Promise<ModelRegistry> {
@@ -107,13 +115,17 @@ export class ModelRegistry {
     const entry = this.resolve(options.modelId);
     const pool = this.startedPool;
     if (!pool || this.closed) throw new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime is shutting down.');
+    decodeGateFor(this.config).assertRoom(images.length);
     const admission = pool.admit(images.length);
     entry.pendingRequests++;
+    const use = this.idle.use(entry.key); // loads the model again if it was unloaded while idle, during the decodes
+    use.ready.catch(() => undefined); // awaited below
     try {
       const decoded = await Promise.all(
         images.map((bytes) => decodeWithinBudget(bytes, this.config, () => decodeImage(bytes, entry.input, this.config.maxImagePixels))),
       );
       const pixels = decoded.flatMap((image) => (image.pixels ? [image.pixels] : []));
+      await use.ready;
       const scores = await pool.run({ key: entry.key, label: entry.id }, pixels, admission).catch((error: unknown) => {
         if (error instanceof GatewayError) throw error;
         log.error({ model: entry.id, err: error }, 'inference failed');
@@ -125,6 +137,7 @@ export class ModelRegistry {
       );
     } finally {
       admission.release();
+      use.release();
       entry.pendingRequests--;
       this.unloadIfRetired(entry);
     }
@@ -155,6 +168,7 @@ export class ModelRegistry {
     const entry: ModelEntry = { id, dir: path.resolve(dir), marker, key, spec, inputSize, input, backend: pool.backend, pendingRequests: 0, retired: false };
     const previous = this.models.get(id);
     this.models.set(id, entry);
+    this.idle.track(key, id, dir, () => id === this.defaultId);
     this.loadErrors.delete(id);
     this.defaultId ??= id;
     if (previous) {
@@ -191,6 +205,7 @@ export class ModelRegistry {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.idle.close();
     const pool = await this.pool?.catch(() => undefined);
     await pool?.close();
   }
@@ -228,7 +243,9 @@ export class ModelRegistry {
   }
 
   private unloadIfRetired(entry: ModelEntry): void {
-    if (entry.retired && entry.pendingRequests === 0) this.startedPool?.unload(entry.key);
+    if (!entry.retired || entry.pendingRequests > 0) return;
+    this.idle.forget(entry.key);
+    this.startedPool?.unload(entry.key);
   }
 }
 

@@ -1,12 +1,15 @@
 import sharp from 'sharp';
 import type { GatewayConfig } from '../config';
+import { ErrorCode, GatewayError } from '../errors';
+import { sniffImageFormat } from './imageFormat';
 
 /**
  * Bounds image decoding over the whole process: at most `concurrency` images, and at most
  * `pixelBudget` pixels, decode at once (an image larger than the budget decodes alone). sharp runs on
  * libuv's thread pool (4 threads by default), which the DuckDB store and file I/O share: unbounded,
  * a few requests of large images queue hundreds of decodes ahead of every store query, and hold every
- * decoded image's pixels at once. Waiters are served in arrival order.
+ * decoded image's pixels at once. Waiters are served in arrival order; at most `queueLimit` wait, and
+ * an image past that is refused with OVERLOADED at once rather than queued without bound.
  */
 export class DecodeGate {
   private running = 0;
@@ -18,7 +21,17 @@ export class DecodeGate {
   constructor(
     readonly concurrency: number,
     readonly pixelBudget: number,
+    readonly queueLimit = Number.MAX_SAFE_INTEGER,
   ) {}
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Throws OVERLOADED when `count` more images could not wait now; reserves nothing. */
+  assertRoom(count: number): void {
+    if (this.waiting.length + count > this.queueLimit) throw overloaded(this.queueLimit);
+  }
 
   async run<T>(pixels: number, decode: () => Promise<T>): Promise<T> {
     const weight = Math.max(1, Math.min(pixels, this.pixelBudget));
@@ -39,6 +52,7 @@ export class DecodeGate {
       this.take(weight);
       return Promise.resolve();
     }
+    if (this.waiting.length >= this.queueLimit) return Promise.reject(overloaded(this.queueLimit));
     return new Promise((resolve) => this.waiting.push({ pixels: weight, grant: resolve }));
   }
 
@@ -59,13 +73,16 @@ export class DecodeGate {
   }
 }
 
+const overloaded = (limit: number) => new GatewayError(ErrorCode.Overloaded, `Too many images are waiting to be decoded (limit ${limit}); retry shortly.`);
+
 const gates = new Map<string, DecodeGate>();
 
 /** The process's gate for these limits (gateways in one process with the same limits share one). */
 export function decodeGateFor(config: Pick<GatewayConfig, 'decode'>): DecodeGate {
-  const key = `${config.decode.concurrency}:${config.decode.pixelBudget}`;
+  const { concurrency, pixelBudget, queueLimit } = config.decode;
+  const key = `${concurrency}:${pixelBudget}:${queueLimit}`;
   let gate = gates.get(key);
-  if (!gate) gates.set(key, (gate = new DecodeGate(config.decode.concurrency, config.decode.pixelBudget)));
+  if (!gate) gates.set(key, (gate = new DecodeGate(concurrency, pixelBudget, queueLimit)));
   return gate;
 }
 
@@ -88,6 +105,8 @@ function headerPixels(bytes: Buffer): number | undefined {
 }
 
 async function metadataPixels(bytes: Buffer): Promise<number> {
+  // Only an accepted format's header is read here; anything else is refused by the decode without a parser.
+  if (!sniffImageFormat(bytes)) return 1;
   try {
     const { width, height } = await sharp(bytes).metadata();
     return (width ?? 0) * (height ?? 0) || 1;

@@ -1,9 +1,10 @@
 import sharp from 'sharp';
 import { ErrorCode } from '../errors';
+import { ACCEPTED_FORMATS, notAcceptedMessage, notValidMessage, sniffImageFormat } from './imageFormat';
 import type { Crop } from './modelFolder';
 import type { ImageFailure } from './types';
 
-export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp', 'gif'] as const;
+export { ACCEPTED_FORMATS } from './imageFormat';
 
 // Uploads are decoded once each: sharp's operation cache would only hold memory, never give a hit.
 sharp.cache(false);
@@ -21,14 +22,18 @@ export type DecodedImage = { pixels: Uint8Array; error?: undefined } | { pixels?
  * EXIF orientation applied, transparency flattened onto white, grayscale expanded to three channels,
  * stretched to the square input (as tfjs-models' MobileNet does), after a central crop when the model
  * asks for one (TF-Slim's ImageNet evaluation: central 87.5%, then resize). GIFs give their first frame.
- * Images over `maxPixels` are refused before their pixels are decoded.
+ * Images over `maxPixels` are refused before their pixels are decoded. The format is decided from the
+ * first bytes before sharp sees the file, and sharp must then find that same format: anything else
+ * (SVG, TIFF, PDF...) reaches no parser.
  */
 export async function decodeImage(bytes: Buffer, input: number | ImageInput, maxPixels: number): Promise<DecodedImage> {
   const { size, crop } = typeof input === 'number' ? { size: input, crop: undefined } : input;
+  const expected = sniffImageFormat(bytes);
+  if (!expected) return failure(ErrorCode.UnsupportedImage, notAcceptedMessage());
   try {
     const { format, icc } = await sharp(bytes, { limitInputPixels: maxPixels }).metadata();
-    if (!(ACCEPTED_FORMATS as readonly string[]).includes(format ?? '')) {
-      return failure(ErrorCode.UnsupportedImage, `${format ?? 'this'} images are not accepted; send ${ACCEPTED_FORMATS.join(', ')}`);
+    if (format !== expected || !(ACCEPTED_FORMATS as readonly string[]).includes(format)) {
+      return failure(ErrorCode.UnsupportedImage, notValidMessage(expected));
     }
     // Converting from an embedded sRGB profile to sRGB leaves every pixel as it was, yet building the
     // transform costs 3-5 ms of CPU per image (half the decode of a typical photo): skip it. Other
@@ -58,7 +63,7 @@ export async function decodeImage(bytes: Buffer, input: number | ImageInput, max
     if (/pixel limit/i.test(message)) {
       return failure(ErrorCode.ImageTooLarge, `the image has more than ${maxPixels} pixels`);
     }
-    return failure(ErrorCode.UnsupportedImage, `the file could not be decoded as an image (${message})`);
+    return failure(ErrorCode.UnsupportedImage, notValidMessage(expected));
   }
 }
 

@@ -2,10 +2,10 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphq
 
 @ObjectType({ description: 'Why one file got no labels.' })
 export class ClassificationError {
-  @Field({ description: 'e.g. UNSUPPORTED_IMAGE, FILE_TOO_LARGE, IMAGE_TOO_LARGE, VISION_ERROR, OVERLOADED.' })
+  @Field({ description: 'Machine-readable reason to branch on, e.g. UNSUPPORTED_IMAGE, FILE_TOO_LARGE, IMAGE_TOO_LARGE, VISION_ERROR, OVERLOADED.' })
   code!: string;
 
-  @Field()
+  @Field({ description: 'What went wrong, in English, for people to read; branch on `code`, not on this text.' })
   message!: string;
 }
 
@@ -23,10 +23,13 @@ export class Label {
 
 @ObjectType({ description: 'The labels of one uploaded file, in the order of `files`.' })
 export class ImageClassification {
-  @Field()
+  @Field({ description: 'The file name the client sent with the upload; empty when the upload could not be received.' })
   filename!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The MIME type the client declared for the upload (the image format is read from the bytes, not from this); null when none was declared or the upload could not be received.',
+  })
   mimetype?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Size of the upload in bytes (null when it was not read whole).' })
@@ -35,7 +38,10 @@ export class ImageClassification {
   @Field(() => [Label], { description: 'By score, highest first; empty when `error` is set.' })
   labels!: Label[];
 
-  @Field(() => ClassificationError, { nullable: true })
+  @Field(() => ClassificationError, {
+    nullable: true,
+    description: 'Why this file got no labels; null when it was labelled (empty `labels` and a null `error`: no label scored at least `minConfidence`).',
+  })
   error?: ClassificationError | null;
 }
 
@@ -54,10 +60,12 @@ registerEnumType(ModelStatus, {
 
 @ObjectType({ description: 'A local image model the gateway serves, or found and could not load.' })
 export class Model {
-  @Field(() => ID)
+  @Field(() => ID, {
+    description: "The model's folder name under MODELS_DIR (or MODEL_DIR's folder name; `mobilenet_v2_1.0_224` for the shipped default). Pass it as `classify(model:)`.",
+  })
   id!: string;
 
-  @Field(() => ModelStatus)
+  @Field(() => ModelStatus, { description: 'READY when served; FAILED when found at start but not loadable (`error` says why).' })
   status!: ModelStatus;
 
   @Field(() => String, { nullable: true, description: 'Why the model could not be loaded (status FAILED); null when READY.' })

@@ -21,34 +21,34 @@ registerEnumType(TrainingJobEventKind, {
 
 @ObjectType({ description: 'One finished training epoch.' })
 export class TrainingEpoch {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The epoch that finished, 1 to `epochs` (fine-tuning epochs follow the head\'s).' })
   epoch!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Epochs in all: the head's plus any fine-tuning ones." })
   epochs!: number;
 
-  @Field(() => Float, { description: 'Training loss.' })
+  @Field(() => Float, { description: 'Training loss of the epoch.' })
   loss!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Mean cross-entropy on the VALIDATION split; null when no image is in VALIDATION.' })
   validationLoss?: number;
 
-  @Field(() => Float, { nullable: true, description: 'Accuracy on the VALIDATION split.' })
+  @Field(() => Float, { nullable: true, description: 'Accuracy on the VALIDATION split, 0 to 1; null when no image is in VALIDATION.' })
   validationAccuracy?: number;
 }
 
 @ObjectType('TrainingJobEvent', { description: 'One event of a training job, as `trainingJobEvents` streams them.' })
 export class TrainingJobEventNode {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The job the event is about (`TrainingJob.id`).' })
   jobId!: string;
 
   @Field(() => Int, { description: '1, 2, 3 ... per job, in the order the events happened (a late subscriber starts at the latest).' })
   sequence!: number;
 
-  @Field(() => TrainingJobEventKind)
+  @Field(() => TrainingJobEventKind, { description: 'What happened: a status change, a new stage, progress within a stage, or a finished epoch.' })
   kind!: TrainingJobEventKind;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When it happened.' })
   at!: Date;
 
   @Field(() => String, { nullable: true, description: 'The stage the job is in, e.g. `reading`, `embedding`, `training`, `evaluating`, `saving`; new stages may appear.' })

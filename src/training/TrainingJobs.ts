@@ -65,6 +65,9 @@ const isActive = (job: TrainingJob) => job.status === 'QUEUED' || job.status ===
 
 const log = logger.child({ component: 'training' });
 
+/** Finished jobs kept for `get` and `list` unless `keepFinished` says otherwise. */
+export const DEFAULT_KEEP_FINISHED = 100;
+
 /**
  * Training jobs, one at a time in a worker thread (so the event loop and inference stay responsive),
  * the others queued. A finished model is written to MODELS_DIR/<modelId> and registered for serving.
@@ -138,7 +141,9 @@ export class TrainingJobs {
       this.queue.splice(this.queue.indexOf(entry), 1);
       this.finish(entry, 'CANCELLED', `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`);
     } else if (entry.job.status === 'RUNNING') {
-      entry.stop?.('CANCELLED', `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`);
+      const reason = `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`;
+      entry.stop?.('CANCELLED', reason); // terminates the worker; run() then ends without writing
+      this.finish(entry, 'CANCELLED', reason);
     }
     return { ...entry.job };
   }
@@ -212,6 +217,7 @@ export class TrainingJobs {
       entry.stop = undefined;
       return worker.terminate();
     });
+    if (job.finishedAt) return; // cancelled while the worker was finishing: nothing is served
     job.evaluation = result.evaluation;
     job.backbone = result.backbone.id;
     await this.options.register?.(job.modelId, entry.options.out);
@@ -238,6 +244,7 @@ export class TrainingJobs {
 
   private finish(entry: Entry, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error?: string): void {
     const { job } = entry;
+    if (job.finishedAt) return; // a job ends once (a cancelled run still unwinds)
     job.status = status;
     job.finishedAt = new Date();
     job.etaSeconds = undefined;
@@ -253,7 +260,7 @@ export class TrainingJobs {
 
   private forgetOldJobs(): void {
     const finished = [...this.entries.values()].filter((entry) => entry.job.finishedAt);
-    for (const entry of finished.slice(0, Math.max(0, finished.length - (this.options.keepFinished ?? 100)))) {
+    for (const entry of finished.slice(0, Math.max(0, finished.length - (this.options.keepFinished ?? DEFAULT_KEEP_FINISHED)))) {
       this.entries.delete(entry.job.id);
       this.events.forget(entry.job.id);
     }

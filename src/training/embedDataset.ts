@@ -1,5 +1,6 @@
 import { seededRandom, seedFrom } from '../embeddings/random';
-import { decodeImage } from '../models/decodeImage';
+import { DecodeGate } from '../models/decodeGate';
+import { decodeImage, type DecodedImage } from '../models/decodeImage';
 import { augment, randomAugmentation } from './augment';
 import type { Dataset, DatasetItem, Split } from './dataset/types';
 import { sha256, type EmbeddingCache } from './EmbeddingCache';
@@ -45,6 +46,11 @@ export interface EmbedDatasetOptions {
   seed: number;
   batchSize: number;
   maxImagePixels: number;
+  /**
+   * Images decoded at once (unset: a whole batch). The gateway's jobs decode one at a time: their thread
+   * shares libuv's pool with the gateway's own decodes and store queries, but not its decode gate.
+   */
+  decodeConcurrency?: number;
   onProgress?(done: number, total: number): void;
 }
 
@@ -80,11 +86,14 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
   const vectors: Vector[] = [];
   let computed = 0;
   let cached = 0;
+  const gate = options.decodeConcurrency ? new DecodeGate(options.decodeConcurrency, Number.MAX_SAFE_INTEGER) : undefined;
+  const decode = (bytes: Buffer, inputSize: number) =>
+    gate ? gate.run(1, () => decodeImage(bytes, inputSize, options.maxImagePixels)) : decodeImage(bytes, inputSize, options.maxImagePixels);
 
   for (let start = 0; start < dataset.items.length; start += batchSize) {
     const chunk = dataset.items.slice(start, start + batchSize);
     const prepared: Prepared[] = [];
-    const outcomes = await Promise.allSettled(chunk.map((item) => prepare(item, options)));
+    const outcomes = await Promise.allSettled(chunk.map((item) => prepare(item, options, decode)));
     outcomes.forEach((outcome, i) => {
       if (outcome.status === 'fulfilled') prepared.push(outcome.value);
       else failures.push({ source: chunk[i].source, message: (outcome.reason as Error).message });
@@ -119,7 +128,7 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
 }
 
 /** Reads one image, looks its vectors up in the cache, and decodes (and augments) it only if some are missing. */
-async function prepare(item: DatasetItem, options: EmbedDatasetOptions): Promise<Prepared> {
+async function prepare(item: DatasetItem, options: EmbedDatasetOptions, decode: (bytes: Buffer, inputSize: number) => Promise<DecodedImage>): Promise<Prepared> {
   const { inputSize, size: featureSize } = options.encoder;
   const bytes = await options.reader.read(item.source);
   const hash = sha256(bytes);
@@ -134,7 +143,7 @@ async function prepare(item: DatasetItem, options: EmbedDatasetOptions): Promise
       prepared.features[slot] = await options.cache.get(hash, variant, featureSize);
       if (prepared.features[slot]) continue;
       if (!base) {
-        const decoded = await decodeImage(bytes, inputSize, options.maxImagePixels);
+        const decoded = await decode(bytes, inputSize);
         if (decoded.error) throw new Error(decoded.error.message);
         base = decoded.pixels;
       }

@@ -54,6 +54,10 @@ export interface TrainOptions {
   split?: SplitFractions;
   /** Where embeddings are cached between runs; unset disables the cache. */
   cacheDir?: string;
+  /** The cache's byte budget (TRAINING_CACHE_MAX_BYTES). */
+  cacheMaxBytes?: number;
+  /** Images decoded at once (unset: a whole batch); the gateway's jobs set 1. */
+  decodeConcurrency?: number;
   gcsApiEndpoint?: string;
   maxImagePixels?: number;
 }
@@ -161,11 +165,12 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       encoder,
       mirror: settings.mirror,
       reader: new SourceReader({ gcsApiEndpoint: options.gcsApiEndpoint }),
-      cache: new EmbeddingCache(options.cacheDir, backbone.info.id),
+      cache: new EmbeddingCache(options.cacheDir, backbone.info.id, options.cacheMaxBytes),
       augment: settings.augment,
       seed: settings.seed,
       batchSize: 16,
       maxImagePixels: options.maxImagePixels ?? 40_000_000,
+      decodeConcurrency: options.decodeConcurrency,
       onProgress: (done, total) => report({ stage: 'embedding', progress: (EMBEDDING_SHARE * done) / total, done, total }),
     }).finally(() => encoder.close?.());
     const { TRAIN: train, VALIDATION: validation, TEST: test } = embedded.splits;

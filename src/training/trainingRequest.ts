@@ -32,6 +32,8 @@ export interface TrainingRequestSettings {
   dataRoot?: string;
   modelsDir: string;
   cacheDir?: string;
+  /** TRAINING_CACHE_MAX_BYTES. */
+  cacheMaxBytes?: number;
   maxImagePixels: number;
   gcsApiEndpoint?: string;
 }
@@ -76,6 +78,9 @@ export async function trainOptionsFor(request: TrainModelRequest, settings: Trai
     seed: integerIn('seed', request.seed ?? TRAINING_DEFAULTS.seed, 0, 2 ** 31 - 1),
     split: splitOf(request),
     cacheDir: settings.cacheDir ?? path.join(settings.modelsDir, '.embedding-cache'),
+    cacheMaxBytes: settings.cacheMaxBytes,
+    // The job's thread decodes beside the gateway's decode gate, not through it: one image at a time.
+    decodeConcurrency: 1,
     gcsApiEndpoint: settings.gcsApiEndpoint,
     maxImagePixels: settings.maxImagePixels,
   };

@@ -83,7 +83,8 @@ describe('identity: bearer JWTs from a JWKS endpoint, and API keys (production)'
   });
 
   it('refuses an unknown API key, a malformed Authorization header and two credentials at once', async () => {
-    for (const headers of [{ 'x-api-key': 'oig_not-a-key' }, { authorization: 'Bearer oig_not-a-key' }, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: `Bearer ${keys.ingest}`, 'x-api-key': keys.ingest }]) {
+    const attempts: Record<string, string>[] = [{ 'x-api-key': 'oig_not-a-key' }, { authorization: 'Bearer oig_not-a-key' }, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: `Bearer ${keys.ingest}`, 'x-api-key': keys.ingest }];
+    for (const headers of attempts) {
       const { status, challenge, body } = await post(gw, MODELS, headers);
       expect(status).toBe(401);
       expect(challenge).toContain('error="invalid_token"');

@@ -16,8 +16,8 @@ describe('JwtVerifier', () => {
       jwks.setKeys([after]);
       await expect(verifier.verify(await token(after, { sub: 'bob' }))).resolves.toMatchObject({ subject: 'bob' });
       expect(jwks.requests()).toBe(2);
-      // The old key is gone from the set: its tokens no longer verify.
-      await expect(verifier.verify(await token(before))).rejects.toBeInstanceOf(InvalidToken);
+      // The old key is gone from the set: its new tokens no longer verify (one already verified stays good for at most a minute).
+      await expect(verifier.verify(await token(before, { sub: 'carol' }))).rejects.toBeInstanceOf(InvalidToken);
     } finally {
       await jwks.close();
     }
@@ -79,5 +79,22 @@ describe('auth configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1' }).rateLimits.classifyPerMinute).toBe(0);
     expect(loadConfig({}).rateLimits.classifyPerMinute).toBe(0);
     expect(loadConfig({ RATE_LIMIT_CLASSIFY_PER_MINUTE: '5' }).rateLimits.classifyPerMinute).toBe(5);
+  });
+});
+
+describe('verified-token cache', () => {
+  it('checks a repeated token once, never past its expiry', async () => {
+    const key = await signingKey('cache');
+    const jwks = await serveJwks([key]);
+    try {
+      const verifier = JwtVerifier.fromConfig(loadConfig({ AUTH_JWKS_URL: jwks.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_CLOCK_TOLERANCE_S: '0' }).auth)!;
+      const shortLived = await token(key, { sub: 'brief' }, { expiresIn: Math.floor(Date.now() / 1000) + 2 });
+      await expect(verifier.verify(shortLived)).resolves.toMatchObject({ subject: 'brief' });
+      await expect(verifier.verify(shortLived)).resolves.toMatchObject({ subject: 'brief' });
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      await expect(verifier.verify(shortLived)).rejects.toBeInstanceOf(InvalidToken);
+    } finally {
+      await jwks.close();
+    }
   });
 });

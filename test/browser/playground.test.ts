@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT_TYPE_DESCRIPTIONS } from '../../src/schema/rootTypes';
 import { startGateway, type RunningGateway } from '../support/startGateway';
 import { CHROMIUM_ARGS, findChromium } from './findChromium';
 
@@ -107,6 +108,9 @@ describeBrowser('GraphiQL playground in chromium', () => {
     const docs = page.locator('.graphiql-doc-explorer');
     await docs.getByText('Query', { exact: true }).first().click({ timeout: 10_000 });
     await docs.getByText('searchImages', { exact: true }).first().waitFor({ timeout: 10_000 });
+    // The schema's descriptions reach the docs pane (issue #21): the root type's, and each field's first paragraph.
+    await docs.getByText(ROOT_TYPE_DESCRIPTIONS.query, { exact: true }).first().waitFor({ timeout: 10_000 });
+    await docs.getByText('Classes that have at least one image, by description.', { exact: true }).first().waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: /open settings dialog/i }).click();
     await page.getByRole('dialog').waitFor();
     await page.keyboard.press('Escape');

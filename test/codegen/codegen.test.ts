@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { buildSchema, type GraphQLInputObjectType } from 'graphql';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..', '..');
@@ -39,6 +40,15 @@ describe('codegen output', () => {
       });
     } finally {
       fs.rmSync(tempDir, { recursive: true, force: true });
+    }
+  });
+
+  it('carries the schema descriptions as TSDoc comments (issue #21)', () => {
+    const schema = buildSchema(fs.readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
+    const epochs = (schema.getType('TrainModelInput') as GraphQLInputObjectType).getFields().epochs.description;
+    expect(epochs).toMatch(/^Passes over the TRAIN images/);
+    for (const output of OUTPUTS) {
+      expect(fs.readFileSync(path.join(root, output, 'graphql.ts'), 'utf8')).toContain(`  /** ${epochs} */\n  epochs?: number | null | undefined;`);
     }
   });
 });

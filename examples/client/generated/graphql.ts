@@ -13,30 +13,33 @@ export type MatchMode =
 
 /** A transfer-learning job. Paths are relative to the gateway's TRAINING_DATA_ROOT; give `data` or `csv`. */
 export type TrainModelInput = {
-  /** Augmented copies (flip, crop, brightness) of each TRAIN image. */
+  /** Augmented copies (flip, crop, brightness) of each TRAIN image, 0 to 20; 0 for none. */
   augment?: number | null | undefined;
   /** A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2: the head learns from its mid-level features, block 14 fine-tuned). */
   backbone?: string | null | undefined;
+  /** TRAIN examples per optimisation step of the head, 1 to 4096. */
   batchSize?: number | null | undefined;
   /** An AutoML Vision CSV: `split,path_or_uri,label[,label...]`; paths relative to the CSV, gs:// or https://. Several labels per image train a multi-label model. */
   csv?: string | null | undefined;
-  /** A folder with one sub-folder of images per class (folder name = label). */
+  /** A folder with one sub-folder of images per class (folder name = label). Give exactly one of `data` or `csv`. */
   data?: string | null | undefined;
+  /** Passes over the TRAIN images while training the head, 1 to 1000 (the fine-tuning on the default features adds 5 more). */
   epochs?: number | null | undefined;
   /** What the head learns from: a backbone layer, or a comma-separated list `layer[:avg|max|avg+max]` whose pooled outputs are concatenated. Default: `dwconv_13,conv_28:avg+max` on the default backbone (mid-level MobileNet V2 features), else the last global pooling layer. */
   featureLayer?: string | null | undefined;
-  /** Units of a hidden ReLU layer in the head; 0 for a linear head. */
+  /** Units of a hidden ReLU layer in the head, 0 to 4096; 0 for a linear head. */
   hiddenUnits?: number | null | undefined;
+  /** Adam learning rate of the head, 1e-6 to 1 (the fine-tuning uses 0.0003). */
   learningRate?: number | null | undefined;
-  /** Id of the model to write (MODELS_DIR/<modelId>) and serve. It must be new, or a model you trained (then give `replace: true`). */
+  /** Id of the model to write (MODELS_DIR/<modelId>) and serve: letters, digits, `.`, `_` or `-`, at most 100, starting with a letter or digit. It must be new, or a model you trained (then give `replace: true`); the default model and folders `trainModel` did not write are never overwritten. */
   modelId: string | number;
   /** Replace your own trained model of the same id once the job succeeds. Models you did not train (the default model, downloaded ones, other callers') are never replaced. */
   replace?: boolean | null | undefined;
-  /** Same seed, same data: same model. */
+  /** Seed of the split, the augmentation and the initial weights, 0 to 2147483647: same seed, same data, same model. */
   seed?: number | null | undefined;
-  /** Share of images without a split that go to TEST (the evaluation). */
+  /** Share of images without a split that go to TEST (the evaluation), 0 to 0.9; with `validationFraction`, below 1. The job fails when no image ends up in TEST. */
   testFraction?: number | null | undefined;
-  /** Share of images without a split that go to VALIDATION. */
+  /** Share of images without a split that go to VALIDATION (reported per epoch), 0 to 0.9; with `testFraction`, below 1. */
   validationFraction?: number | null | undefined;
 };
 

@@ -20,7 +20,9 @@ import { refuse } from '../../http/refusal';
 import { logger } from '../../logger';
 import { createFormatError } from '../formatError';
 import { queryCostError, queryLimitRules, type QueryLimits } from '../plugins/queryLimits';
+import { endAfterLifetime } from './endAfterLifetime';
 import { endOnAbort } from './endOnAbort';
+import { StreamsPerCaller, streamCallerKey } from './streamsPerCaller';
 
 export interface SubscriptionRouteOptions {
   schema: GraphQLSchema;
@@ -29,6 +31,12 @@ export interface SubscriptionRouteOptions {
   limits: QueryLimits;
   /** Streams open at once; more are refused with 503 OVERLOADED. */
   maxStreams: number;
+  /** Streams one caller may hold open; more are refused with 429 RATE_LIMITED. */
+  maxStreamsPerCaller: number;
+  /** A stream ends after this long, with a STREAM_LIFETIME_EXCEEDED error as its last event. */
+  maxLifetimeMs: number;
+  /** Retry-After of the refusals. */
+  retryAfterSeconds: number;
   production: boolean;
   metrics?: GatewayMetrics;
   /** How long close() lets streams finish their last event before it cuts their sockets. */
@@ -45,6 +53,8 @@ export interface SubscriptionRoute {
 
 interface OpenStream {
   abort: AbortController;
+  /** Aborted when the stream has lived its maximum lifetime. */
+  expired: AbortController;
   res: express.Response;
   ended: Promise<void>;
 }
@@ -95,6 +105,14 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
   const { schema, limits, maxStreams, production } = options;
   const formatError = createFormatError(production);
   const streams = new Map<express.Response, OpenStream>();
+  const perCaller = new StreamsPerCaller(options.maxStreamsPerCaller);
+  const lifetimeExceeded = (): ExecutionResult => ({
+    errors: [
+      new GraphQLError(`The stream reached its maximum lifetime (${Math.round(options.maxLifetimeMs / 1000)} s); subscribe again to go on (the latest event comes first).`, {
+        extensions: { code: ErrorCode.StreamLifetimeExceeded },
+      }),
+    ],
+  });
   let closing = false;
 
   const sse = createHandler<SseContext>({
@@ -123,7 +141,7 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
     },
     onOperation: (_ctx, req, _args, result) => {
       const stream = streams.get(req.context.res);
-      if (stream && isAsyncIterable(result)) return endOnAbort(result, stream.abort.signal);
+      if (stream && isAsyncIterable(result)) return endOnAbort(endAfterLifetime(result, stream.expired.signal, lifetimeExceeded), stream.abort.signal);
     },
     onNext: (_ctx, _req, result) => {
       if (!('errors' in result) || !result.errors?.length) return;
@@ -144,6 +162,13 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
       options.metrics?.subscriptionStreamsRefused.inc({ reason: 'limit' });
       return refuse(res, 503, ErrorCode.Overloaded, `Too many open subscription streams (at most ${maxStreams}); retry later.`, { retryAfterSeconds: 5 });
     }
+    const caller = streamCallerKey(req, res);
+    if (!perCaller.tryAdd(caller)) {
+      options.metrics?.subscriptionStreamsRefused.inc({ reason: 'caller_limit' });
+      return refuse(res, 429, ErrorCode.RateLimited, `Too many open subscription streams for this caller (at most ${options.maxStreamsPerCaller}); close one first.`, {
+        retryAfterSeconds: options.retryAfterSeconds,
+      });
+    }
 
     // graphql-sse recognises a stream by this exact header; `text/event-stream, */*` means the same.
     req.headers.accept = EVENT_STREAM;
@@ -152,7 +177,8 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
     const started = Date.now();
     // The stream is over when its response closes: graphql-sse 2.6.1's express handler never settles
     // after a client disconnects (it waits for res.end's callback on a destroyed response).
-    const stream: OpenStream = { abort: new AbortController(), res, ended: new Promise((resolve) => res.once('close', () => resolve())) };
+    const stream: OpenStream = { abort: new AbortController(), expired: new AbortController(), res, ended: new Promise((resolve) => res.once('close', () => resolve())) };
+    const lifetime = setTimeout(() => stream.expired.abort(), options.maxLifetimeMs).unref();
     streams.set(res, stream);
     options.metrics?.subscriptionStreams.set(streams.size);
     sse(req, res).catch((error: unknown) => {
@@ -161,6 +187,8 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
       else res.destroy();
     });
     void stream.ended.finally(() => {
+      clearTimeout(lifetime);
+      perCaller.remove(caller);
       streams.delete(res);
       options.metrics?.subscriptionStreams.set(streams.size);
       logger.info({ requestId: res.locals.requestId, operationName: operationNameOf(req), durationMs: Date.now() - started }, 'graphql subscription stream');
