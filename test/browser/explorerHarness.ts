@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { EXPLORER_DIST } from '../support/explorerBuild';
 import { PHOTOS_DIR } from '../support/sharedData';
 import { startGateway, type RunningGateway } from '../support/startGateway';
@@ -15,9 +16,11 @@ export const executablePath = findChromium();
 /**
  * A stand-in for the image host (IMAGE_URL_TEMPLATE points here): ids ending in 0-b get a real photo,
  * the others 404, so the page shows both pictures and placeholders, and the CSP's image host is tested.
+ * Without ../shared (suites that need no Open Images data), the photo is a plain grey square.
  */
 async function startThumbnailHost(): Promise<{ origin: string; close(): Promise<void> }> {
-  const photo = fs.readFileSync(path.join(PHOTOS_DIR, 'chelsea.png'));
+  const file = path.join(PHOTOS_DIR, 'chelsea.png');
+  const photo = fs.existsSync(file) ? fs.readFileSync(file) : await sharp({ create: { width: 64, height: 64, channels: 3, background: '#8a8f98' } }).png().toBuffer();
   const server = http.createServer((req, res) => {
     const id = /^\/images\/([0-9a-f]+)\.jpg$/.exec(req.url ?? '')?.[1];
     if (id && id[id.length - 1] < 'c') res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=60' }).end(photo);

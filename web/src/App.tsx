@@ -1,4 +1,5 @@
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
+import { SignIn } from './components/SignIn';
 import { Loading } from './components/States';
 import { Link, useLocation } from './lib/router';
 
@@ -58,6 +59,7 @@ export function App() {
             </li>
           </ul>
         </nav>
+        <SignIn />
       </header>
       <main id="main">
         <Suspense fallback={<Loading what="Loading the page" />}>

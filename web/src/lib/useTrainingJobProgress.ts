@@ -9,6 +9,7 @@ import {
   type ExplorerTrainingJobEventsSubscription,
   type ExplorerTrainingJobQuery,
 } from '../generated/graphql';
+import { authorizationHeaders, useCredential } from './auth';
 
 const POLL_MS = 1000;
 /** The most recent status changes and epochs kept for the page's log. */
@@ -22,20 +23,22 @@ export type ProgressTransport = 'stream' | 'polling';
 // Printed once, with the __typename fields the Apollo cache needs to store each event's job under TrainingJob:<id>.
 const EVENTS_QUERY = print(addTypenameToDocument(ExplorerTrainingJobEventsDocument));
 
-const isDone = (status: string | undefined) => status === 'SUCCEEDED' || status === 'FAILED';
+export const isDone = (status: string | undefined) => status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELLED';
 
 /**
  * Live state of one training job. It reads `trainingJob` once, then follows the job through the
  * `trainingJobEvents` subscription: graphql-sse over the same /graphql URL (same origin, so the
  * CSP's connect-src 'self' holds), with the `apollo-require-preflight` header the gateway's CSRF
- * rule demands of streams as of every request. Each event's `job` is written into the Apollo cache,
- * so the page and the job list show status, epoch, loss, accuracy, ETA and the final evaluation as
- * they come. When the stream cannot be had (503 OVERLOADED, a proxy that drops it) or ends before
+ * rule demands of streams as of every request, and the signed-in credential (lib/auth). Each event's
+ * `job` is written into the Apollo cache, so the page and the job list show status, epoch, loss,
+ * accuracy, ETA and the final evaluation as they come. When the stream cannot be had (503 OVERLOADED, a proxy that drops it) or ends before
  * the job does, it falls back to polling `trainingJob` every second until the job is done.
  * The page reads { job, loading, error, transport, events }.
  */
 export function useTrainingJobProgress(id: string | null) {
   const client = useApolloClient();
+  // Signing in or out reopens the stream as the new caller.
+  const credential = useCredential();
   const { data, loading, error, startPolling, stopPolling } = useQuery(ExplorerTrainingJobDocument, {
     variables: { id: id ?? '' },
     skip: !id,
@@ -52,7 +55,8 @@ export function useTrainingJobProgress(id: string | null) {
   useEffect(() => {
     if (!id || !known) return undefined;
     setFollowed({ id, transport: 'stream', events: [] });
-    const sse = createClient({ url: '/graphql', headers: { 'apollo-require-preflight': 'true' }, retryAttempts: 1 });
+    // Headers are read when the stream is opened, so a retry after signing in carries the new credential.
+    const sse = createClient({ url: '/graphql', headers: () => ({ 'apollo-require-preflight': 'true', ...authorizationHeaders() }), retryAttempts: 1 });
     let finished = false;
     const fallBack = () => setFollowed((state) => (state?.id === id ? { ...state, transport: 'polling' } : state));
     const dispose = sse.subscribe<ExplorerTrainingJobEventsSubscription>(
@@ -77,7 +81,7 @@ export function useTrainingJobProgress(id: string | null) {
       dispose();
       sse.dispose();
     };
-  }, [id, known, client]);
+  }, [id, known, client, credential]);
 
   useEffect(() => {
     if (!id || done || error || transport !== 'polling') return undefined;

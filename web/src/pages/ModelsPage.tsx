@@ -1,11 +1,11 @@
-import { useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client';
 import { useState } from 'react';
 import { ConfusionMatrix } from '../components/ConfusionMatrix';
 import { PageTitle } from '../components/PageTitle';
 import { Empty, ErrorMessage, Loading } from '../components/States';
-import { ExplorerModelsDocument, type ExplorerEvaluationFieldsFragment } from '../generated/graphql';
+import { ExplorerDeleteModelDocument, ExplorerModelsDocument, type ExplorerEvaluationFieldsFragment } from '../generated/graphql';
 import { formatCount, formatPercent } from '../lib/format';
-import { hrefWith, Link, useQueryState } from '../lib/router';
+import { hrefWith, Link, navigate, useQueryState } from '../lib/router';
 
 export default function ModelsPage() {
   const [params] = useQueryState();
@@ -33,7 +33,7 @@ export default function ModelsPage() {
                   </Link>
                   <span className="muted">
                     {' '}
-                    {formatCount(m.labels.length)} labels{m.evaluation ? ' · trained' : ''}
+                    {formatCount(m.labels.length)} labels{m.trained ? ' · trained here' : ''}
                   </span>
                 </li>
               ))}
@@ -55,6 +55,7 @@ export default function ModelsPage() {
               <p>
                 <Link href={hrefWith('/classify', { model: chosen.id })}>Classify photos with {chosen.id}</Link>
               </p>
+              {chosen.mayChange && <DeleteModel key={chosen.id} id={chosen.id} />}
               {chosen.evaluation ? <Evaluation evaluation={chosen.evaluation} /> : <p className="muted">No evaluation: this model was not trained here.</p>}
               <Labels labels={chosen.labels} />
             </article>
@@ -62,6 +63,44 @@ export default function ModelsPage() {
         </div>
       )}
     </section>
+  );
+}
+
+/** Shown only on models the caller may change (it trained them, or is an admin); asks before deleting. */
+function DeleteModel({ id }: { id: string }) {
+  const [confirming, setConfirming] = useState(false);
+  const [remove, removal] = useMutation(ExplorerDeleteModelDocument, {
+    variables: { id },
+    // The new list replaces the cached root `models`, which the Classify page's picker reads too.
+    refetchQueries: [ExplorerModelsDocument],
+    awaitRefetchQueries: true,
+  });
+  const confirm = async () => {
+    const result = await remove().catch(() => undefined);
+    if (result?.data?.deleteModel) navigate('/models', { replace: true });
+    setConfirming(false);
+  };
+  return (
+    <div className="delete-model">
+      {!confirming ? (
+        <button type="button" className="danger" onClick={() => setConfirming(true)}>
+          Delete {id}
+        </button>
+      ) : (
+        <div className="confirm" role="group" aria-label={`Delete ${id}?`}>
+          <p>
+            Delete <strong>{id}</strong>? The gateway stops serving it and removes its folder; this cannot be undone.
+          </p>
+          <button type="button" className="danger" disabled={removal.loading} onClick={() => void confirm()}>
+            {removal.loading ? 'Deleting…' : `Yes, delete ${id}`}
+          </button>{' '}
+          <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+            Keep it
+          </button>
+        </div>
+      )}
+      <ErrorMessage error={removal.error} title="The model could not be deleted" />
+    </div>
   );
 }
 

@@ -2,25 +2,29 @@ import { useMutation, useQuery } from '@apollo/client';
 import { useEffect, useState } from 'react';
 import { PageTitle } from '../components/PageTitle';
 import { Empty, ErrorMessage, Loading } from '../components/States';
-import { ExplorerTrainingJobsDocument, ExplorerTrainModelDocument } from '../generated/graphql';
+import { ExplorerCancelTrainingJobDocument, ExplorerTrainingJobsDocument, ExplorerTrainModelDocument } from '../generated/graphql';
 import { formatPercent } from '../lib/format';
 import { hrefWith, Link, useQueryState } from '../lib/router';
-import { useTrainingJobProgress, type ProgressTransport, type TrainingJobEvent, type TrainingJobView } from '../lib/useTrainingJobProgress';
+import { isDone, useTrainingJobProgress, type ProgressTransport, type TrainingJobEvent, type TrainingJobView } from '../lib/useTrainingJobProgress';
 
 export default function TrainingPage() {
   const [params, setParams] = useQueryState();
   const jobId = params.get('job');
   const [form, setForm] = useState({ modelId: '', data: '', epochs: '30', learningRate: '0.001', augment: '0', testFraction: '0.1', seed: '42' });
   const [train, started] = useMutation(ExplorerTrainModelDocument);
+  // The job comes back with status CANCELLED (or as it ended) and replaces the cached one everywhere.
+  const [cancel, cancelling] = useMutation(ExplorerCancelTrainingJobDocument);
+  const cancelJob = (id: string) => void cancel({ variables: { id } }).catch(() => undefined);
   const jobs = useQuery(ExplorerTrainingJobsDocument, { fetchPolicy: 'cache-and-network' });
   const { job, loading, error, transport, events } = useTrainingJobProgress(jobId);
-  const finished = job?.status === 'SUCCEEDED' || job?.status === 'FAILED';
+  const finished = isDone(job?.status);
   const { refetch } = jobs;
   useEffect(() => {
     if (finished) refetch().catch(() => undefined);
   }, [finished, refetch]);
 
-  const start = async () => {
+  /** `replace`: the caller confirmed, after MODEL_EXISTS, that its own model of this id is to be replaced. */
+  const start = async (replace = false) => {
     const input = {
       modelId: form.modelId.trim(),
       data: form.data.trim(),
@@ -29,6 +33,7 @@ export default function TrainingPage() {
       augment: Number(form.augment) || 0,
       testFraction: Number(form.testFraction),
       seed: Number(form.seed) || 0,
+      ...(replace ? { replace: true } : {}),
     };
     const result = await train({ variables: { input } }).catch(() => undefined);
     const id = result?.data?.trainModel.id;
@@ -76,26 +81,51 @@ export default function TrainingPage() {
           {started.loading ? 'Starting…' : 'Start training'}
         </button>
       </form>
-      <ErrorMessage error={started.error} title="The job could not start" />
+      <ErrorMessage
+        error={started.error}
+        title="The job could not start"
+        hints={{
+          MODEL_EXISTS: (
+            <>
+              You trained a model with this id before. Replace it with the one this job trains (it is swapped in only if the job succeeds), or choose another id.{' '}
+              <button type="button" disabled={started.loading} onClick={() => void start(true)}>
+                Replace it
+              </button>
+            </>
+          ),
+        }}
+      />
+      <ErrorMessage error={cancelling.error} title="The job could not be cancelled" />
       {jobId && (
         <section aria-labelledby="job-heading" className="job">
           <h2 id="job-heading">Job {jobId}</h2>
           {loading && <Loading what="Loading the job" />}
           <ErrorMessage error={error} hints={{ TRAINING_JOB_NOT_FOUND: 'Jobs are kept in memory: this one was forgotten when the gateway restarted.' }} title="The job could not be read" />
-          {job && <JobProgress job={job} transport={transport} events={events} />}
+          {job && <JobProgress job={job} transport={transport} events={events} onCancel={cancelling.loading ? undefined : cancelJob} />}
         </section>
       )}
       <section aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">Recent jobs</h2>
         {jobs.loading && !jobs.data && <Loading what="Loading jobs" />}
         <ErrorMessage error={jobs.error} />
-        {jobs.data && jobs.data.trainingJobs.length === 0 && <Empty>No job since the gateway started.</Empty>}
-        {jobs.data && jobs.data.trainingJobs.length > 0 && (
+        {/* After a refusal (signed in with a bad credential) the list held for the previous caller is not shown. */}
+        {jobs.data && !jobs.error && jobs.data.trainingJobs.length === 0 && <Empty>No job since the gateway started.</Empty>}
+        {jobs.data && !jobs.error && jobs.data.trainingJobs.length > 0 && (
           <ul className="job-list">
             {jobs.data.trainingJobs.map((j) => (
               <li key={j.id}>
                 <Link href={hrefWith('/training', { job: j.id })}>{j.modelId}</Link> <span className={`status status-${j.status.toLowerCase()}`}>{j.status}</span>{' '}
-                <span className="muted">{new Date(j.createdAt).toLocaleString()}</span>
+                <span className="muted">
+                  {new Date(j.createdAt).toLocaleString()} · by <span className="owner">{j.owner}</span>
+                </span>
+                {(j.status === 'QUEUED' || j.status === 'RUNNING') && (
+                  <>
+                    {' '}
+                    <button type="button" className="secondary small" disabled={cancelling.loading} aria-label={`Cancel the job training ${j.modelId}`} onClick={() => cancelJob(j.id)}>
+                      Cancel
+                    </button>
+                  </>
+                )}
               </li>
             ))}
           </ul>
@@ -119,7 +149,7 @@ const TRANSPORT_NOTE: Record<ProgressTransport, string> = {
   polling: 'the event stream is unavailable: asking every second',
 };
 
-function JobProgress({ job, transport, events }: { job: TrainingJobView; transport?: ProgressTransport; events: TrainingJobEvent[] }) {
+function JobProgress({ job, transport, events, onCancel }: { job: TrainingJobView; transport?: ProgressTransport; events: TrainingJobEvent[]; onCancel?: (id: string) => void }) {
   const running = job.status === 'QUEUED' || job.status === 'RUNNING';
   // `job.epochs` is the epochs asked for; training may add fine-tuning epochs, which EPOCH events count in.
   const totalEpochs = Math.max(job.epochs, job.epoch ?? 0, ...events.map((event) => event.epoch?.epochs ?? 0));
@@ -133,6 +163,15 @@ function JobProgress({ job, transport, events }: { job: TrainingJobView; transpo
             {' '}
             ({TRANSPORT_NOTE[transport]})
           </span>
+        )}
+        <span className="muted"> · started by {job.owner}</span>
+        {running && (
+          <>
+            {' '}
+            <button type="button" className="secondary small" disabled={!onCancel} onClick={() => onCancel?.(job.id)}>
+              Cancel this job
+            </button>
+          </>
         )}
       </p>
       <label htmlFor="job-progress">Progress</label>{' '}
@@ -177,9 +216,14 @@ function JobProgress({ job, transport, events }: { job: TrainingJobView; transpo
           </ol>
         </details>
       )}
-      {job.error && (
+      {job.error && job.status !== 'CANCELLED' && (
         <p className="state state-error" role="alert">
           {job.error}
+        </p>
+      )}
+      {job.status === 'CANCELLED' && (
+        <p className="state state-empty" role="status">
+          Cancelled{job.error ? ` (${job.error})` : ''}: nothing was written.
         </p>
       )}
       {job.status === 'SUCCEEDED' && (
