@@ -4,7 +4,7 @@ import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { Model } from '../src/schema/classification';
 import { TrainingJobNode, TrainModelInput } from '../src/schema/training';
-import { DEFAULT_KEEP_FINISHED, type TrainingJob } from '../src/training/TrainingJobs';
+import { assertJobId, DEFAULT_KEEP_FINISHED, type TrainingJob } from '../src/training/TrainingJobs';
 
 @Resolver(() => TrainingJobNode)
 export class TrainingResolver {
@@ -31,6 +31,7 @@ export class TrainingResolver {
     description: 'One of your training jobs (any, for `admin`); null for an unknown id or someone else\'s job. Jobs are kept in memory: a restart forgets them.',
   })
   trainingJob(@Arg('id', () => ID, { description: 'The job\'s `id`, as `trainModel` returned it.' }) id: string, @Ctx() { services, caller }: GatewayContext) {
+    assertJobId(id);
     return services.training.get(id, caller) ?? null;
   }
 

@@ -271,8 +271,8 @@ function describe(entry: ModelEntry, isDefault: boolean): ModelInfo {
     inputSize: entry.inputSize,
     backend: entry.backend,
     trained: entry.marker !== undefined,
-    owner: entry.marker?.owner ?? undefined,
   };
+  if (entry.marker?.owner) info.owner = entry.marker.owner;
   if (entry.spec.evaluation !== undefined) info.evaluation = entry.spec.evaluation;
   return info;
 }

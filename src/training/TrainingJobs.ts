@@ -304,6 +304,13 @@ function mayControl(caller: Caller, job: TrainingJob): boolean {
   return job.owner === caller.id || hasScope(caller, 'admin');
 }
 
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Job ids are UUIDs: anything else is the client's mistake, said as such (quoting a short prefix of it). */
+export function assertJobId(id: string): void {
+  if (!JOB_ID.test(id)) throw new GatewayError(ErrorCode.BadUserInput, `\`id\` must be a training job id (a UUID, as trainModel returned it), got ${quoteInput(id)}.`, { argument: 'id' });
+}
+
 /** The same answer for an unknown id and for someone else's job: ids are not probed for existence. */
 export function jobNotFound(id: string): GatewayError {
   return new GatewayError(ErrorCode.TrainingJobNotFound, `No training job ${quoteInput(id)} of yours (finished jobs are kept until 100 newer ones have finished).`, { id: inputPrefix(id) });

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { hashApiKey } from '../../src/auth/ApiKeys';
 import net from 'node:net';
 import { CLASSIFY, MULTIPART_TYPE, multipartBody, PREFLIGHT } from '../conformance/multipart';
 import { ensureBuilt, startServerProcess, type ServerProcess } from './serverProcess';
@@ -6,14 +10,20 @@ import { ensureBuilt, startServerProcess, type ServerProcess } from './serverPro
 /** The real process (`node dist/src/main.js`): health endpoints, request logs, and a graceful SIGTERM. */
 
 let server: ServerProcess;
+const SECRET_TOKEN = 'sekret-token-5f3a9c';
+const keysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecycle-keys-'));
 
 beforeAll(async () => {
   ensureBuilt();
-  server = await startServerProcess();
+  // The secret is a real API key, so the requests that carry it are served (and must still never be logged).
+  fs.writeFileSync(path.join(keysDir, 'keys.json'), JSON.stringify([{ name: 'log-probe', sha256: hashApiKey(SECRET_TOKEN), scopes: ['read', 'classify'] }]));
+  server = await startServerProcess({ API_KEYS_FILE: path.join(keysDir, 'keys.json') });
 });
-afterAll(() => server?.stop());
+afterAll(async () => {
+  await server?.stop();
+  fs.rmSync(keysDir, { recursive: true, force: true });
+});
 
-const SECRET_TOKEN = 'sekret-token-5f3a9c';
 const IMAGE_MARKER = 'IMAGE-BYTES-MARKER-7d41e2';
 
 async function graphql(query: string, operationName: string, headers: Record<string, string>) {

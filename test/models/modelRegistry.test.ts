@@ -38,6 +38,7 @@ describe('ModelRegistry', () => {
     expect(registry.list().find((model) => model.id === 'tiny')).toEqual({
       id: 'tiny',
       status: 'READY',
+      trained: false,
       isDefault: !mobilenet,
       labels: TINY_LABELS,
       inputSize: 16,

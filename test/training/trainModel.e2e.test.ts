@@ -109,9 +109,10 @@ describe('trainModel / trainingJob through the gateway', () => {
     });
     expect((await refused({ data: 'colours', featureLayer: `conv_28:median${'x'.repeat(10_000)}` })).message.length).toBeLessThan(300);
     // An unknown id reads as null, exactly like someone else's job: ids are not probed for existence.
-    const { body } = await gw.graphql(JOB, { id: 'no-such-job' });
+    const { body } = await gw.graphql(JOB, { id: '00000000-0000-4000-8000-000000000000' });
     expect(body.data.trainingJob).toBeNull();
     expect(body.errors).toBeUndefined();
+    expect((await gw.graphql(JOB, { id: 'no-such-job' })).body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'id' } });
   });
 });
 
