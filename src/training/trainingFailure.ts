@@ -24,5 +24,7 @@ export function trainingFailureOf(error: unknown): TrainingFailure {
  * was pointed at, or name absolute paths): the safe message and where the detail is.
  */
 export function jobErrorMessage(failure: TrainingFailure, jobId: string, production: boolean): string {
-  return production ? `${failure.safeMessage} (see the gateway log, job ${jobId})` : failure.detail;
+  // Nothing withheld (a cancellation, a deadline): no need to send anyone to the log.
+  if (!production || failure.safeMessage === failure.detail) return failure.detail;
+  return `${failure.safeMessage} (see the gateway log, job ${jobId})`;
 }
