@@ -12,7 +12,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { performance } from 'node:perf_hooks';
 import { newApiKey } from '../src/auth/ApiKeys';
+import { JwtVerifier } from '../src/auth/JwtVerifier';
+import { loadConfig } from '../src/config';
 import { startGatewayProcess } from './support/gatewayProcess';
 import { percentile, runLoad, type LoadRequest } from './support/httpLoad';
 import { numberOption, runCli } from '../scripts/support/cli';
@@ -30,8 +33,35 @@ async function signer(alg: 'RS256' | 'ES256') {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const kid = `bench-${alg}`;
   const jwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
-  const token = await new SignJWT({ scope: 'read classify' }).setProtectedHeader({ alg, kid }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('bench').setExpirationTime('1h').sign(privateKey);
-  return { jwk, token };
+  const sign = (subject: string) => new SignJWT({ scope: 'read classify' }).setProtectedHeader({ alg, kid }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject(subject).setExpirationTime('1h').sign(privateKey);
+  return { jwk, token: await sign('bench'), sign };
+}
+
+/**
+ * What the gateway's per-minute cache saves: the verifier (the gateway's own class, a local key set) on
+ * 300 distinct tokens (each checked for the first time), then on one token again and again.
+ */
+async function signatureCost(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-auth-jwks-'));
+  try {
+    console.log('\nverification in process (one thread), microseconds per token:');
+    for (const alg of ['RS256', 'ES256'] as const) {
+      const { sign, jwk } = await signer(alg);
+      fs.writeFileSync(path.join(dir, 'jwks.json'), JSON.stringify({ keys: [jwk] }));
+      const verifier = JwtVerifier.fromConfig(loadConfig({ AUTH_JWKS_FILE: path.join(dir, 'jwks.json'), AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE }).auth)!;
+      const tokens = await Promise.all(Array.from({ length: 300 }, (_, i) => sign(`user-${i}`)));
+      await verifier.verify(await sign('warm-up'));
+      let started = performance.now();
+      for (const token of tokens) await verifier.verify(token);
+      const fresh = ((performance.now() - started) * 1000) / tokens.length;
+      started = performance.now();
+      for (let i = 0; i < 3000; i++) await verifier.verify(tokens[0]);
+      const cached = ((performance.now() - started) * 1000) / 3000;
+      console.log(`${alg}: first sight ${fresh.toFixed(0)} us, cached ${cached.toFixed(1)} us`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 runCli({ usage: USAGE, options: { seconds: { type: 'string' }, rounds: { type: 'string' }, concurrency: { type: 'string' } } }, ({ values }) =>
@@ -97,6 +127,7 @@ async function main({ seconds, rounds, concurrencies }: { seconds: number; round
       }
     }
     console.log(`\nJWKS fetched ${jwksFetches} time(s) for the whole run (cached by the gateway).`);
+    await signatureCost();
   } finally {
     await gateway.stop();
     jwks.close();
