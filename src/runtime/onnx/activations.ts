@@ -40,6 +40,12 @@ export function activate(context: LayerContext, value: Value, activation: unknow
     case 'swish':
     case 'silu':
       return { ...value, name: graph.node('Mul', [value.name, unary('Sigmoid').name], {}, `${base}_swish`) };
+    case 'gelu': {
+      // TF.js' exact form: 0.5 x (1 + erf(x / √2)).
+      const erf = graph.node('Erf', [graph.node('Mul', [value.name, graph.scalar(Math.SQRT1_2)], {}, `${base}_scaled`)], {}, `${base}_erf`);
+      const half = graph.node('Mul', [graph.node('Add', [erf, graph.scalar(1)], {}, `${base}_plus1`), graph.scalar(0.5)], {}, `${base}_half`);
+      return { ...value, name: graph.node('Mul', [value.name, half], {}, `${base}_gelu`) };
+    }
     case 'mish': {
       const tanh = graph.node('Tanh', [unary('Softplus').name], {}, `${base}_tanh`);
       return { ...value, name: graph.node('Mul', [value.name, tanh], {}, `${base}_mish`) };

@@ -103,6 +103,8 @@ function convert(topology: unknown, weights: WeightMap, options: ConvertOptions)
 
   const graph = new OnnxGraph();
   const inputName = graph.inputName(model.input.name);
+  // Reserved now, so that no node inside takes the output layer's name ("probs").
+  const outputName = graph.uniqueName(model.output.name);
   const values = new Map<string, Value>([[inputKey, { name: inputName, shape: model.input.shape, layout: 'keras' }]]);
   const context = (call: LayerCall): LayerContext => ({ graph, call, config: call.config, weight: weightLookup(weights, call) });
   for (const call of order) {
@@ -125,9 +127,8 @@ function convert(topology: unknown, weights: WeightMap, options: ConvertOptions)
     values.set(resolve(call.output), output);
   }
 
-  let output = toKeras(graph, values.get(outputKey)!);
-  // The output carries the output layer's name ("probs"), whatever node gave it.
-  if (output.name !== model.output.name) output = { ...output, name: graph.node('Identity', [output.name], {}, model.output.name) };
+  const last = toKeras(graph, values.get(outputKey)!);
+  const output = { ...last, name: graph.output(last.name, outputName) };
   const onnx = graph.encode('tfjs_layers_model', { name: inputName, dims: model.input.shape }, { name: output.name, dims: output.shape }, {
     converter_version: String(CONVERTER_VERSION),
     ...options.metadata,

@@ -95,7 +95,12 @@ export function layerGraph(topology: unknown): LayerGraph {
         const inKeys = tensorRefs(node).map((ref) => prefix + ref);
         const base = `${prefix}${name}#${index}`;
         if (CONTAINERS.has(kind)) {
-          expand(kind, layer.config, [...scope, `${name}@${index}`], inKeys).forEach((out, t) => aliases.set(`${base}#${t}`, out));
+          // A nested model's node 0 is the one it was built with (not saved): its calls are saved as
+          // nodes 1, 2... and referred to so (TF.js and Keras alike); writers that count from 0 still resolve.
+          expand(kind, layer.config, [...scope, `${name}@${index}`], inKeys).forEach((out, t) => {
+            aliases.set(`${prefix}${name}#${index + 1}#${t}`, out);
+            if (!aliases.has(`${base}#${t}`)) aliases.set(`${base}#${t}`, out);
+          });
         } else {
           calls.push({ className: kind, name, scope: scopeNames(scope), config: layerConfig, inputs: inKeys, output: `${base}#0` });
         }

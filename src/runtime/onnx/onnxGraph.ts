@@ -67,6 +67,12 @@ export class OnnxGraph {
     return output;
   }
 
+  /** Ends the graph in `name`, a name reserved with `uniqueName` beforehand. */
+  output(input: string, name: string): string {
+    this.nodes.push({ opType: 'Identity', name, input: [input], output: [name], attribute: [] });
+    return name;
+  }
+
   /** Reserves a name for the graph input. */
   inputName(base: string): string {
     return this.uniqueName(base);
