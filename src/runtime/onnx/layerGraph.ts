@@ -65,7 +65,7 @@ export function layerGraph(topology: unknown): LayerGraph {
         const { class_name: kind, config: layerConfig, name } = describe(layer);
         if (current === undefined) {
           current = `${prefix}${kind === 'InputLayer' ? name : `${name}_input`}#0#0`;
-          addInput(current, kind === 'InputLayer' ? name : `${name}_input`, layerConfig);
+          addInput(current, kind === 'InputLayer' ? name : `${name}_input`, inputConfigOf(layer));
         }
         if (kind === 'InputLayer') continue;
         if (CONTAINERS.has(kind)) current = expand(kind, layer.config, [...scope, `${name}@0`], [current])[0];
@@ -116,6 +116,15 @@ export function layerGraph(topology: unknown): LayerGraph {
   if (outputKey === undefined) throw new UnsupportedModelError('the model has no output');
   const outputName = resolve(outputKey).split('/').pop()!.split('#')[0];
   return { calls, input: inputs[0], output: { key: outputKey, name: outputName }, resolve };
+}
+
+/** The config that holds a Sequential's input shape: its first layer's, or inside it when that is a model (Teachable Machine). */
+function inputConfigOf(layer: Json): Json {
+  const { class_name: kind, config } = describe(layer);
+  if (!CONTAINERS.has(kind)) return config;
+  const inner = (Array.isArray(layer.config) ? layer.config : config.layers) as Json[] | undefined;
+  const first = kind === 'Sequential' ? inner?.[0] : inner?.find((l) => l.class_name === 'InputLayer');
+  return first ? inputConfigOf(first) : config;
 }
 
 const scopeNames = (scope: string[]) => scope.map((s) => s.split('@')[0]);

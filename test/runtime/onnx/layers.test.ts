@@ -110,6 +110,15 @@ const CASES: [string, number[], () => LayersModel][] = [
     const input = tf.input({ shape: [8, 8, 3] });
     return tf.model({ inputs: input, outputs: head.apply(backbone.apply(input)) as SymbolicTensor });
   }],
+  ['Teachable Machine export: Sequential of [Sequential [backbone model, pooling], Sequential head]', [2, 8, 8, 3], () => {
+    const inner = tf.input({ shape: [8, 8, 3] });
+    const maps = tf.layers.reLU({ maxValue: 6 }).apply(batchNorm().apply(conv({ strides: 2, useBias: false }).apply(inner))) as SymbolicTensor;
+    const backbone = tf.model({ inputs: inner, outputs: maps, name: 'mobilenet_truncated' });
+    const features = tf.sequential({ layers: [backbone, tf.layers.globalAveragePooling2d({})] });
+    const head = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 6, activation: 'relu', kernelInitializer: init() }), tf.layers.dense({ units: 2, activation: 'softmax', useBias: false, kernelInitializer: init() })] });
+    return tf.sequential({ layers: [features, head] });
+  }],
+  ['Dense on a 4-D map (last axis), then Flatten', [2, 3, 4, 3], () => chain([3, 4, 3], conv({ filters: 2 }), dense(3), tf.layers.flatten())],
 ];
 
 describe('convertLayersModel agrees with TF.js', () => {
