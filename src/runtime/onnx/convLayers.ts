@@ -45,7 +45,7 @@ export function windowOf(context: LayerContext, input: Value, kernel: [number, n
 }
 
 /** OIHW from HWIO, scaled per output channel when a BatchNormalization is folded in. */
-function oihw(hwio: Float32Array, [kh, kw, cin, cout]: number[], scale?: Float32Array): Float32Array {
+export function oihw(hwio: Float32Array, [kh, kw, cin, cout]: number[], scale?: Float32Array): Float32Array {
   const out = new Float32Array(hwio.length);
   for (let h = 0; h < kh; h++)
     for (let w = 0; w < kw; w++)
@@ -55,7 +55,7 @@ function oihw(hwio: Float32Array, [kh, kw, cin, cout]: number[], scale?: Float32
 }
 
 /** [C·M, 1, kh, kw] from a depthwise kernel [kh, kw, C, M]: output channel c·M + m as in TF. */
-function depthwiseOihw(kernel: Float32Array, [kh, kw, channels, multiplier]: number[], scale?: Float32Array): Float32Array {
+export function depthwiseOihw(kernel: Float32Array, [kh, kw, channels, multiplier]: number[], scale?: Float32Array): Float32Array {
   const out = new Float32Array(kernel.length);
   for (let h = 0; h < kh; h++)
     for (let w = 0; w < kw; w++)

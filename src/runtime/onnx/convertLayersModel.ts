@@ -1,6 +1,7 @@
 import type { io } from '@tensorflow/tfjs';
 import { readModelArtifacts } from '../../models/modelFolder';
 import { ACTIVATION_LAYERS } from './activations';
+import { convertGraphModel } from './convertGraphModel';
 import { CONV_LAYERS, FOLDABLE, batchNormAffine } from './convLayers';
 import { UnsupportedModelError, layerGraph, type LayerCall } from './layerGraph';
 import { OPSET, OnnxGraph, type Dims } from './onnxGraph';
@@ -14,6 +15,8 @@ export const CONVERTER_VERSION = 1;
 export type ConversionResult =
   | {
       kind: 'converted';
+      /** What was converted: a layers model, or a graph model of the op set convertGraphModel.ts reads. */
+      format: 'layers-model' | 'graph-model';
       /** The ONNX model (opset 17), for `ort.InferenceSession.create(bytes)`. */
       onnx: Uint8Array;
       /** Input: float32 [N, H, W, C] (NHWC, as TF.js takes it), values in the model's own input range. */
@@ -23,7 +26,7 @@ export type ConversionResult =
       outputName: string;
       outputShape: Dims;
       opset: number;
-      /** Layer calls converted, and BatchNormalizations folded into the convolution before them. */
+      /** Layer calls (graph nodes) converted, and BatchNormalizations folded into the convolution before them. */
       layers: number;
       foldedBatchNorms: number;
     }
@@ -44,15 +47,24 @@ const CONVERTERS: Record<string, LayerConverter> = { ...CONV_LAYERS, ...ACTIVATI
  * ONNX bytes: the same function of the same NHWC float32 input, with the same output. Pure: no files,
  * no TF.js backend. Never throws for a model it cannot convert: it returns `{ kind: 'unsupported',
  * reason }` naming the first layer (class, config) or structure it does not handle. Graph models (AutoML
- * Vision Edge exports, tensorflowjs_converter's SavedModel output) are unsupported: they stay on TF.js.
+ * Vision Edge exports, tensorflowjs_converter output) are converted when every node is of the op set
+ * convertGraphModel.ts reads, else refused the same way.
  */
 export function convertLayersModel(model: { format?: string | null; modelTopology?: unknown }, weights: WeightSource, options: ConvertOptions = {}): ConversionResult {
   try {
     const topology = model.modelTopology as Record<string, unknown> | undefined;
+    const weightMap = weights instanceof Map ? weights : decodeWeights(weights.weightSpecs ?? [], concatenate(weights.weightData));
     if (model.format === 'graph-model' || Array.isArray(topology?.node)) {
-      throw new UnsupportedModelError('a TF.js graph model (e.g. an AutoML Vision Edge export): only layers models are converted');
+      try {
+        const graph = convertGraphModel(topology ?? {}, weightMap, { converter_version: String(CONVERTER_VERSION), ...options.metadata });
+        const { nodes, ...rest } = graph;
+        return { kind: 'converted', format: 'graph-model', ...rest, opset: OPSET, layers: nodes, foldedBatchNorms: 0 };
+      } catch (error) {
+        if (error instanceof UnsupportedModelError) throw new UnsupportedModelError(`graph model: ${error.message}`);
+        throw error;
+      }
     }
-    return convert(topology, weights instanceof Map ? weights : decodeWeights(weights.weightSpecs ?? [], concatenate(weights.weightData)), options);
+    return convert(topology, weightMap, options);
   } catch (error) {
     if (error instanceof UnsupportedModelError) return { kind: 'unsupported', reason: error.message };
     return { kind: 'unsupported', reason: `conversion failed: ${(error as Error).message}` };
@@ -135,6 +147,7 @@ function convert(topology: unknown, weights: WeightMap, options: ConvertOptions)
   });
   return {
     kind: 'converted',
+    format: 'layers-model',
     onnx,
     inputName,
     inputShape: model.input.shape,

@@ -39,9 +39,9 @@ describe('unsupported models come back with the reason, never a throw', () => {
     expect(convertLayersModel({ modelTopology: model }, new Map())).toEqual({ kind: 'unsupported', reason: 'layer "act" (Activation): activation "gelu_new"' });
   });
 
-  test('a graph model (AutoML Vision Edge export)', () => {
+  test('a graph model that is not a single-input, single-output network (op-set conversions: graphModel.test.ts)', () => {
     const result = convertLayersModel({ format: 'graph-model', modelTopology: { node: [{ name: 'x', op: 'Placeholder' }] } }, new Map());
-    expect(result).toEqual({ kind: 'unsupported', reason: expect.stringMatching(/graph model.*only layers models are converted/) });
+    expect(result).toEqual({ kind: 'unsupported', reason: 'graph model: the graph model has 0 outputs (); one is expected' });
   });
 
   test('a model with two inputs, a missing weight, a bad topology', () => {
