@@ -169,7 +169,9 @@ function weightLookup(weights: WeightMap, call: LayerCall): LayerContext['weight
     let found = weights.get(exact);
     if (!found) {
       const pattern = new RegExp(`(^|/)${escape(call.name)}/${escape(kind)}(_\\d+)?$`);
-      const candidates = [...weights.keys()].filter((name) => pattern.test(name));
+      let candidates = [...weights.keys()].filter((name) => pattern.test(name));
+      // The same layer name in two nested models: the one under this layer's models.
+      if (candidates.length > 1) candidates = candidates.filter((name) => call.scope.every((model) => name.split('/').includes(model)));
       if (candidates.length > 1) throw new UnsupportedModelError(`layer "${call.name}" (${call.className}): several weights could be its ${kind}: ${candidates.join(', ')}`);
       found = candidates.length === 1 ? weights.get(candidates[0]) : undefined;
     }
