@@ -4,5 +4,5 @@
  */
 export { CONVERTER_VERSION, convertLayersModel, convertModelFolder, type ConversionResult, type ConvertOptions, type WeightSource } from './convertLayersModel';
 export { convertModelFolderCached, sourceHash, type CachedConversion } from './onnxCache';
-export { OPSET } from './onnxGraph';
+export { OPSET, type Dims } from './onnxGraph';
 export { decodeWeights, type WeightMap } from './weightData';

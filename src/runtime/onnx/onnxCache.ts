@@ -31,7 +31,8 @@ const SOURCE_KEY = 'source_sha256';
  * folder cannot be read, and file-system errors of the cache folder.
  */
 export async function convertModelFolderCached(dir: string, cacheDir: string): Promise<CachedConversion> {
-  const [modelJson, artifacts] = await Promise.all([fs.readFile(path.join(dir, 'model.json')), readModelArtifacts(dir)]);
+  const artifacts = await readModelArtifacts(dir); // first: a missing or bad folder is a ModelFolderError
+  const modelJson = await fs.readFile(path.join(dir, 'model.json'));
   const hash = sourceHash(modelJson, artifacts.weightData as ArrayBuffer);
   const file = path.join(cacheDir, `${hash}.onnx`);
   const cached = await readCached(file, hash);
