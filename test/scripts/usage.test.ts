@@ -26,6 +26,7 @@ const ENTRIES: [name: string, entry: string, missingInput: string[], expected: R
   ['auth:key', 'scripts/auth-key.js', ['--name', 'x', '--scopes', 'write'], /^error: --scopes must be a comma list of read, classify, train, admin, got "write"$/],
   ['bench:auth', 'bench/auth.js', ['--rounds', 'many'], /^error: --rounds must be an integer >= 1, got "many"$/],
   ['bench:soak', 'bench/soak.js', ['--model', '/nonexistent'], /^error: --model \/nonexistent: no such directory$/],
+  ['bench:onnx-agreement', 'bench/onnx-agreement.js', ['--model', '/nonexistent'], /^error: --model \/nonexistent: no such directory$/],
 ];
 
 describe.each(ENTRIES)('npm run %s', (_name, entry, missingInput, expected) => {
