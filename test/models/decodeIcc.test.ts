@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { decodeImage, isSrgbProfile } from '../../src/models/decodeImage';
 import { embeddedIccProfile } from '../../src/models/iccProfile';
 
@@ -42,9 +42,9 @@ describe('embedded ICC profiles', () => {
   });
 
   test.each([
-    ['jpeg', (image: sharp.Sharp) => image.jpeg()],
-    ['png', (image: sharp.Sharp) => image.png()],
-    ['webp', (image: sharp.Sharp) => image.webp()],
+    ['jpeg', (image: Sharp) => image.jpeg()],
+    ['png', (image: Sharp) => image.png()],
+    ['webp', (image: Sharp) => image.webp()],
   ] as const)('the profile read from the %s container is the one libvips finds (no decode needed)', async (format, encode) => {
     for (const profile of ['srgb', 'p3'] as const) {
       const file = await encode(sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 200, g: 40, b: 30 } } }).withIccProfile(profile)).toBuffer();
