@@ -27,6 +27,9 @@ export class OnnxRuntime implements ModelRuntime {
       executionMode: 'sequential',
       intraOpNumThreads: this.options.intraOpThreads,
       interOpNumThreads: 1,
+      // With several intra-op threads, ONNX Runtime's pool spins between operators by default: on a busy
+      // machine (or beside the decode threads) that burns the CPU the other threads need.
+      ...(this.options.intraOpThreads > 1 ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     };
     const session =
       source.onnx.kind === 'file'
