@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { LoadedModel } from '../../src/models/loadedModel';
 import { initBackend } from '../../src/models/tfBackend';
+import { threadCpuSeconds } from './threadCpu';
 
 /**
  * Bare `model.predict` in a worker_thread set up exactly as the gateway's inference workers are
@@ -29,18 +29,7 @@ export interface PredictFigures {
   callMs: { p50: number; p95: number };
 }
 
-/** utime + stime of the calling thread, in seconds (Linux). */
-export function threadCpuSeconds(): number | undefined {
-  try {
-    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields after the command name start at field 3 (state): utime is field 14, stime 15.
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-const CLOCK_TICKS = 100;
+export { threadCpuSeconds };
 
 /**
  * Protocol: the worker loads the model and posts `{type: 'loaded', inputSize}`; the parent answers with
