@@ -5,7 +5,7 @@ import { defaultOnnxConversion } from '../src/runtime/onnx/conversion';
 import { projectRoot, shippedModelDir } from '../src/paths';
 import { existingDir, numberOption, runCli, UsageError } from '../scripts/support/cli';
 import { averageBare, runBarePipeline, type BareSummary } from './support/barePipeline';
-import { cpuPressure, loadAverage, metricSum, processStats, scrapeMetrics, startGatewayProcess, type GatewayProcess } from './support/gatewayProcess';
+import { cpuPressure, loadAverage, metricSum, processStats, scrapeMetrics, startGatewayProcess, threadCpuBetween, threadSnapshot, type GatewayProcess, type ThreadGroup } from './support/gatewayProcess';
 import { multipartRequest, percentile, runLoad, type LoadRequest, type LoadResult } from './support/httpLoad';
 
 const SHARED = path.resolve(projectRoot(), '..', 'shared');
@@ -120,10 +120,14 @@ interface WorkloadRun {
   firstProblem?: string;
   okLatencies: number[];
   cpuSeconds: number;
+  /** CPU seconds by kind of thread (threads that ended are missing). */
+  threadSeconds: Record<ThreadGroup, number>;
   batchImages: number;
   batches: number;
   predictSeconds: number;
 }
+
+const THREAD_GROUPS: ThreadGroup[] = ['main', 'inference', 'libvips', 'other'];
 
 const imagesPerSecond = (run: WorkloadRun) => (run.requests * run.workload.photosPerRequest) / run.seconds;
 
@@ -148,9 +152,11 @@ async function measure(gateway: GatewayProcess, workload: Workload, seconds: num
   gateway.assertRunning();
   const before = await scrapeMetrics(gateway.origin);
   const cpuBefore = processStats(gateway.pid).cpuSeconds;
+  const threadsBefore = threadSnapshot(gateway.pid);
   const load: LoadResult = await runLoad(workload.requests, { concurrency: workload.concurrency, seconds, maxRequests: 100_000, timeoutMs: 60_000, check });
   gateway.assertRunning();
   const cpuAfter = processStats(gateway.pid).cpuSeconds;
+  const threadSeconds = threadCpuBetween(threadsBefore, threadSnapshot(gateway.pid));
   const after = await scrapeMetrics(gateway.origin);
   const delta = (name: string) => metricSum(after, name) - metricSum(before, name);
   return {
@@ -161,6 +167,7 @@ async function measure(gateway: GatewayProcess, workload: Workload, seconds: num
     firstProblem: load.firstProblem,
     okLatencies: load.okLatencies,
     cpuSeconds: cpuAfter - cpuBefore,
+    threadSeconds,
     batchImages: delta('gateway_inference_batch_size_sum'),
     batches: delta('gateway_inference_batch_size_count'),
     predictSeconds: delta('gateway_inference_duration_seconds_sum'),
@@ -177,6 +184,7 @@ function add(runs: WorkloadRun[]): WorkloadRun {
     firstProblem: runs.find((r) => r.firstProblem)?.firstProblem,
     okLatencies: runs.flatMap((r) => r.okLatencies),
     cpuSeconds: sum((r) => r.cpuSeconds),
+    threadSeconds: Object.fromEntries(THREAD_GROUPS.map((group) => [group, sum((r) => r.threadSeconds[group])])) as Record<ThreadGroup, number>,
     batchImages: sum((r) => r.batchImages),
     batches: sum((r) => r.batches),
     predictSeconds: sum((r) => r.predictSeconds),
@@ -216,7 +224,8 @@ const line = (run: WorkloadRun) =>
   `${imagesPerSecond(run).toFixed(1)} images/s, p50 ${percentile(run.okLatencies, 0.5).toFixed(1)} ms, p95 ${percentile(run.okLatencies, 0.95).toFixed(1)} ms, ` +
   `${run.requests} ok, ${run.failed} failed${run.firstProblem ? ` (${run.firstProblem})` : ''}, mean batch ${(run.batchImages / Math.max(1, run.batches)).toFixed(2)}, ` +
   `predict ${((1000 * run.predictSeconds) / Math.max(1, run.batchImages)).toFixed(1)} ms/image in the workers, ` +
-  `gateway ${((1000 * run.cpuSeconds) / Math.max(1, run.requests * run.workload.photosPerRequest)).toFixed(1)} CPU-ms/image`;
+  `gateway ${((1000 * run.cpuSeconds) / Math.max(1, run.requests * run.workload.photosPerRequest)).toFixed(1)} CPU-ms/image ` +
+  `(${THREAD_GROUPS.map((group) => `${group} ${((1000 * run.threadSeconds[group]) / Math.max(1, run.requests * run.workload.photosPerRequest)).toFixed(1)}`).join(', ')})`;
 
 // ---------------------------------------------------------------------------------------------
 
