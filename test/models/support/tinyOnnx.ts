@@ -12,6 +12,8 @@ export interface TinyOnnxOptions {
   background?: boolean;
   /** Softmax in the graph (probabilities) or raw logits. */
   softmax?: boolean;
+  /** Outputs (default 3, one per colour): output i is 10 x the mean of channel i % 3. */
+  width?: number;
 }
 
 /**
@@ -19,16 +21,16 @@ export interface TinyOnnxOptions {
  * times 10 (MatMul), then Softmax, so a red image scores "red" highest. Input float32
  * [N, size, size, 3] (NHWC) or [N, 3, size, size] (NCHW) with a symbolic batch dimension.
  */
-export function tinyOnnxModel({ layout = 'NHWC', size = 16, background = false, softmax = true }: TinyOnnxOptions = {}): Uint8Array {
+export function tinyOnnxModel({ layout = 'NHWC', size = 16, background = false, softmax = true, width }: TinyOnnxOptions = {}): Uint8Array {
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
   const dim = (value: number | string) => (typeof value === 'number' ? { dimValue: value } : { dimParam: value });
   const valueInfo = (name: string, dims: Array<number | string>) => ({
     name,
     type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map(dim) } } },
   });
-  const classes = TINY_ONNX_LABELS.length + (background ? 1 : 0);
+  const classes = width ?? TINY_ONNX_LABELS.length + (background ? 1 : 0);
   const weights: number[] = [];
-  for (let row = 0; row < 3; row++) for (let col = 0; col < classes; col++) weights.push(col - (background ? 1 : 0) === row ? 10 : 0);
+  for (let row = 0; row < 3; row++) for (let col = 0; col < classes; col++) weights.push(width ? (col % 3 === row ? 10 : 0) : col - (background ? 1 : 0) === row ? 10 : 0);
   const spatial = size;
   const input = layout === 'NHWC' ? ['batch', spatial, spatial, 3] : ['batch', 3, spatial, spatial];
   const nodes: onnx.INodeProto[] = [
