@@ -5,7 +5,7 @@ import { LoadedModel } from '../src/models/loadedModel';
 import { initBackend } from '../src/models/tfBackend';
 import { CliFailure, existingDir, numberOption, runCli } from '../scripts/support/cli';
 import { fusedForward } from '../src/models/fusedLayers';
-import { threadCpuSeconds } from './support/predictWorker';
+import { threadCpuSeconds } from './support/threadCpu';
 
 const USAGE = `Usage: npm run bench:fused-ops -- [--model <dir>] [--calls N]
 

@@ -84,8 +84,9 @@ runCli(
         batchSize: numberOption('--batch', values.batch, { min: 1, integer: true })!,
         maxImagePixels: 40_000_000,
         seed,
-        onStart: (total, backbone) => {
-          console.log(`backbone ${backbone.id} (${backbone.featureSize} features), ${threads} thread(s)`);
+        onStart: (total, backbone, runtime) => {
+          const on = runtime?.runtime === 'ONNX' ? 'ONNX Runtime' : `TF.js${runtime?.fallbackReason ? ` (not ONNX Runtime: ${runtime.fallbackReason})` : ''}`;
+          console.log(`backbone ${backbone.id} (${backbone.featureSize} features) on ${on}, ${threads} thread(s)`);
           bar.start(total, 0, { rate: '0' });
           started = performance.now();
         },

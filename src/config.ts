@@ -82,6 +82,10 @@ export interface GatewayConfig {
     maxWaitMs: number;
     queueLimit: number;
   };
+  /** Which runtime serves models: ONNX Runtime whenever a model has an ONNX form ('auto'), only ONNX ('onnx'), or TF.js for TF.js folders ('tfjs'). */
+  inferenceRuntime: 'auto' | 'onnx' | 'tfjs';
+  /** ONNX Runtime intra-op threads per session; each inference worker holds its own sessions. */
+  onnxThreads: number;
 
   vision: {
     apiEndpoint?: string;
@@ -195,12 +199,14 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'DECODE_QUEUE_LIMIT', default: '256', description: 'Images waiting to be decoded over all requests; past it, a request gets 503 `OVERLOADED` at once. At least `MAX_UPLOAD_FILES`.' },
   { name: 'DECODE_PIXEL_BUDGET', default: '80000000', description: 'Pixels decoded at once over all requests (an image larger than this is decoded alone).' },
   { name: 'MODEL_DIR', default: '(unset: see README)', description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json` or `labels.txt`) served as the default model.' },
-  { name: 'MODEL_DIR', default: '(unset: the shipped default model)', description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json`, `labels.txt` or `dict.txt`) served as the default model; a missing folder or one without `model.json` stops the start.' },
+  { name: 'MODEL_DIR', default: '(unset: the shipped default model)', description: 'Model folder served as the default model: TensorFlow.js (`model.json`, shards, `metadata.json`, `labels.txt` or `dict.txt`) or ONNX (`model.onnx` with `labels.txt` or `metadata.json`); a missing folder or one with neither `model.json` nor `model.onnx` stops the start.' },
   { name: 'DEFAULT_MODEL', default: 'shipped', description: 'With `MODEL_DIR` unset: `shipped` serves `default-model/` (MobileNet V2, id `mobilenet_v2_1.0_224`) as the default; `none` serves only `MODELS_DIR`.' },
   { name: 'MODELS_DIR', default: './models', description: 'Folder of further model folders (downloads, trained models); each sub-folder is served under its name.' },
-  { name: 'INFERENCE_WORKERS', default: 'number of cores', description: 'worker_threads running inference, one TF.js backend each.' },
+  { name: 'INFERENCE_WORKERS', default: 'number of cores', description: 'worker_threads running inference, each with its own ONNX Runtime sessions (and TF.js backend for models without an ONNX form).' },
   { name: 'INFERENCE_MAX_BATCH', default: '8', description: 'Most images one worker predicts at once (micro-batching).' },
   { name: 'INFERENCE_MAX_WAIT_MS', default: '4', description: 'How long a batch waits to fill before it runs.' },
+  { name: 'INFERENCE_RUNTIME', default: 'auto', description: '`auto`: ONNX Runtime serves every model with an ONNX form (a folder\'s `model.onnx`, or a TF.js folder the converter handles), TF.js wasm the rest (`Model.runtimeFallbackReason` says why); `onnx`: a model without an ONNX form fails to load; `tfjs`: TF.js folders stay on TF.js (ONNX folders still run on ONNX Runtime).' },
+  { name: 'ONNX_THREADS', default: '1', description: 'ONNX Runtime intra-op threads per session. Each inference worker holds its own sessions, so the default (1, with one worker per core) uses every core without oversubscribing; see "Threads and batching" in the README.' },
   { name: 'INFERENCE_QUEUE_LIMIT', default: '256', description: 'Images waiting for a worker before new requests get `OVERLOADED`; at least `MAX_UPLOAD_FILES`.' },
   { name: 'VISION_API_ENDPOINT', default: '(unset: Google, with Application Default Credentials)', description: '`host:port` of a plaintext gRPC Vision endpoint (emulators, tests); no credentials are sent.' },
   { name: 'GOOGLE_APPLICATION_CREDENTIALS', default: '(unset: gcloud login, or the metadata server on Google Cloud)', description: 'Service account key file (JSON) for Cloud Vision and BigQuery; must exist when set.' },
@@ -434,10 +440,18 @@ function modelDir(env: Env): string | undefined {
     throw new ConfigError(`MODEL_DIR ${resolved}: no such folder`);
   }
   if (!stats.isDirectory()) throw new ConfigError(`MODEL_DIR ${resolved}: not a folder`);
-  if (!fs.existsSync(path.join(resolved, 'model.json'))) {
-    throw new ConfigError(`MODEL_DIR ${resolved}: the folder has no model.json (a TensorFlow.js model folder holds model.json and its weight shards)`);
+  if (!fs.existsSync(path.join(resolved, 'model.json')) && !fs.existsSync(path.join(resolved, 'model.onnx'))) {
+    throw new ConfigError(
+      `MODEL_DIR ${resolved}: the folder has neither model.json nor model.onnx (a TensorFlow.js model folder holds model.json and its weight shards; an ONNX one model.onnx and labels.txt or metadata.json)`,
+    );
   }
   return dir;
+}
+
+function inferenceRuntime(env: Env): 'auto' | 'onnx' | 'tfjs' {
+  const raw = (text(env, 'INFERENCE_RUNTIME') ?? 'auto').toLowerCase();
+  if (raw === 'auto' || raw === 'onnx' || raw === 'tfjs') return raw;
+  throw new ConfigError(`INFERENCE_RUNTIME must be "auto", "onnx" or "tfjs", got "${raw}"`);
 }
 
 /** A comma list of values; empty: none. */
@@ -583,6 +597,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxWaitMs: integer(env, 'INFERENCE_MAX_WAIT_MS', 4),
       queueLimit: integer(env, 'INFERENCE_QUEUE_LIMIT', 256, 1),
     },
+    inferenceRuntime: inferenceRuntime(env),
+    onnxThreads: integer(env, 'ONNX_THREADS', 1, 1, 256),
     vision: {
       apiEndpoint: endpoint(env, 'VISION_API_ENDPOINT'),
       timeoutMs: integer(env, 'VISION_TIMEOUT_MS', 30000, 1),

@@ -73,16 +73,16 @@ export class GatewayMetrics {
 
   readonly inferenceBatchSize = new Histogram({
     name: 'gateway_inference_batch_size',
-    help: 'Images per model.predict call.',
-    labelNames: ['model'] as const,
+    help: 'Images per predict call, by model and runtime (ONNX or TFJS_WASM).',
+    labelNames: ['model', 'runtime'] as const,
     buckets: [1, 2, 4, 8, 16, 32, 64],
     registers: [this.registry],
   });
 
   readonly inferenceSeconds = new Histogram({
     name: 'gateway_inference_duration_seconds',
-    help: 'Latency of one model.predict batch in a worker.',
-    labelNames: ['model'] as const,
+    help: 'Latency of one predict batch in a worker (normalisation, the runtime\'s run, scores), by model and runtime (ONNX or TFJS_WASM).',
+    labelNames: ['model', 'runtime'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ApiKeys } from './auth/ApiKeys';
 import { CallerLimits } from './auth/CallerLimits';
 import { JwtVerifier } from './auth/JwtVerifier';
@@ -78,6 +79,8 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
         decode: config.decode,
         production: config.production,
         indexMinRows: config.embeddingsIndexMinRows,
+        runtime: config.inferenceRuntime,
+        onnxCacheDir: path.join(path.resolve(config.modelsDir), '.onnx-cache'),
         bigQuery: config.bigqueryEmbeddingsTable ? { settings: settingsFromConfig(config), table: config.bigqueryEmbeddingsTable } : undefined,
       }) : undefined;
   let closed = false;

@@ -74,12 +74,26 @@ describe('configuration', () => {
     expect(loggingConfig({ LOG_FORMAT: 'json', LOG_LEVEL: 'debug' }, true)).toEqual({ level: 'debug', format: 'json' });
   });
 
+  it('reads the runtime choice and ONNX Runtime threads', () => {
+    expect(loadConfig({})).toMatchObject({ inferenceRuntime: 'auto', onnxThreads: 1 });
+    expect(loadConfig({ INFERENCE_RUNTIME: 'TFJS', ONNX_THREADS: '2' })).toMatchObject({ inferenceRuntime: 'tfjs', onnxThreads: 2 });
+    expect(() => loadConfig({ INFERENCE_RUNTIME: 'gpu' })).toThrow(/INFERENCE_RUNTIME must be "auto", "onnx" or "tfjs"/);
+    expect(() => loadConfig({ ONNX_THREADS: '0' })).toThrow(/ONNX_THREADS/);
+  });
+
   it('stops on a MODEL_DIR that is missing or holds no model.json, naming MODEL_DIR and the problem', () => {
     const missing = path.join(root, 'no-such-model-folder');
     expect(() => loadConfig({ MODEL_DIR: missing })).toThrow(`MODEL_DIR ${missing}: no such folder`);
-    expect(() => loadConfig({ MODEL_DIR: path.join(root, 'src') })).toThrow(/^MODEL_DIR .*src: the folder has no model\.json/);
+    expect(() => loadConfig({ MODEL_DIR: path.join(root, 'src') })).toThrow(/^MODEL_DIR .*src: the folder has neither model\.json nor model\.onnx/);
     expect(() => loadConfig({ MODEL_DIR: path.join(root, 'package.json') })).toThrow(/MODEL_DIR .*package\.json: not a folder/);
     expect(loadConfig({ MODEL_DIR: path.join(root, 'default-model') }).modelDir).toBe(path.join(root, 'default-model'));
+    const onnxFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'config-onnx-'));
+    try {
+      fs.writeFileSync(path.join(onnxFolder, 'model.onnx'), '');
+      expect(loadConfig({ MODEL_DIR: onnxFolder }).modelDir).toBe(onnxFolder);
+    } finally {
+      fs.rmSync(onnxFolder, { recursive: true, force: true });
+    }
   });
 
   it('serves the shipped default model unless DEFAULT_MODEL=none (or off)', () => {

@@ -42,16 +42,26 @@ export interface LoadResult {
   firstProblem?: string;
 }
 
-export function multipartRequest(url: string, query: string, file: { name: string; bytes: Buffer; type: string }, variables: Record<string, unknown> = {}): LoadRequest {
+/** A GraphQL multipart upload of one file, or of several (filling the list variable `files` in order). */
+export function multipartRequest(
+  url: string,
+  query: string,
+  file: { name: string; bytes: Buffer; type: string } | Array<{ name: string; bytes: Buffer; type: string }>,
+  variables: Record<string, unknown> = {},
+): LoadRequest {
+  const files = Array.isArray(file) ? file : [file];
   const boundary = `----bench${Math.random().toString(16).slice(2)}`;
   const part = (name: string, value: string, extra = '') =>
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n\r\n${value}\r\n`);
   const body = Buffer.concat([
-    part('operations', JSON.stringify({ query, variables: { ...variables, files: [null] } })),
-    part('map', JSON.stringify({ 0: ['variables.files.0'] })),
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`),
-    file.bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
+    part('operations', JSON.stringify({ query, variables: { ...variables, files: files.map(() => null) } })),
+    part('map', JSON.stringify(Object.fromEntries(files.map((_, i) => [i, [`variables.files.${i}`]])))),
+    ...files.flatMap((f, i) => [
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${i}"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`),
+      f.bytes,
+      Buffer.from('\r\n'),
+    ]),
+    Buffer.from(`--${boundary}--\r\n`),
   ]);
   return {
     url,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import type { RuntimeKind } from '../runtime/types';
 import type { BackboneInfo, BackboneSource } from './backbone/Backbone';
 import type { BackboneReply, BackboneRequest, BackboneThreadData } from './backboneThreadProtocol';
 import { spawnWorker } from '../workers/spawnWorker';
@@ -19,6 +20,9 @@ export class BackboneThread {
     private readonly worker: Worker,
     readonly info: BackboneInfo,
     readonly backend: string,
+    /** The runtime its feature pass runs on, and why not ONNX Runtime when it is TF.js. */
+    readonly runtime: RuntimeKind = 'TFJS_WASM',
+    readonly fallbackReason?: string,
   ) {
     worker.on('message', (reply: BackboneReply) => {
       if (reply.type !== 'ok' && reply.type !== 'failed') return;
@@ -35,15 +39,15 @@ export class BackboneThread {
   }
 
   /** Starts a thread and loads the backbone; rejects if it cannot be loaded. */
-  static start(source: BackboneSource): Promise<BackboneThread> {
-    const data: BackboneThreadData = { source };
+  static start(source: BackboneSource, options: Omit<BackboneThreadData, 'source'> = {}): Promise<BackboneThread> {
+    const data: BackboneThreadData = { source, ...options };
     const worker = spawnWorker(path.join(__dirname, 'backboneThreadMain'), data);
     return new Promise((resolve, reject) => {
       let started = false;
       worker.on('message', (reply: BackboneReply) => {
         if (reply.type === 'ready') {
           started = true;
-          resolve(new BackboneThread(worker, reply.info, reply.backend));
+          resolve(new BackboneThread(worker, reply.info, reply.backend, reply.runtime, reply.fallbackReason));
         } else if (reply.type === 'fatal') {
           reject(new Error(`the backbone could not be loaded: ${reply.message}`));
           void worker.terminate();

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
 import type { GatewayConfig } from '../config';
+import type { RuntimePreference } from '../runtime/types';
 import { decodeGateFor, decodeWithinBudget } from '../models/decodeGate';
 import { decodeImage } from '../models/decodeImage';
 import type { BigQuerySettings } from '../store/bigquery/bigQueryConnection';
@@ -45,6 +46,9 @@ export interface EmbeddingIndexOptions {
   onIndexProgress?(added: number, rows: number): void;
   /** Errors name neither the file nor what a library said about it (the detail is logged). */
   production?: boolean;
+  /** INFERENCE_RUNTIME and the ONNX conversion cache (`<MODELS_DIR>/.onnx-cache`) for the backbone thread. */
+  runtime?: RuntimePreference;
+  onnxCacheDir?: string;
 }
 
 interface Loaded {
@@ -214,7 +218,8 @@ export class EmbeddingIndex {
     if (this.closed) return Promise.reject(new GatewayError(ErrorCode.EmbeddingsUnavailable, 'The gateway is shutting down.'));
     if (this.thread && this.startedThread?.alive !== false) return this.thread;
     this.startedThread = undefined;
-    const starting = BackboneThread.start(backbone.source).then((thread) => {
+    const starting = BackboneThread.start(backbone.source, { runtime: this.options.runtime, onnxCacheDir: this.options.onnxCacheDir }).then((thread) => {
+      logger.info({ backbone: backbone.id, runtime: thread.runtime, fallbackReason: thread.fallbackReason }, 'similarImages backbone thread started');
       this.startedThread = thread;
       return thread;
     });

@@ -1,32 +1,38 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../models/tfBackend';
-import type { Backbone } from './backbone/Backbone';
+import { featureExtractor, type FeatureExtractor } from '../runtime/nativeBackbone';
 import { loadBackbone } from './backbone/loadBackbone';
 import type { BackboneReply, BackboneRequest, BackboneThreadData } from './backboneThreadProtocol';
 import { workerDataOf } from '../workers/spawnWorker';
 
-/** One thread holding a backbone (its own TF.js backend): embeds images. */
+/** One thread holding a backbone: embeds images on ONNX Runtime when its feature model converts, else on its own TF.js backend. Requests are handled in order. */
 if (!parentPort) throw new Error('backboneThreadMain must run in a worker thread');
 const port = parentPort;
 
 async function main(): Promise<void> {
-  let backbone: Backbone;
+  let features: FeatureExtractor;
   try {
     const { tf, backend } = await initBackend();
-    backbone = await loadBackbone(tf, workerDataOf<BackboneThreadData>(workerData).source);
-    send({ type: 'ready', info: backbone.info, backend });
+    const data = workerDataOf<BackboneThreadData>(workerData);
+    const backbone = await loadBackbone(tf, data.source);
+    features = await featureExtractor(tf, backbone, { preference: data.runtime, cacheDir: data.onnxCacheDir });
+    const fallback = features.fallbackReason === undefined ? {} : { fallbackReason: features.fallbackReason };
+    send({ type: 'ready', info: backbone.info, backend: features.runtime === 'ONNX' ? 'onnxruntime-cpu' : backend, runtime: features.runtime, ...fallback });
   } catch (error) {
     return send({ type: 'fatal', message: (error as Error).message });
   }
-  port.on('message', (request: BackboneRequest) => handle(backbone, request));
+  let previous = Promise.resolve();
+  port.on('message', (request: BackboneRequest) => {
+    previous = previous.then(() => handle(features, request));
+  });
 }
 
-function handle(backbone: Backbone, request: BackboneRequest): void {
+async function handle(features: FeatureExtractor, request: BackboneRequest): Promise<void> {
   try {
     switch (request.type) {
       case 'embed': {
-        const features = backbone.embed(request.pixels, request.count);
-        return send({ type: 'ok', id: request.id, result: features }, [features.buffer as ArrayBuffer]);
+        const result = await features.embed(request.pixels, request.count);
+        return send({ type: 'ok', id: request.id, result }, [result.buffer as ArrayBuffer]);
       }
     }
   } catch (error) {

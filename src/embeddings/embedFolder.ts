@@ -1,3 +1,4 @@
+import type { RuntimeKind, RuntimePreference } from '../runtime/types';
 import { performance } from 'node:perf_hooks';
 import type { BackboneInfo, BackboneSource } from './backbone/Backbone';
 import { BackboneThread } from './BackboneThread';
@@ -19,7 +20,10 @@ export interface EmbedFolderOptions {
   batchSize: number;
   maxImagePixels: number;
   seed: number;
-  onStart?(total: number, backbone: BackboneInfo): void;
+  /** INFERENCE_RUNTIME and the ONNX conversion cache for the backbone threads (default: auto, a folder under the OS temp dir). */
+  runtime?: RuntimePreference;
+  onnxCacheDir?: string;
+  onStart?(total: number, backbone: BackboneInfo, runtime?: { runtime: RuntimeKind; fallbackReason?: string }): void;
   onProgress?(done: number, total: number): void;
 }
 
@@ -37,10 +41,11 @@ export async function embedFolder(options: EmbedFolderOptions): Promise<EmbedRep
   const started = performance.now();
   let files = await listImageFiles(options.images);
   if (options.shard) files = files.filter((file) => inShard(file.path, options.shard!));
-  const threads = await Promise.all(Array.from({ length: Math.max(1, options.threads) }, () => BackboneThread.start(options.backbone)));
+  const threadOptions = { runtime: options.runtime, onnxCacheDir: options.onnxCacheDir };
+  const threads = await Promise.all(Array.from({ length: Math.max(1, options.threads) }, () => BackboneThread.start(options.backbone, threadOptions)));
   try {
     const backbone = threads[0].info;
-    options.onStart?.(files.length, backbone);
+    options.onStart?.(files.length, backbone, { runtime: threads[0].runtime, fallbackReason: threads[0].fallbackReason });
     const embedded = await embedImages({ files, threads, batchSize: options.batchSize, maxImagePixels: options.maxImagePixels, onProgress: options.onProgress });
     if (embedded.rows.length === 0) throw new Error(`no image under ${options.images} could be embedded`);
     const table: EmbeddingTable = { ...embedded, metadata: baseMetadata(backbone, embedded.dim) };

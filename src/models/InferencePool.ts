@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
@@ -5,7 +6,8 @@ import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import { spawnWorker } from '../workers/spawnWorker';
-import type { LoadedReply, PredictReply, WorkerReply, WorkerRequest, WorkerStats } from './workerProtocol';
+import type { ModelPlan } from '../runtime/types';
+import type { InferenceWorkerData, LoadedReply, PredictReply, WorkerReply, WorkerRequest, WorkerStats } from './workerProtocol';
 
 export interface InferencePoolOptions {
   workers: number;
@@ -15,6 +17,8 @@ export interface InferencePoolOptions {
   maxWaitMs: number;
   /** Images admitted but not yet handed to a worker; beyond it, requests get OVERLOADED. */
   queueLimit: number;
+  /** ONNX Runtime intra-op threads per session (each worker holds its own sessions); default 1. */
+  onnxThreads?: number;
   metrics?: GatewayMetrics;
 }
 
@@ -74,15 +78,15 @@ export class Admission {
 }
 
 /**
- * worker_threads running TF.js (one backend per thread, since wasm uses one thread), each holding
- * every loaded model. Images queue per model; an idle worker takes up to `maxBatch` of one model at
+ * worker_threads running inference (ONNX Runtime sessions, and a TF.js backend for the models without
+ * an ONNX form; wasm uses one thread), each holding every loaded model. Images queue per model; an idle worker takes up to `maxBatch` of one model at
  * once, after waiting up to `maxWaitMs` for a batch to fill while more admitted images are still being
  * decoded (a lone request does not wait). A worker that dies fails its in-flight
  * batch with MODEL_UNAVAILABLE and is replaced.
  */
 export class InferencePool {
   private readonly slots: WorkerSlot[] = [];
-  private readonly models = new Map<string, string>();
+  private readonly models = new Map<string, ModelPlan>();
   private readonly queues = new Map<string, ModelQueue>();
   private reserved = 0;
   private queued = 0;
@@ -114,10 +118,14 @@ export class InferencePool {
     return this.slots.filter((slot) => slot.state === 'idle' || slot.state === 'busy').length;
   }
 
-  /** Loads a model folder into every worker (and into the workers that replace them later). */
-  async load(key: string, dir: string): Promise<LoadedReply> {
-    this.models.set(key, dir);
-    const results = await Promise.allSettled(this.slots.map((slot) => this.loadInto(slot, key, dir)));
+  /**
+   * Loads a model folder into every worker (and into the workers that replace them later), in the
+   * runtime `plan` names; without a plan, a folder with model.onnx runs on ONNX Runtime, others on TF.js.
+   */
+  async load(key: string, dir: string, plan: ModelPlan = { dir, tfjsFallback: true }): Promise<LoadedReply> {
+    if (!plan.onnx && fs.existsSync(path.join(dir, 'model.onnx'))) plan = { dir, onnx: { kind: 'file', path: path.join(dir, 'model.onnx') }, tfjsFallback: false };
+    this.models.set(key, plan);
+    const results = await Promise.allSettled(this.slots.map((slot) => this.loadInto(slot, key, plan)));
     const loaded = results.find((result) => result.status === 'fulfilled');
     const failure = results.find((result) => result.status === 'rejected');
     if (!loaded || (failure && !(failure.reason instanceof GatewayError))) {
@@ -196,7 +204,8 @@ export class InferencePool {
   }
 
   private spawn(index: number): void {
-    const worker = spawnWorker(path.join(__dirname, 'inferenceWorker'), undefined);
+    const data: InferenceWorkerData = { onnxThreads: this.options.onnxThreads ?? 1, maxBatch: this.options.maxBatch };
+    const worker = spawnWorker(path.join(__dirname, 'inferenceWorker'), data);
     let markReady!: () => void;
     let failReady!: (error: Error) => void;
     const slot: WorkerSlot = {
@@ -250,20 +259,20 @@ export class InferencePool {
 
   private async loadKnownModels(slot: WorkerSlot): Promise<void> {
     // Iterates the live map, so a model added meanwhile is loaded here too.
-    for (const [key, dir] of this.models) {
+    for (const [key, plan] of this.models) {
       try {
-        slot.models.set(key, await this.request<LoadedReply>(slot, { type: 'load', key, dir }));
+        slot.models.set(key, await this.request<LoadedReply>(slot, { type: 'load', key, plan }));
       } catch (error) {
         log.warn({ worker: slot.index, model: key, err: error }, 'model failed to load in a new worker');
       }
     }
   }
 
-  private async loadInto(slot: WorkerSlot, key: string, dir: string): Promise<LoadedReply> {
+  private async loadInto(slot: WorkerSlot, key: string, plan: ModelPlan): Promise<LoadedReply> {
     await slot.ready;
     const known = slot.models.get(key);
     if (known) return known;
-    const reply = await this.request<LoadedReply>(slot, { type: 'load', key, dir });
+    const reply = await this.request<LoadedReply>(slot, { type: 'load', key, plan });
     if (this.models.has(key)) slot.models.set(key, reply);
     return reply;
   }
@@ -321,14 +330,15 @@ export class InferencePool {
     slot.state = 'busy';
     this.queued -= jobs.length;
     this.options.metrics?.inferenceQueueDepth.set(this.queued);
+    const runtime = slot.models.get(model.key)?.runtime ?? 'unknown';
     const imageBytes = jobs[0].pixels.length;
     const pixels = new Uint8Array(imageBytes * jobs.length);
     jobs.forEach((job, i) => pixels.set(job.pixels, i * imageBytes));
     this.request<PredictReply>(slot, { type: 'predict', key: model.key, pixels, count: jobs.length }, [pixels.buffer])
       .then(
         ({ scores, seconds }) => {
-          this.options.metrics?.inferenceBatchSize.observe({ model: model.label }, jobs.length);
-          this.options.metrics?.inferenceSeconds.observe({ model: model.label }, seconds);
+          this.options.metrics?.inferenceBatchSize.observe({ model: model.label, runtime }, jobs.length);
+          this.options.metrics?.inferenceSeconds.observe({ model: model.label, runtime }, seconds);
           const classes = scores.length / jobs.length;
           jobs.forEach((job, i) => job.resolve(scores.subarray(i * classes, (i + 1) * classes)));
         },

@@ -4,12 +4,16 @@ import { ErrorCode, GatewayError, badUserInput } from '../errors';
 import { logger } from '../logger';
 import { shippedModelDir } from '../paths';
 import type { GatewayMetrics } from '../metrics';
+import { defaultOnnxConversion, type OnnxConversion } from '../runtime/onnx/conversion';
+import { planModel } from '../runtime/modelPlan';
+import type { ModelPlan, RuntimeKind } from '../runtime/types';
 import { decodeGateFor, decodeWithinBudget } from './decodeGate';
 import { readGatewayMarker, type GatewayMarker } from './gatewayMarker';
 import { decodeImage, type ImageInput } from './decodeImage';
 import { MODEL_ID_PATTERN, SHIPPED_MODEL_ID, discoverModelFolders } from './discoverModels';
 import { IdleModels } from './idleModels';
 import { InferencePool } from './InferencePool';
+import type { LoadedReply } from './workerProtocol';
 import { ModelSpec, isModelFolder, readModelSpec } from './modelFolder';
 import { topPredictions } from './topPredictions';
 import type { ImageOutcome, LabelOptions, ModelInfo } from './types';
@@ -28,15 +32,23 @@ interface ModelEntry {
   /** What decodeImage makes of an upload for this model: its input size and crop. */
   input: ImageInput;
   backend: string;
+  runtime: RuntimeKind;
+  fallbackReason?: string;
+  plan: ModelPlan;
   pendingRequests: number;
   retired: boolean;
 }
 
 const log = logger.child({ component: 'models' });
 
+export interface RegistryOptions {
+  /** TF.js -> ONNX conversion of the TF.js folders it loads; default: src/runtime/onnx/conversion.ts `defaultOnnxConversion`. */
+  onnxConversion?: OnnxConversion;
+}
+
 export const NO_MODEL_MESSAGE =
   'No image model is served. The gateway ships one in default-model/ (served when MODEL_DIR is unset, unless DEFAULT_MODEL=none); ' +
-  'or set MODEL_DIR to a TensorFlow.js model folder (model.json, weight shards, metadata.json with the labels), ' +
+  'or set MODEL_DIR to a TensorFlow.js model folder (model.json, weight shards, metadata.json with the labels) or an ONNX one (model.onnx and labels.txt or metadata.json), ' +
   'or put model folders in MODELS_DIR (default ./models, e.g. with `npm run model:download` or `npm run train`), then restart the gateway.';
 
 /**
@@ -54,20 +66,25 @@ export class ModelRegistry {
   private closed = false;
   private readonly idle: IdleModels;
 
+  private readonly plans = new Map<string, ModelPlan>();
+  private readonly onnxConversion: OnnxConversion;
+
   private constructor(
     private readonly config: GatewayConfig,
     private readonly metrics?: GatewayMetrics,
+    options: RegistryOptions = {},
   ) {
+    this.onnxConversion = options.onnxConversion ?? defaultOnnxConversion;
     this.idle = new IdleModels({
       idleMs: config.modelIdleUnloadS * 1000,
-      load: (key, dir) => this.startPool().then((pool) => pool.load(key, dir)),
+      load: (key, dir) => this.startPool().then((pool) => pool.load(key, dir, this.plans.get(key))),
       unload: (key) => this.startedPool?.unload(key),
     });
   }
 
   /** Loads every model it finds; a missing or broken model is logged and left out, never thrown. */
-  static async create(config: GatewayConfig, metrics?: GatewayMetrics): Promise<ModelRegistry> {
-    const registry = new ModelRegistry(config, metrics);
+  static async create(config: GatewayConfig, metrics?: GatewayMetrics, options?: RegistryOptions): Promise<ModelRegistry> {
+    const registry = new ModelRegistry(config, metrics, options);
     const folders = await discoverModelFolders(config);
     for (const { id, dir } of folders) {
       try {
@@ -91,7 +108,7 @@ export class ModelRegistry {
     const served = [...this.models.values()].map((entry) => describe(entry, entry.id === this.defaultId));
     const failed = [...this.loadErrors]
       .filter(([id]) => !this.models.has(id))
-      .map(([id, error]): ModelInfo => ({ id, status: 'FAILED', error, isDefault: id === this.defaultId, labels: [], inputSize: 0, backend: this.startedPool?.backend ?? 'none', trained: false }));
+      .map(([id, error]): ModelInfo => ({ id, status: 'FAILED', error, isDefault: id === this.defaultId, labels: [], inputSize: 0, backend: this.startedPool?.backend ?? 'none', runtime: 'TFJS_WASM', trained: false }));
     return [...served, ...failed].sort((a, b) => a.id.localeCompare(b.id));
   }
 
@@ -150,23 +167,46 @@ export class ModelRegistry {
     if (!MODEL_ID_PATTERN.test(id)) throw badUserInput(`Model id "${id}" must be letters, digits, ".", "_" or "-" (at most 100)`);
     let spec: ModelSpec;
     try {
-      if (!(await isModelFolder(dir))) throw new Error('no model.json in the folder');
+      if (!(await isModelFolder(dir))) throw new Error('no model.json or model.onnx in the folder');
       spec = await readModelSpec(dir);
     } catch (error) {
       throw loadFailure(id, error, this.config.production);
     }
     const pool = await this.startPool();
     const key = `${id}#${++this.version}`;
-    let inputSize: number;
+    let loaded: LoadedReply;
+    let plan: ModelPlan;
     try {
-      ({ inputSize } = await pool.load(key, dir));
+      plan = await planModel(path.resolve(dir), {
+        preference: this.config.inferenceRuntime,
+        conversion: this.onnxConversion,
+        cacheDir: path.join(path.resolve(this.config.modelsDir), '.onnx-cache'),
+      });
+      this.plans.set(key, plan);
+      loaded = await pool.load(key, dir, plan);
     } catch (error) {
+      this.plans.delete(key);
       throw loadFailure(id, error, this.config.production);
     }
+    const { inputSize } = loaded;
     const input = { size: inputSize, crop: spec.crop };
     // The configured default (MODEL_DIR, the shipped one) is never anyone's to replace, whatever its folder holds.
     const marker = this.isConfiguredDefault(dir) ? undefined : await readGatewayMarker(dir);
-    const entry: ModelEntry = { id, dir: path.resolve(dir), marker, key, spec, inputSize, input, backend: pool.backend, pendingRequests: 0, retired: false };
+    const entry: ModelEntry = {
+      id,
+      dir: path.resolve(dir),
+      marker,
+      key,
+      spec,
+      inputSize,
+      input,
+      backend: loaded.backend ?? pool.backend,
+      runtime: loaded.runtime,
+      ...(loaded.fallbackReason === undefined ? {} : { fallbackReason: loaded.fallbackReason }),
+      plan,
+      pendingRequests: 0,
+      retired: false,
+    };
     const previous = this.models.get(id);
     this.models.set(id, entry);
     this.idle.track(key, id, dir, () => id === this.defaultId);
@@ -176,7 +216,7 @@ export class ModelRegistry {
       previous.retired = true;
       this.unloadIfRetired(previous);
     }
-    log.info({ model: id, dir, backend: entry.backend, labels: spec.labels.length, inputSize }, 'model loaded');
+    log.info({ model: id, dir, runtime: entry.runtime, backend: entry.backend, fallbackReason: entry.fallbackReason, labels: spec.labels.length, inputSize }, 'model loaded');
     return describe(entry, id === this.defaultId);
   }
 
@@ -245,7 +285,7 @@ export class ModelRegistry {
   }
 
   private startPool(): Promise<InferencePool> {
-    this.pool ??= InferencePool.start({ ...this.config.inference, metrics: this.metrics }).then(
+    this.pool ??= InferencePool.start({ ...this.config.inference, onnxThreads: this.config.onnxThreads, metrics: this.metrics }).then(
       (pool) => (this.startedPool = pool),
       (error: unknown) => {
         this.pool = undefined;
@@ -258,6 +298,7 @@ export class ModelRegistry {
   private unloadIfRetired(entry: ModelEntry): void {
     if (!entry.retired || entry.pendingRequests > 0) return;
     this.idle.forget(entry.key);
+    this.plans.delete(entry.key);
     this.startedPool?.unload(entry.key);
   }
 }
@@ -270,8 +311,10 @@ function describe(entry: ModelEntry, isDefault: boolean): ModelInfo {
     labels: [...entry.spec.labels],
     inputSize: entry.inputSize,
     backend: entry.backend,
+    runtime: entry.runtime,
     trained: entry.marker !== undefined,
   };
+  if (entry.fallbackReason !== undefined) info.runtimeFallbackReason = entry.fallbackReason;
   if (entry.marker?.owner) info.owner = entry.marker.owner;
   if (entry.spec.evaluation !== undefined) info.evaluation = entry.spec.evaluation;
   return info;

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { ErrorCode } from '../errors';
-import { ACCEPTED_FORMATS, notAcceptedMessage, notValidMessage, sniffImageFormat } from './imageFormat';
+import { embeddedIccProfile } from './iccProfile';
+import { notAcceptedMessage, notValidMessage, sniffImageFormat } from './imageFormat';
 import type { Crop } from './modelFolder';
 import type { ImageFailure } from './types';
 
@@ -23,22 +24,22 @@ export type DecodedImage = { pixels: Uint8Array; error?: undefined } | { pixels?
  * stretched to the square input (as tfjs-models' MobileNet does), after a central crop when the model
  * asks for one (TF-Slim's ImageNet evaluation: central 87.5%, then resize). GIFs give their first frame.
  * Images over `maxPixels` are refused before their pixels are decoded. The format is decided from the
- * first bytes before sharp sees the file, and sharp must then find that same format: anything else
- * (SVG, TIFF, PDF...) reaches no parser.
+ * first bytes before sharp sees the file: anything else (SVG, TIFF, PDF...) reaches no parser; libvips
+ * picks the loader of that same format by the same magic bytes (and in the server every other loader
+ * is blocked, see restrictImageLoaders). One sharp pipeline per image, no metadata pass.
  */
 export async function decodeImage(bytes: Buffer, input: number | ImageInput, maxPixels: number): Promise<DecodedImage> {
   const { size, crop } = typeof input === 'number' ? { size: input, crop: undefined } : input;
   const expected = sniffImageFormat(bytes);
   if (!expected) return failure(ErrorCode.UnsupportedImage, notAcceptedMessage());
   try {
-    const { format, icc } = await sharp(bytes, { limitInputPixels: maxPixels }).metadata();
-    if (format !== expected || !(ACCEPTED_FORMATS as readonly string[]).includes(format)) {
-      return failure(ErrorCode.UnsupportedImage, notValidMessage(expected));
-    }
-    // Converting from an embedded sRGB profile to sRGB leaves every pixel as it was, yet building the
-    // transform costs 3-5 ms of CPU per image (half the decode of a typical photo): skip it. Other
-    // profiles (Adobe RGB, Display P3, CMYK) are still converted.
-    const image = sharp(bytes, { limitInputPixels: maxPixels, ignoreIcc: isSrgbProfile(icc) })
+    // One pipeline per image: no metadata pass first. The format was decided by the sniff above (and
+    // libvips picks its loader by the same magic bytes); the embedded profile is read from the file's
+    // own bytes. Converting from an embedded sRGB profile to sRGB leaves every pixel as it was, yet
+    // building the transform costs 3-5 ms of CPU per image (half the decode of a typical photo): skip
+    // it. Other profiles (Adobe RGB, Display P3, CMYK) are still converted. JPEGs shrink on load
+    // (libjpeg decodes at 1/2, 1/4 or 1/8 scale when the target is that much smaller).
+    const image = sharp(bytes, { limitInputPixels: maxPixels, ignoreIcc: isSrgbProfile(embeddedIccProfile(bytes, expected)) })
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb');

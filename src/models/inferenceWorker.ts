@@ -1,17 +1,20 @@
 import fs from 'node:fs';
 import v8 from 'node:v8';
-import { parentPort, threadId } from 'node:worker_threads';
-import { LoadedModel } from './loadedModel';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { ServedModel } from '../runtime/servedModel';
+import { workerDataOf } from '../workers/spawnWorker';
 import { Tf, initBackend } from './tfBackend';
-import type { LoadedReply, PredictReply, WorkerReply, WorkerRequest, WorkerStats } from './workerProtocol';
+import type { InferenceWorkerData, LoadedReply, PredictReply, WorkerReply, WorkerRequest, WorkerStats } from './workerProtocol';
 
 /**
- * One inference thread: its own TF.js backend and its own copy of every model. Requests are handled
+ * One inference thread: its own TF.js backend, its own ONNX Runtime sessions and its own copy of every
+ * model, each served by the runtime its plan names (ONNX Runtime when the model has an ONNX form). Requests are handled
  * strictly one after another, so a `load` that replaces a model never interleaves with a `predict`.
  */
 if (!parentPort) throw new Error('inferenceWorker must run in a worker thread');
 const port = parentPort;
-const models = new Map<string, LoadedModel>();
+const models = new Map<string, ServedModel>();
+const options = { onnxThreads: 1, maxBatch: 8, ...workerDataOf<Partial<InferenceWorkerData> | undefined>(workerData) };
 
 async function main(): Promise<void> {
   nameThread();
@@ -33,21 +36,27 @@ async function handle({ tf, backend }: { tf: Tf; backend: string }, request: Wor
   try {
     switch (request.type) {
       case 'load': {
-        const model = await LoadedModel.load(tf, request.dir);
-        models.get(request.key)?.dispose();
+        const model = await ServedModel.load(request.plan, options);
+        await models.get(request.key)?.dispose();
         models.set(request.key, model);
-        const result: LoadedReply = { inputSize: model.inputSize, labels: model.spec.labels.length };
+        const result: LoadedReply = {
+          inputSize: model.inputSize,
+          labels: model.spec.labels.length,
+          runtime: model.runtime,
+          backend: model.session.backend,
+          ...(model.fallbackReason === undefined ? {} : { fallbackReason: model.fallbackReason }),
+        };
         return send({ type: 'ok', id: request.id, result });
       }
       case 'unload':
-        models.get(request.key)?.dispose();
+        await models.get(request.key)?.dispose();
         models.delete(request.key);
         return send({ type: 'ok', id: request.id });
       case 'predict': {
         const model = models.get(request.key);
         if (!model) throw new Error(`model ${request.key} is not loaded in this worker`);
         const started = process.hrtime.bigint();
-        const scores = model.predict(request.pixels, request.count);
+        const scores = await model.predict(request.pixels, request.count);
         const result: PredictReply = { scores, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
         return send({ type: 'ok', id: request.id, result }, [scores.buffer as ArrayBuffer]);
       }
@@ -60,6 +69,7 @@ async function handle({ tf, backend }: { tf: Tf; backend: string }, request: Wor
           numBytes: memory.numBytes,
           heapUsedBytes: v8.getHeapStatistics().used_heap_size,
           models: [...models.keys()],
+          runtimes: Object.fromEntries([...models].map(([key, model]) => [key, model.runtime])),
         };
         return send({ type: 'ok', id: request.id, result });
       }

@@ -64,6 +64,26 @@ export class LoadedModel {
     });
   }
 
+  /**
+   * The network's first output, unprocessed (no label offset, softmax or mirror), for `rows` images of
+   * inputSize² × 3 normalised floats packed in `input` (which may be longer): rows × outputs values.
+   */
+  rawOutputs(input: Float32Array, rows: number): Float32Array {
+    const size = this.inputSize;
+    return this.tf.tidy(() => {
+      const batch = this.tf.tensor4d(input.subarray(0, rows * size * size * 3), [rows, size, size, 3]);
+      let output = (this.forward ? this.forward(batch) : this.model.predict(batch)) as Tensor | Tensor[];
+      if (Array.isArray(output)) output = output[0];
+      return output.reshape([rows, -1]).dataSync() as Float32Array;
+    });
+  }
+
+  /** Output values per image, when the model's output shape says so. */
+  get outputs(): number | undefined {
+    const outputs = this.model.outputs[0]?.shape?.at(-1);
+    return typeof outputs === 'number' && outputs > 0 ? outputs : undefined;
+  }
+
   dispose(): void {
     this.model.dispose();
   }

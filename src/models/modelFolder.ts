@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 
 /**
- * A TF.js model folder on disk: `model.json` (layers or graph model) with its weight shards, and the
+ * A model folder on disk: `model.json` (TF.js layers or graph model) with its weight shards, or
+ * `model.onnx` (an ONNX model: float32 image input [N, H, W, 3] or [N, 3, H, W]), and the
  * preprocessing the model expects, described as data in `metadata.json` (tfjs-models / Teachable Machine
  * style) or, for labels only, in `labels.txt`:
  *
@@ -54,8 +55,9 @@ export class ModelFolderError extends Error {
   override name = 'ModelFolderError';
 }
 
+/** A TF.js folder (`model.json`) or an ONNX one (`model.onnx`, with labels.txt or metadata.json like a TF.js folder's). */
 export async function isModelFolder(dir: string): Promise<boolean> {
-  return fileExists(path.join(dir, 'model.json'));
+  return (await fileExists(path.join(dir, 'model.json'))) || fileExists(path.join(dir, 'model.onnx'));
 }
 
 export async function readModelSpec(dir: string): Promise<ModelSpec> {

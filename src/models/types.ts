@@ -10,8 +10,12 @@ export interface ModelInfo {
   isDefault: boolean;
   labels: string[];
   inputSize: number;
-  /** TF.js backend running it: 'tensorflow' (tfjs-node) or 'wasm'. */
+  /** Backend running it: 'onnxruntime-cpu' (ONNX Runtime), else the TF.js backend, 'tensorflow' (tfjs-node) or 'wasm'. */
   backend: string;
+  /** The runtime serving it. */
+  runtime: 'ONNX' | 'TFJS_WASM';
+  /** Why a TF.js model is served by TF.js rather than ONNX Runtime (no converter, an unsupported layer...). */
+  runtimeFallbackReason?: string;
   /** Written by the gateway's training (its folder holds the gateway marker): only such models are ever replaced or deleted. */
   trained: boolean;
   /** The caller that trained it (Caller.id), when known. */

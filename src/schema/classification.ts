@@ -58,6 +58,19 @@ registerEnumType(ModelStatus, {
   },
 });
 
+export enum ModelRuntime {
+  ONNX = 'ONNX',
+  TFJS_WASM = 'TFJS_WASM',
+}
+registerEnumType(ModelRuntime, {
+  name: 'ModelRuntime',
+  description: 'The runtime that computes a model\'s predictions in the inference workers.',
+  valuesConfig: {
+    ONNX: { description: 'ONNX Runtime, native code on the CPU: a folder\'s `model.onnx`, or a TF.js model converted to ONNX. The fast path.' },
+    TFJS_WASM: { description: 'TensorFlow.js on WebAssembly (one thread per worker): the fallback for models without an ONNX form; `runtimeFallbackReason` says why.' },
+  },
+});
+
 @ObjectType({ description: 'A local image model the gateway serves, or found and could not load.' })
 export class Model {
   @Field(() => ID, {
@@ -80,8 +93,19 @@ export class Model {
   @Field(() => Int, { description: 'Square input size in pixels (0 when FAILED).' })
   inputSize!: number;
 
-  @Field({ description: '`tensorflow` (tfjs-node) or `wasm`.' })
+  @Field({ description: 'The backend of its runtime: `onnxruntime-cpu` (ONNX Runtime), `wasm` or `tensorflow` (TF.js with tfjs-node).' })
   backend!: string;
+
+  @Field(() => ModelRuntime, {
+    description: 'The runtime serving it: ONNX when the model has an ONNX form (its folder\'s `model.onnx`, or a converted TF.js model), else TFJS_WASM. TFJS_WASM for a FAILED model.',
+  })
+  runtime!: ModelRuntime;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why a TF.js model is served by TF.js rather than ONNX Runtime (no converter, a layer the converter does not support, INFERENCE_RUNTIME=tfjs...); null on ONNX Runtime.',
+  })
+  runtimeFallbackReason?: string | null;
 
   @Field({ description: 'Trained through this gateway\'s `trainModel`: only such models can be replaced or deleted, by their owner or an admin.' })
   trained!: boolean;

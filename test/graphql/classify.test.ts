@@ -88,7 +88,7 @@ describe('classify with a local TensorFlow.js model', () => {
       'gateway_graphql_request_duration_seconds_bucket{le="0.005",operation="CatClass"}',
       'gateway_backend_queries_total{backend="duckdb"}',
       'gateway_backend_query_duration_seconds_count{backend="duckdb"}',
-      'gateway_inference_batch_size_count{model="mobilenet_v1_0.25_224"}',
+      'gateway_inference_batch_size_count{model="mobilenet_v1_0.25_224",runtime="TFJS_WASM"}',
       'gateway_inference_queue_depth',
       'gateway_inference_workers 1',
     ]) {

@@ -1,5 +1,6 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { decodeImage, isSrgbProfile } from '../../src/models/decodeImage';
+import { embeddedIccProfile } from '../../src/models/iccProfile';
 
 const LIMIT = 40_000_000;
 
@@ -38,5 +39,21 @@ describe('embedded ICC profiles', () => {
     truncated.write('RGB ', 16, 'latin1');
     truncated.writeUInt32BE(1000, 128); // claims 1000 tags in 140 bytes
     expect(isSrgbProfile(truncated)).toBe(false);
+  });
+
+  test.each([
+    ['jpeg', (image: Sharp) => image.jpeg()],
+    ['png', (image: Sharp) => image.png()],
+    ['webp', (image: Sharp) => image.webp()],
+  ] as const)('the profile read from the %s container is the one libvips finds (no decode needed)', async (format, encode) => {
+    for (const profile of ['srgb', 'p3'] as const) {
+      const file = await encode(sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 200, g: 40, b: 30 } } }).withIccProfile(profile)).toBuffer();
+      const icc = embeddedIccProfile(file, format);
+      expect(icc).toEqual(await iccOf(file));
+      expect(isSrgbProfile(icc)).toBe(profile === 'srgb');
+    }
+    const plain = await encode(sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } })).toBuffer();
+    expect(embeddedIccProfile(plain, format)).toBeUndefined();
+    expect(embeddedIccProfile(plain.subarray(0, 20), format)).toBeUndefined();
   });
 });

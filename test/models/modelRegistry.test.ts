@@ -1,3 +1,4 @@
+import { NO_CONVERTER_REASON } from '../../src/runtime/onnx/conversion';
 import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,8 @@ describe('ModelRegistry', () => {
       labels: TINY_LABELS,
       inputSize: 16,
       backend: 'wasm',
+      runtime: 'TFJS_WASM',
+      runtimeFallbackReason: NO_CONVERTER_REASON,
       evaluation: { accuracy: 1 },
     });
     expect(registry.isReady()).toBe(true);

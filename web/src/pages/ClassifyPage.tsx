@@ -40,7 +40,7 @@ export default function ClassifyPage() {
             <option value="">Default model</option>
             {models.data?.models.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.id} ({m.backend})
+                {m.id} ({m.runtime === 'ONNX' ? 'ONNX Runtime' : `TF.js, ${m.backend}`})
               </option>
             ))}
           </select>

@@ -3,9 +3,14 @@ import { useState } from 'react';
 import { ConfusionMatrix } from '../components/ConfusionMatrix';
 import { PageTitle } from '../components/PageTitle';
 import { Empty, ErrorMessage, Loading } from '../components/States';
-import { ExplorerDeleteModelDocument, ExplorerModelsDocument, type ExplorerEvaluationFieldsFragment } from '../generated/graphql';
+import { ExplorerDeleteModelDocument, ExplorerModelsDocument, type ExplorerEvaluationFieldsFragment, type ModelRuntime } from '../generated/graphql';
 import { formatCount, formatPercent } from '../lib/format';
 import { hrefWith, Link, navigate, useQueryState } from '../lib/router';
+
+const RUNTIME_NAMES: Record<ModelRuntime, string> = {
+  ONNX: 'ONNX Runtime (native)',
+  TFJS_WASM: 'TensorFlow.js (WebAssembly)',
+};
 
 export default function ModelsPage() {
   const [params] = useQueryState();
@@ -43,6 +48,11 @@ export default function ModelsPage() {
             <article aria-labelledby="model-heading">
               <h2 id="model-heading">{chosen.id}</h2>
               <dl className="facts">
+                <dt>Runtime</dt>
+                <dd>
+                  {RUNTIME_NAMES[chosen.runtime]}
+                  {chosen.runtimeFallbackReason && <span className="muted"> (not on ONNX Runtime: {chosen.runtimeFallbackReason})</span>}
+                </dd>
                 <dt>Backend</dt>
                 <dd>{chosen.backend}</dd>
                 <dt>Input</dt>

@@ -1,0 +1,25 @@
+/**
+ * The hook through which a TF.js -> ONNX converter plugs in. The gateway calls the conversion once per
+ * TF.js model folder it loads (in the main thread), with a cache folder (`<MODELS_DIR>/.onnx-cache`) the
+ * converter may keep its results in, keyed by content hash; `converted` models are then served by ONNX
+ * Runtime, `unsupported` ones by TF.js with the reason logged and listed by the `models` query.
+ */
+export type OnnxConversionResult = { kind: 'converted'; onnx: Uint8Array } | { kind: 'unsupported'; reason: string };
+
+export interface OnnxConversionOptions {
+  /** A folder the converter may cache converted models in (created on demand). */
+  cacheDir: string;
+}
+
+export type OnnxConversion = (dir: string, options: OnnxConversionOptions) => Promise<OnnxConversionResult>;
+
+export const NO_CONVERTER_REASON = 'no TF.js to ONNX converter in this build';
+
+/** Until a converter is plugged in: every TF.js folder stays on TF.js. */
+export const noConversion: OnnxConversion = async () => ({ kind: 'unsupported', reason: NO_CONVERTER_REASON });
+
+/**
+ * The conversion the gateway uses by default. THE CONVERTER PLUGS IN HERE: replace `noConversion` with
+ * an adapter over `convertModelFolder` (src/runtime/onnx/convertModelFolder.ts) and its onnxCache.
+ */
+export const defaultOnnxConversion: OnnxConversion = noConversion;
