@@ -37,7 +37,7 @@ describe('classify with a local TensorFlow.js model', () => {
   it('lists the model with its labels', async () => {
     const { body } = await gw.graphql('{ models { id labels inputSize backend } }');
     expect(body.data.models).toHaveLength(1);
-    expect(body.data.models[0]).toMatchObject({ id: 'mobilenet_v1_0.25_224', inputSize: 224, backend: expect.stringMatching(/wasm|tensorflow/) });
+    expect(body.data.models[0]).toMatchObject({ id: 'mobilenet_v1_0.25_224', inputSize: 224, backend: 'onnxruntime-cpu' }); // converted from the TF.js folder, served natively
     expect(body.data.models[0].labels).toHaveLength(1000);
   });
 
@@ -88,7 +88,7 @@ describe('classify with a local TensorFlow.js model', () => {
       'gateway_graphql_request_duration_seconds_bucket{le="0.005",operation="CatClass"}',
       'gateway_backend_queries_total{backend="duckdb"}',
       'gateway_backend_query_duration_seconds_count{backend="duckdb"}',
-      'gateway_inference_batch_size_count{model="mobilenet_v1_0.25_224",runtime="TFJS_WASM"}',
+      'gateway_inference_batch_size_count{model="mobilenet_v1_0.25_224",runtime="ONNX"}',
       'gateway_inference_queue_depth',
       'gateway_inference_workers 1',
     ]) {

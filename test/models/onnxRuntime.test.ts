@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { ModelRegistry } from '../../src/models/ModelRegistry';
 import { isModelFolder } from '../../src/models/modelFolder';
-import { NO_CONVERTER_REASON, type OnnxConversion } from '../../src/runtime/onnx/conversion';
+import { noConversion, NO_CONVERTER_REASON, type OnnxConversion } from '../../src/runtime/onnx/conversion';
 import { InferencePool } from '../../src/models/InferencePool';
 import { normaliseInto, scoresFrom } from '../../src/runtime/tensors';
 import { postMultipart } from '../support/multipart';
@@ -120,12 +120,12 @@ describe('a gateway serving an ONNX folder and a TF.js folder', () => {
   });
   afterAll(() => gw?.close());
 
-  test('models lists each with its runtime, and the reason the TF.js one is not on ONNX Runtime', async () => {
+  test('models lists each with its runtime: the TF.js folder is converted (the project\'s converter) and served natively too', async () => {
     const { body } = await gw.graphql(MODELS);
     expect(body.errors).toBeUndefined();
     expect(body.data.models).toEqual([
       { id: 'colours-onnx', status: 'READY', runtime: 'ONNX', backend: 'onnxruntime-cpu', runtimeFallbackReason: null, inputSize: 16, labels: TINY_ONNX_LABELS },
-      { id: 'colours-tfjs', status: 'READY', runtime: 'TFJS_WASM', backend: expect.stringMatching(/wasm|tensorflow/), runtimeFallbackReason: NO_CONVERTER_REASON, inputSize: 16, labels: TINY_LABELS },
+      { id: 'colours-tfjs', status: 'READY', runtime: 'ONNX', backend: 'onnxruntime-cpu', runtimeFallbackReason: null, inputSize: 16, labels: TINY_LABELS },
     ]);
   });
 
@@ -141,7 +141,7 @@ describe('a gateway serving an ONNX folder and a TF.js folder', () => {
     expect(tfjs.body.data.classify.map((r: any) => r.labels[0].name)).toEqual(['red', 'blue']);
     const metrics = await gw.metrics.registry.metrics();
     expect(metrics).toMatch(/gateway_inference_duration_seconds_count\{model="colours-onnx",runtime="ONNX"\} [1-9]/);
-    expect(metrics).toMatch(/gateway_inference_duration_seconds_count\{model="colours-tfjs",runtime="TFJS_WASM"\} [1-9]/);
+    expect(metrics).toMatch(/gateway_inference_duration_seconds_count\{model="colours-tfjs",runtime="ONNX"\} [1-9]/);
   });
 });
 
@@ -177,7 +177,7 @@ describe('the converter hook', () => {
   });
 
   test('INFERENCE_RUNTIME=onnx refuses a model without an ONNX form; =tfjs keeps TF.js folders on TF.js', async () => {
-    const strict = await ModelRegistry.create(config({ INFERENCE_RUNTIME: 'onnx' }));
+    const strict = await ModelRegistry.create(config({ INFERENCE_RUNTIME: 'onnx' }), undefined, { onnxConversion: noConversion });
     try {
       expect(strict.list()).toMatchObject([{ id: 'tfjs', status: 'FAILED', error: expect.stringContaining('no ONNX form') }]);
     } finally {

@@ -1,3 +1,6 @@
+import { promises as fs } from 'node:fs';
+import { convertModelFolderCached } from './onnxCache';
+
 /**
  * The hook through which a TF.js -> ONNX converter plugs in. The gateway calls the conversion once per
  * TF.js model folder it loads (in the main thread), with a cache folder (`<MODELS_DIR>/.onnx-cache`) the
@@ -19,7 +22,11 @@ export const NO_CONVERTER_REASON = 'no TF.js to ONNX converter in this build';
 export const noConversion: OnnxConversion = async () => ({ kind: 'unsupported', reason: NO_CONVERTER_REASON });
 
 /**
- * The conversion the gateway uses by default. THE CONVERTER PLUGS IN HERE: replace `noConversion` with
- * an adapter over `convertModelFolder` (src/runtime/onnx/convertModelFolder.ts) and its onnxCache.
+ * The conversion the gateway uses by default: the project's TF.js -> ONNX converter, once per model
+ * content (`<cacheDir>/<sha256>.onnx`), read back from the cache on later starts.
  */
-export const defaultOnnxConversion: OnnxConversion = noConversion;
+export const defaultOnnxConversion: OnnxConversion = async (dir, { cacheDir }) => {
+  const converted = await convertModelFolderCached(dir, cacheDir);
+  if (converted.kind === 'unsupported') return { kind: 'unsupported', reason: converted.reason };
+  return { kind: 'converted', onnx: new Uint8Array(await fs.readFile(converted.file)) };
+};

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadBackbone } from '../../../src/embeddings/backbone/loadBackbone';
 import { initBackend } from '../../../src/models/tfBackend';
 import { featureExtractor } from '../../../src/runtime/nativeBackbone';
-import type { OnnxConversion } from '../../../src/runtime/onnx/conversion';
+import { noConversion, type OnnxConversion } from '../../../src/runtime/onnx/conversion';
 import { workerDataOf } from '../../../src/workers/spawnWorker';
 import { tinyOnnxModel } from '../../models/support/tinyOnnx';
 import { writeTinyBackbone } from '../../support/tinyBackbone';
@@ -30,7 +30,7 @@ async function main(job: FeatureJob) {
   const { tf } = await initBackend();
   const backbone = await loadBackbone(tf, { kind: 'folder', dir: await writeTinyBackbone(tf, job.dir) });
   const extractor = await featureExtractor(tf, backbone, {
-    conversion: job.conversion === 'none' ? undefined : conversions[job.conversion],
+    conversion: job.conversion === 'none' ? noConversion : conversions[job.conversion],
     cacheDir: path.join(job.dir, 'cache'),
   });
   const pixels = new Uint8Array(32 * 32 * 3);
