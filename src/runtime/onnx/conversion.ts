@@ -18,7 +18,7 @@ export type OnnxConversion = (dir: string, options: OnnxConversionOptions) => Pr
 
 export const NO_CONVERTER_REASON = 'no TF.js to ONNX converter in this build';
 
-/** Until a converter is plugged in: every TF.js folder stays on TF.js. */
+/** No conversion at all: every TF.js folder stays on TF.js (tests of the fallback, and callers that want TF.js). */
 export const noConversion: OnnxConversion = async () => ({ kind: 'unsupported', reason: NO_CONVERTER_REASON });
 
 /**
