@@ -35,7 +35,7 @@ afterAll(() => fs.rm(root, { recursive: true, force: true }));
 
 test.each([
   ['a missing folder', 'absent', /MODEL_DIR \S+absent: no such folder/],
-  ['a folder without model.json', 'empty', /MODEL_DIR \S+empty: the folder has no model\.json/],
+  ['a folder without model.json', 'empty', /MODEL_DIR \S+empty: the folder has neither model\.json nor model\.onnx/],
 ])('MODEL_DIR naming %s stops the start with one line', async (_what, name, message) => {
   if (name === 'empty') await fs.mkdir(path.join(root, name));
   const { code, stdout, stderr } = await runGateway(path.join(root, name));
