@@ -4,6 +4,9 @@
 
 # --- build: all dependencies, TypeScript -> dist/ ---------------------------------------------
 FROM node:20-bookworm-slim AS build
+# onnxruntime-node carries its CPU binaries; its postinstall would only fetch CUDA parts from another host
+# (npm 11 skips it through package.json's allowScripts; the npm in this image is older).
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -21,7 +24,8 @@ FROM node:20-bookworm-slim AS runtime
 ENV MALLOC_ARENA_MAX=2
 ENV NODE_ENV=production \
     PORT=4000 \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    ONNXRUNTIME_NODE_INSTALL=skip
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The optional @tensorflow/tfjs-node downloads libtensorflow while installing (internet needed);
