@@ -1,6 +1,6 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
-import { RateLimit } from '../src/auth/rateLimit';
+import { RateLimit } from '../src/graphql/rateLimit';
 import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import type { SimilarMatch } from '../src/embeddings/EmbeddingIndex';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { RateLimit } from '../src/auth/rateLimit';
+import { RateLimit } from '../src/graphql/rateLimit';
 import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { Model } from '../src/schema/classification';
