@@ -4,7 +4,8 @@ import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { Model } from '../src/schema/classification';
 import { TrainingJobNode, TrainModelInput } from '../src/schema/training';
-import { assertJobId, DEFAULT_KEEP_FINISHED, type TrainingJob } from '../src/training/TrainingJobs';
+import type { TrainingJob } from '../src/training/trainingJob';
+import { assertJobId, DEFAULT_KEEP_FINISHED } from '../src/training/TrainingJobs';
 
 @Resolver(() => TrainingJobNode)
 export class TrainingResolver {

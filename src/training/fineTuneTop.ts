@@ -2,7 +2,7 @@ import type { Sequential, Tensor, Variable } from '@tensorflow/tfjs';
 import { seededRandom, shuffle } from '../embeddings/random';
 import type { Tf } from '../models/tfBackend';
 import type { SplitData } from './embedDataset';
-import type { EpochReport } from './head';
+import type { EpochReport } from './epochReport';
 import { countCorrect, validationMetrics } from './scoreMetrics';
 import type { TrainableTop } from './TrainableTop';
 
