@@ -11,7 +11,7 @@ const DOMAIN = ['auth', 'store', 'ingest', 'labels', 'metadata', 'models', 'visi
 /** The edge inside src/: the GraphQL types, the schema and its plugins, the HTTP pages, the composition root. */
 const EDGE = ['./src/schema', './src/graphql', './src/explorer', './src/playground', './src/context.ts', './src/services.ts', './src/createStore.ts', './src/server.ts', './src/main.ts'];
 /** The foundation every layer may use: configuration, errors, paths, logging, metrics, uploads, worker spawning, HTTP helpers (config.ts is listed apart, see below). */
-const FOUNDATION = ['./src/errors.ts', './src/paths.ts', './src/logger.ts', './src/metrics.ts', './src/uploads.ts', './src/workers', './src/http'];
+const FOUNDATION = ['./src/errors.ts', './src/paths.ts', './src/logger.ts', './src/metrics.ts', './src/uploads.ts', './src/typedArrays.ts', './src/workers', './src/http'];
 const OUTSIDE_SRC = ['./resolvers', './test', './bench', './scripts', './examples', './web'];
 
 /** Layer rules (import-x/no-restricted-paths): `target` may not import `from`. */
