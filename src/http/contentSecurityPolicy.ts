@@ -1,5 +1,17 @@
 /** The directives a page of the gateway sets, in the order they are written. */
-const DIRECTIVES = ['default-src', 'script-src', 'style-src', 'style-src-elem', 'img-src', 'font-src', 'connect-src', 'object-src', 'base-uri', 'form-action', 'frame-ancestors'] as const;
+const DIRECTIVES = [
+  'default-src',
+  'script-src',
+  'style-src',
+  'style-src-elem',
+  'img-src',
+  'font-src',
+  'connect-src',
+  'object-src',
+  'base-uri',
+  'form-action',
+  'frame-ancestors',
+] as const;
 
 export type CspDirective = (typeof DIRECTIVES)[number];
 

@@ -72,7 +72,10 @@ async function loadWhenStale(connection: DuckDBConnection, options: DuckDbPrepar
   const started = Date.now();
   const report = await ingestIntoDuckDb(connection, layout);
   const { rejected, ...counts } = report;
-  logger.info({ dataDir: dir, databasePath: options.databasePath, reason, files: files(current), ...counts, rejected: rejected.length, ms: Date.now() - started }, `metadata loaded into duckdb: ${reason}`);
+  logger.info(
+    { dataDir: dir, databasePath: options.databasePath, reason, files: files(current), ...counts, rejected: rejected.length, ms: Date.now() - started },
+    `metadata loaded into duckdb: ${reason}`,
+  );
   for (const row of rejected.slice(0, 20)) logger.warn({ ...row }, 'malformed row not loaded');
   return report;
 }
