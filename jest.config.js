@@ -2,7 +2,8 @@
 const swc = require('./scripts/support/swcOptions.cjs');
 
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment that also removes the temp folders a test file made (test/support/tempDirs.ts).
+  testEnvironment: '<rootDir>/test/support/tempDirEnvironment.cjs',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },

@@ -35,7 +35,10 @@ runCli(
     const b = fusedCall();
     let maxDiff = 0;
     for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-    for (let i = 0; i < 2; i++) (layersCall(), fusedCall());
+    for (let i = 0; i < 2; i++) {
+      layersCall();
+      fusedCall();
+    }
     const cpu = { layers: 0, fused: 0 };
     const wall = { layers: 0, fused: 0 };
     for (let i = 0; i < calls; i++) {

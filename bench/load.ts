@@ -69,7 +69,7 @@ interface AnswerCounts {
   graphqlErrors: number;
 }
 // autocannon ships no types; this is the part used here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- autocannon ships no types; the signature is declared here
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<AutocannonResult>;
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -147,7 +147,6 @@ function classifyRequest(photo: string): BenchRequest {
  */
 function classifyScenarios(durationSeconds: number, modelDir: string, photo: string): Scenario[] {
   if (!fs.existsSync(path.join(modelDir, 'model.json')) || !fs.existsSync(photo)) {
-    // eslint-disable-next-line no-console
     console.warn(`classify scenarios skipped: no model at ${modelDir} or no photo at ${photo} (--model / --photo)`);
     return [];
   }
@@ -262,10 +261,8 @@ async function runOnGateway(env: Record<string, string>, chosen: (sample: Sample
   try {
     const sample = needsSample ? await discover(url) : undefined;
     for (const scenario of chosen(sample)) {
-      // eslint-disable-next-line no-console
       console.log(`gateway ${url} (pid ${child.pid}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}: ${scenario.name}`);
       rows.push(report(scenario.name, await run(origin, scenario)));
-      // eslint-disable-next-line no-console
       console.log(JSON.stringify(rows[rows.length - 1]));
     }
   } finally {
@@ -290,7 +287,6 @@ runCli(spec, async ({ values }) => {
   // Named explicitly, they must exist; the defaults may be absent (the scenarios are then skipped).
   const modelDir = path.resolve(values.model ? existingDir('--model', values.model) : (process.env.BENCH_MODEL_DIR ?? path.join(SHARED, 'models', 'mobilenet_v1_0.25_224')));
   const photo = path.resolve(values.photo ? existingFile('--photo', values.photo) : (process.env.BENCH_PHOTO ?? path.join(SHARED, 'data', 'photos', 'chelsea.png')));
-  // eslint-disable-next-line no-console
   console.log(`${durationSeconds} s per scenario, node ${process.version}, ${os.availableParallelism()} cores`);
   const rows: Record<string, string | number>[] = [];
   if (METADATA_SCENARIOS.some(only)) {
@@ -300,6 +296,5 @@ runCli(spec, async ({ values }) => {
   for (const scenario of classifyScenarios(durationSeconds, modelDir, photo).filter((s) => only(s.name))) {
     await runOnGateway(scenario.gatewayEnv ?? {}, () => [scenario], false, rows);
   }
-  // eslint-disable-next-line no-console
   console.table(rows);
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { createGateway } from '../src/server';
+import { prepareDuckDb } from '../src/ingest/prepareDuckDb';
 import { DuckDbStore } from '../src/store/duckdb/DuckDbStore';
 import { formatTable, measureInterleaved, type LatencySummary } from './metadata/latency';
 import { syntheticNames, writeSyntheticDataset, type SyntheticSize } from './metadata/syntheticDataset';
@@ -67,7 +68,7 @@ runCli(spec, async ({ values }) => {
   const databasePath = path.join(work, 'bench.duckdb');
   let store: DuckDbStore;
   if (values.reuse && fs.existsSync(databasePath)) {
-    store = await DuckDbStore.open({ databasePath });
+    store = await DuckDbStore.open((await prepareDuckDb({ databasePath })).instance);
     say(`  reusing ${databasePath}`);
   } else {
     let started = Date.now();
@@ -75,8 +76,9 @@ runCli(spec, async ({ values }) => {
     say(`  generated CSVs in ${seconds(started)}`);
     started = Date.now();
     fs.rmSync(databasePath, { force: true });
-    store = await DuckDbStore.open({ dataDir: csvDir, databasePath, reload: true });
-    const report = store.ingestReport!;
+    const prepared = await prepareDuckDb({ dataDir: csvDir, databasePath, reload: true });
+    store = await DuckDbStore.open(prepared.instance);
+    const report = prepared.ingestReport!;
     say(`  loaded with the gateway's loader in ${seconds(started)}: ${report.classes} classes, ${report.imageLabels} labels, ${report.relations} relations, ${report.images} images, ${report.rejected.length} rejected`);
   }
   const data = syntheticNames();

@@ -1,6 +1,6 @@
 import { Args, ArgsType, Ctx, Field, Float, ID, Int, Mutation, Resolver } from 'type-graphql';
 import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
-import { RateLimit } from '../src/auth/rateLimit';
+import { RateLimit } from '../src/graphql/rateLimit';
 import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { ImageClassification } from '../src/schema/classification';

@@ -1,9 +1,9 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
-import { RateLimit } from '../src/auth/rateLimit';
+import { RateLimit } from '../src/graphql/rateLimit';
 import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
-import type { SimilarMatch } from '../src/embeddings/EmbeddingIndex';
+import type { SimilarMatch } from '../src/embeddings/vectorIndex/VectorSearch';
 import { openImagesIdOf } from '../src/embeddings/openImagesId';
 import { similarImages } from '../src/embeddings/similarImages';
 import { ImageNode } from '../src/schema/Image';

@@ -1,10 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { RateLimit } from '../src/auth/rateLimit';
+import { RateLimit } from '../src/graphql/rateLimit';
 import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { Model } from '../src/schema/classification';
 import { TrainingJobNode, TrainModelInput } from '../src/schema/training';
-import { assertJobId, DEFAULT_KEEP_FINISHED, type TrainingJob } from '../src/training/TrainingJobs';
+import type { TrainingJob } from '../src/training/trainingJob';
+import { assertJobId, DEFAULT_KEEP_FINISHED } from '../src/training/TrainingJobs';
 
 @Resolver(() => TrainingJobNode)
 export class TrainingResolver {

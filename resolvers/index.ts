@@ -11,8 +11,7 @@ import { SimilarityResolver } from './SimilarityResolver';
 import { ModelEvaluationResolver } from './ModelEvaluationResolver';
 
 /** Every resolver class of the schema; the order fixes the order of fields in schema.graphql. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [
+export const resolvers: NonEmptyArray<new (...args: never[]) => object> = [
   ClassResolver,
   ImageResolver,
   RelationResolver,

@@ -36,7 +36,7 @@ const options: pino.LoggerOptions = {
 
 function prettyStream(): pino.DestinationStream {
   // Loaded only when used: JSON output, the default for servers, does not pay for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when LOG_FORMAT=pretty; a static import would load it for every server
   const pretty = require('pino-pretty') as typeof import('pino-pretty');
   return pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss.l' });
 }

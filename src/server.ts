@@ -9,7 +9,7 @@ import express from 'express';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import { authenticate } from './auth/authenticate';
 import { anonymousCaller, type Caller } from './auth/caller';
-import { isLoopbackHost, type GatewayConfig } from './config';
+import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { ErrorCode } from './errors';
 import { buildGatewaySchema } from './graphql/buildGatewaySchema';

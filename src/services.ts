@@ -12,7 +12,7 @@ import type { GatewayMetrics } from './metrics';
 import { ModelOwnership } from './models/modelOwnership';
 import { ModelRegistry } from './models/ModelRegistry';
 import { settingsFromConfig } from './store/bigquery/bigQueryConnection';
-import { createStore } from './store/createStore';
+import { createStore } from './createStore';
 import type { ClassRecord, MetadataStore } from './store/MetadataStore';
 import { TrainingJobs } from './training/TrainingJobs';
 import { VisionLabeler } from './vision/VisionLabeler';

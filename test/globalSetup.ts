@@ -10,7 +10,6 @@ export default function globalSetup(): void {
   const root = path.resolve(__dirname, '..');
   const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'support', 'runBuilt.cjs'), '--prepare'], { cwd: root, encoding: 'utf8' });
   if (result.stderr.includes('failed')) {
-    // eslint-disable-next-line no-console
     console.warn(`the build reported errors before the tests:\n${result.stderr.slice(0, 4000)}`);
   }
 }

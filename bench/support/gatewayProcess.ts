@@ -88,7 +88,7 @@ export type ThreadSnapshot = Map<string, { group: ThreadGroup; cpuSeconds: numbe
  */
 export function threadSnapshot(pid: number): ThreadSnapshot {
   const snapshot: ThreadSnapshot = new Map();
-  let tids: string[] = [];
+  let tids: string[];
   try {
     tids = fs.readdirSync(`/proc/${pid}/task`);
   } catch {

@@ -1,7 +1,7 @@
 import { ApolloClient, InMemoryCache, type ApolloLink } from '@apollo/client/core';
 
 // apollo-upload-client is ESM-only; Node 20.19+ loads ES modules with require().
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- apollo-upload-client is ESM-only; this CommonJS build loads it with require(esm) (Node 20.19+)
 const { default: createUploadLink } = require('apollo-upload-client/createUploadLink.mjs') as {
   default: (options: { uri: string; headers?: Record<string, string> }) => ApolloLink;
 };

@@ -11,18 +11,11 @@ import type { BackboneInfo } from './backbone/Backbone';
 import { BigQueryVectorSearch } from './bigquery/BigQueryVectorSearch';
 import { BackboneThread } from './BackboneThread';
 import { normalize } from './cosineTopK';
-import { METADATA_KEYS, readEmbeddingsMetadata, readVectorColumn, type EmbeddingRow } from './embeddingsParquet';
+import { METADATA_KEYS, readEmbeddingsMetadata, readVectorColumn } from './embeddingsParquet';
 import { searchSpaceOf, type SearchSpace } from './searchSpace';
 import { ExactSearch } from './vectorIndex/ExactSearch';
 import { openHnswIndex } from './vectorIndex/hnswIndexFile';
-import type { VectorSearch } from './vectorIndex/VectorSearch';
-
-export interface SimilarMatch {
-  path: string;
-  label: string | null;
-  /** Cosine similarity, -1 to 1. */
-  score: number;
-}
+import type { SimilarMatch, VectorSearch } from './vectorIndex/VectorSearch';
 
 /** For an index opened outside the gateway (benchmarks, scripts): the gateway's defaults. */
 const UNSHARED_DECODE_LIMITS: GatewayConfig['decode'] = { concurrency: 2, pixelBudget: 80_000_000, queueLimit: 256 };
@@ -53,9 +46,7 @@ export interface EmbeddingIndexOptions {
 
 interface Loaded {
   space: SearchSpace;
-  /** Rows held here (0 when the search runs in BigQuery). */
-  size: number;
-  nearest(query: Float32Array, first: number): Promise<SimilarMatch[]>;
+  search: VectorSearch;
   backbone: BackboneInfo;
 }
 
@@ -64,7 +55,7 @@ export interface IndexReport {
   rows: number;
   dim: number;
   column: SearchSpace['column'];
-  kind: VectorSearch['kind'] | 'bigquery';
+  kind: VectorSearch['kind'];
   /** HNSW only: built now (false: a saved index was loaded). */
   built?: boolean;
   indexSeconds?: number;
@@ -100,7 +91,7 @@ export class EmbeddingIndex {
   }
 
   get size(): number {
-    return this.loaded?.size ?? 0;
+    return this.loaded?.search.size ?? 0;
   }
 
   get backbone(): BackboneInfo | undefined {
@@ -127,7 +118,7 @@ export class EmbeddingIndex {
   /** The `first` rows nearest to a query already in the search space (unit length), best first. */
   async nearest(query: Float32Array, first: number): Promise<SimilarMatch[]> {
     await this.ready;
-    return this.loaded!.nearest(query, first);
+    return this.loaded!.search.nearest(query, first);
   }
 
   async close(): Promise<void> {
@@ -145,7 +136,7 @@ export class EmbeddingIndex {
       const backbone = JSON.parse(described) as BackboneInfo;
       const space = searchSpaceOf(metadata);
       const thread = this.liveThread(backbone);
-      const { report, size, nearest } = this.options.bigQuery ? this.remote(space, started) : await this.local(space, started);
+      const { report, search } = this.options.bigQuery ? this.remote(space, started) : await this.local(space, started);
       const backboneThread = await thread;
       if (backboneThread.info.id !== backbone.id) {
         throw new Error(`its vectors come from backbone "${backbone.id}", but that source now loads as "${backboneThread.info.id}": re-run \`npm run embed\``);
@@ -153,7 +144,7 @@ export class EmbeddingIndex {
       if (space.embeddingDim !== undefined && space.embeddingDim !== backboneThread.info.featureSize) {
         throw new Error(`its PCA expects ${space.embeddingDim} features, the backbone gives ${backboneThread.info.featureSize}`);
       }
-      this.loaded = { space, size, nearest, backbone };
+      this.loaded = { space, search, backbone };
       logger.info({ file: this.file, ...report }, 'embeddings ready for similarImages');
       return report;
     } catch (error) {
@@ -161,14 +152,14 @@ export class EmbeddingIndex {
     }
   }
 
-  private remote(space: SearchSpace, started: number): { report: IndexReport; size: number; nearest: Loaded['nearest'] } {
+  private remote(space: SearchSpace, started: number): { report: IndexReport; search: VectorSearch } {
     const { settings, table } = this.options.bigQuery!;
     const search = new BigQueryVectorSearch(settings, table, space.column);
     const report: IndexReport = { rows: 0, dim: 0, column: space.column, kind: 'bigquery', readSeconds: (performance.now() - started) / 1000, indexFile: search.table };
-    return { report, size: 0, nearest: (query, first) => search.nearest(query, first) };
+    return { report, search };
   }
 
-  private async local(space: SearchSpace, started: number): Promise<{ report: IndexReport; size: number; nearest: Loaded['nearest'] }> {
+  private async local(space: SearchSpace, started: number): Promise<{ report: IndexReport; search: VectorSearch }> {
     const table = await readVectorColumn(this.file, space.column);
     const matrix = new Float32Array(new SharedArrayBuffer(table.vectors.byteLength));
     for (let r = 0; r < table.rows.length; r++) {
@@ -185,20 +176,16 @@ export class EmbeddingIndex {
         matrix,
         rows: table.rows.length,
         dim: table.dim,
+        images: table.rows,
         expansionSearch: this.options.expansionSearch,
         onProgress: this.options.onIndexProgress,
       });
       search = opened.index;
       Object.assign(report, { kind: 'hnsw', built: opened.built, indexSeconds: opened.seconds, indexFile: opened.indexFile });
     } else {
-      search = new ExactSearch(matrix, table.rows.length, table.dim);
+      search = new ExactSearch(matrix, table.rows.length, table.dim, table.rows);
     }
-    const rows: EmbeddingRow[] = table.rows;
-    const nearest = async (query: Float32Array, first: number) => {
-      const { indices, scores } = search.search(query, first);
-      return Array.from(indices, (row, i) => ({ ...rows[row], score: scores[i] }));
-    };
-    return { report, size: rows.length, nearest };
+    return { report, search };
   }
 
   private async fail(error: unknown): Promise<never> {

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { decodeImage } from '../models/decodeImage';
+import { concatenate } from '../typedArrays';
 import type { BackboneThread } from './BackboneThread';
 import type { EmbeddingRow } from './embeddingsParquet';
 import type { ImageFile } from './imageFiles';
@@ -57,7 +58,7 @@ export async function embedImages(options: EmbedImagesOptions): Promise<Embedded
           batch.rows.push({ path: slice[i].path, label: slice[i].label });
         } else batch.failures.push({ path: slice[i].path, message: image.error?.message ?? 'not decoded' });
       });
-      if (pixels.length > 0) batch.features = await thread.embed(pack(pixels), pixels.length);
+      if (pixels.length > 0) batch.features = await thread.embed(concatenate(Uint8Array, pixels), pixels.length);
       done += slice.length;
       options.onProgress?.(done, files.length);
     }
@@ -65,22 +66,8 @@ export async function embedImages(options: EmbedImagesOptions): Promise<Embedded
   await Promise.all(threads.map(work));
 
   const rows = batches.flatMap((batch) => batch.rows);
-  const embeddings = new Float32Array(rows.length * dim);
-  let offset = 0;
-  for (const batch of batches) {
-    if (!batch.features) continue;
-    embeddings.set(batch.features, offset);
-    offset += batch.features.length;
-  }
+  // rows × dim: a batch has features for exactly its rows.
+  const embeddings = concatenate(Float32Array, batches.flatMap((batch) => (batch.features ? [batch.features] : [])));
   return { rows, dim, embeddings, failures: batches.flatMap((batch) => batch.failures) };
 }
 
-function pack(images: Uint8Array[]): Uint8Array {
-  const packed = new Uint8Array(images.reduce((sum, image) => sum + image.length, 0));
-  let offset = 0;
-  for (const image of images) {
-    packed.set(image, offset);
-    offset += image.length;
-  }
-  return packed;
-}

@@ -1,7 +1,8 @@
 import type { FileUpload } from 'graphql-upload-minimal';
 import { badUserInput, ErrorCode, GatewayError } from '../errors';
 import { readUpload } from '../uploads';
-import type { EmbeddingIndex, SimilarMatch } from './EmbeddingIndex';
+import type { EmbeddingIndex } from './EmbeddingIndex';
+import type { SimilarMatch } from './vectorIndex/VectorSearch';
 
 export const MAX_SIMILAR = 1000;
 

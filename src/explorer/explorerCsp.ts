@@ -1,3 +1,5 @@
+import { contentSecurityPolicy } from '../http/contentSecurityPolicy';
+
 /**
  * The explorer's Content-Security-Policy: everything from the gateway's own origin; pictures also from
  * the host of IMAGE_URL_TEMPLATE (thumbnails), `blob:` (previews of the user's own uploads, never sent
@@ -5,18 +7,7 @@
  */
 export function explorerCsp(imageUrlTemplate: string): string {
   const imageOrigin = originOf(imageUrlTemplate);
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    ['img-src', "'self'", 'data:', 'blob:', ...(imageOrigin ? [imageOrigin] : [])].join(' '),
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return contentSecurityPolicy({ 'img-src': ['data:', 'blob:', ...(imageOrigin ? [imageOrigin] : [])] });
 }
 
 /** The origin of an image URL template (`https://host/...{id}.jpg`), or undefined for a relative one. */

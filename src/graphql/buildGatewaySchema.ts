@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { printSchema, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+// eslint-disable-next-line import-x/no-restricted-paths -- the one place src/ meets resolvers/: type-graphql builds the schema from the resolver classes (the composition root)
 import { resolvers } from '../../resolvers';
 import { declaredScope } from '../auth/requiresScope';
-import { scopeChecker } from '../auth/scopeChecker';
+import { scopeChecker } from './scopeChecker';
 import { ROOT_TYPE_DESCRIPTIONS } from '../schema/rootTypes';
 
 /**

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { derivedTableStatements, duckDbDialect } from '../store/queries';
+import { duckDbDialect } from '../store/queries';
+import { derivedTableStatements } from '../store/tables';
 import type { DatasetLayout, SourceFiles } from './datasetLayout';
 import { describeSources, writeSources } from './ingestSources';
 import { shortText, type IngestReport, type RejectedRow } from './ingestReport';

@@ -222,7 +222,7 @@ export class InferencePool {
     worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'ready') {
         slot.backend = reply.backend;
-        this.loadKnownModels(slot).then(() => {
+        void this.loadKnownModels(slot).then(() => {
           if (slot.state !== 'starting') return;
           slot.state = 'idle';
           this.options.metrics?.inferenceWorkers.set(this.liveWorkers);

@@ -30,7 +30,7 @@ export async function discoverModelFolders(config: Pick<GatewayConfig, 'modelDir
     folders.push({ id: SHIPPED_MODEL_ID, dir: shippedModelDir() });
   }
   const root = path.resolve(config.modelsDir);
-  let names: string[] = [];
+  let names: string[];
   try {
     names = (await fs.readdir(root)).sort();
   } catch {

@@ -22,6 +22,7 @@ async function selectBackend(): Promise<{ tf: Tf; backend: string }> {
   if (loadNativeBinding()) {
     await tf.setBackend('tensorflow');
   } else {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the wasm backend is loaded only when chosen
     const wasm: typeof import('@tensorflow/tfjs-backend-wasm') = require('@tensorflow/tfjs-backend-wasm');
     // In Node the wasm binaries are read from disk: point at the package's own copies.
     const packageDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
@@ -35,6 +36,7 @@ async function selectBackend(): Promise<{ tf: Tf; backend: string }> {
 function loadNativeBinding(): boolean {
   const nativePackage = '@tensorflow/tfjs-node';
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a probe: is the optional native binding installed and loadable?
     require(nativePackage);
     return true;
   } catch (error) {

@@ -1,3 +1,5 @@
+import { contentSecurityPolicy } from '../http/contentSecurityPolicy';
+
 /** Where the playground's files are served; absolute, so `/graphql/` with a slash works too. */
 export const ASSETS_PATH = '/graphql/assets';
 
@@ -30,19 +32,7 @@ export const PLAYGROUND_HTML = `<!doctype html>
  * GraphiQL's dialogs insert a <style> element (react-remove-scroll, with no way to pass a nonce),
  * hence 'unsafe-inline' for style elements alone; style attributes and scripts stay 'self' only.
  */
-export const PLAYGROUND_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "style-src-elem 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const PLAYGROUND_CSP = contentSecurityPolicy({ 'style-src-elem': ["'self'", "'unsafe-inline'"], 'img-src': ['data:'], 'font-src': ['data:'] });
 
 export const PLAYGROUND_CSS = `html, body { margin: 0; height: 100%; }
 #graphiql { height: 100vh; }

@@ -1,14 +1,10 @@
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DEFAULT_FRACTIONS } from '../training/dataset/assignSplits';
 import { TRAINING_DEFAULTS } from '../training/trainClassifier';
+import { TRAINING_STATUSES, type TrainingStatus as TrainingStatusName } from '../training/trainingJob';
 
-export enum TrainingStatus {
-  QUEUED = 'QUEUED',
-  RUNNING = 'RUNNING',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-  CANCELLED = 'CANCELLED',
-}
+/** The GraphQL enum of the domain's statuses (training/trainingJob.ts), in the same order. */
+export const TrainingStatus = Object.fromEntries(TRAINING_STATUSES.map((status) => [status, status])) as { [S in TrainingStatusName]: S };
 
 registerEnumType(TrainingStatus, {
   name: 'TrainingStatus',
@@ -186,7 +182,7 @@ export class TrainingJobNode {
   owner!: string;
 
   @Field(() => TrainingStatus, { description: 'QUEUED, RUNNING, then SUCCEEDED, FAILED or CANCELLED.' })
-  status!: TrainingStatus;
+  status!: TrainingStatusName;
 
   @Field(() => String, {
     nullable: true,

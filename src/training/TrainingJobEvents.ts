@@ -1,5 +1,5 @@
-import type { EpochReport } from './head';
-import type { TrainingJob } from './TrainingJobs';
+import type { EpochReport } from './epochReport';
+import type { TrainingJob } from './trainingJob';
 import type { TrainProgress } from './trainClassifier';
 
 /**

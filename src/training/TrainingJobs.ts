@@ -5,40 +5,14 @@ import { spawnWorker } from '../workers/spawnWorker';
 import { hasScope, type Caller } from '../auth/caller';
 import { ErrorCode, GatewayError, inputPrefix, quoteInput } from '../errors';
 import { logger } from '../logger';
-import type { ModelEvaluation } from './evaluate';
+import type { TrainingJob } from './trainingJob';
 import { TrainingJobEvents } from './TrainingJobEvents';
-import type { TrainOptions, TrainProgress, TrainResult, TrainStage } from './trainClassifier';
+import type { TrainOptions, TrainProgress, TrainResult } from './trainClassifier';
 import { trainOptionsFor, type TrainModelRequest, type TrainingRequestSettings } from './trainingRequest';
 import { jobErrorMessage, trainingFailureOf, type TrainingFailure } from './trainingFailure';
 import type { TrainingWorkerData, TrainingWorkerMessage } from './trainingWorkerProtocol';
 
-export type TrainingStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export type { TrainModelRequest } from './trainingRequest';
-
-export interface TrainingJob {
-  id: string;
-  modelId: string;
-  /** The caller that started it (Caller.id): only it and admins see the job, its events and its model. */
-  owner: string;
-  status: TrainingStatus;
-  stage?: TrainStage;
-  /** 0 to 1. */
-  progress: number;
-  epoch?: number;
-  epochs: number;
-  loss?: number;
-  validationAccuracy?: number;
-  etaSeconds?: number;
-  /** Why it failed; in production a safe message pointing to the gateway log (see trainingFailure). */
-  error?: string;
-  /** A stable code for `error`: TRAINING_DATA_INVALID, TRAINING_SOURCE_REFUSED, BAD_USER_INPUT, INTERNAL_SERVER_ERROR... */
-  errorCode?: ErrorCode;
-  evaluation?: ModelEvaluation;
-  backbone?: string;
-  createdAt: Date;
-  startedAt?: Date;
-  finishedAt?: Date;
-}
 
 export interface TrainingJobsOptions extends TrainingRequestSettings {
   /** Serves a finished model without a restart (ModelRegistry.register). */

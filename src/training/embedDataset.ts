@@ -1,6 +1,7 @@
 import { seededRandom, seedFrom } from '../embeddings/random';
 import { DecodeGate } from '../models/decodeGate';
 import { decodeImage, type DecodedImage } from '../models/decodeImage';
+import { concatenate } from '../typedArrays';
 import { augment, randomAugmentation } from './augment';
 import type { Dataset, DatasetItem, Split } from './dataset/types';
 import { sha256, type EmbeddingCache } from './EmbeddingCache';
@@ -104,9 +105,7 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
     for (let i = 0; i < misses.length; i += batchSize) batches.push(misses.slice(i, i + batchSize));
     await Promise.all(
       batches.map(async (batch) => {
-        const packed = new Uint8Array(batch.reduce((sum, miss) => sum + miss.pixels.length, 0));
-        batch.forEach((miss, j) => packed.set(miss.pixels, j * miss.pixels.length));
-        const features = await encoder.encode(packed, batch.length);
+        const features = await encoder.encode(concatenate(Uint8Array, batch.map((miss) => miss.pixels)), batch.length);
         for (const [j, miss] of batch.entries()) {
           const vector = features.slice(j * featureSize, (j + 1) * featureSize);
           await cache.put(miss.target.hash, miss.variant, vector);

@@ -136,7 +136,7 @@ export function averagePrecision(pairs: Pair[]): number {
   if (positives === 0) return 0;
   const sorted = [...pairs].sort((a, b) => b.score - a.score);
   let truePositives = 0;
-  let seen = 0;
+  let seen: number;
   let area = 0;
   for (let i = 0; i < sorted.length; ) {
     let j = i;

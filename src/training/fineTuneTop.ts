@@ -1,8 +1,9 @@
 import type { Sequential, Tensor, Variable } from '@tensorflow/tfjs';
 import { seededRandom, shuffle } from '../embeddings/random';
 import type { Tf } from '../models/tfBackend';
+import { concatenate } from '../typedArrays';
 import type { SplitData } from './embedDataset';
-import type { EpochReport } from './head';
+import type { EpochReport } from './epochReport';
 import { countCorrect, validationMetrics } from './scoreMetrics';
 import type { TrainableTop } from './TrainableTop';
 
@@ -113,7 +114,7 @@ export function predictThroughTop(tf: Tf, top: TrainableTop | undefined, head: S
         }),
       );
     }
-    const pass = concatenate(parts);
+    const pass = concatenate(Float32Array, parts);
     if (!scores) scores = pass;
     else for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] + pass[i]) / 2;
   }
@@ -129,7 +130,7 @@ export function poolThroughTop(tf: Tf, top: TrainableTop, data: SplitData, batch
       const count = Math.min(batchSize, data.count - start);
       parts.push(tf.tidy(() => top.forward(tf.tensor(source.subarray(start * size, (start + count) * size), [count, ...top.inputShape])).dataSync() as Float32Array));
     }
-    return concatenate(parts);
+    return concatenate(Float32Array, parts);
   };
   return { ...data, features: pool(data.features), mirrored: data.mirrored && pool(data.mirrored) };
 }
@@ -144,14 +145,4 @@ function crossEntropy(tf: Tf, probabilities: Tensor, targets: Tensor, multiLabel
 
 function validationOf(tf: Tf, top: TrainableTop, head: Sequential, data: SplitData, multiLabel: boolean): Pick<EpochReport, 'validationLoss' | 'validationAccuracy'> {
   return validationMetrics(predictThroughTop(tf, top, head, data, false), data.targets, data.count, multiLabel);
-}
-
-function concatenate(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

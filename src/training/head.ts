@@ -2,6 +2,7 @@ import type { Sequential, Tensor, layers } from '@tensorflow/tfjs';
 import { seededRandom, shuffle } from '../embeddings/random';
 import type { Tf } from '../models/tfBackend';
 import type { SplitData } from './embedDataset';
+import type { EpochReport } from './epochReport';
 import { validationMetrics } from './scoreMetrics';
 
 export interface HeadOptions {
@@ -14,18 +15,6 @@ export interface HeadOptions {
   l2: number;
   seed: number;
   multiLabel: boolean;
-}
-
-export interface EpochReport {
-  epoch: number;
-  epochs: number;
-  /** 'head': the dense head on frozen features; 'fine-tune': the backbone's top and the head together. */
-  phase?: 'head' | 'fine-tune';
-  loss: number;
-  /** On the epoch's TRAIN batches, while they were learnt (fine-tuning only). */
-  accuracy?: number;
-  validationLoss?: number;
-  validationAccuracy?: number;
 }
 
 /** The dense head's layers, with seeded initialisers. Names are prefixed so they never clash with a backbone's. */

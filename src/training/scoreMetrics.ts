@@ -1,4 +1,4 @@
-import type { EpochReport } from './head';
+import type { EpochReport } from './epochReport';
 
 /** Single-label: the top score is a true label. Multi-label: the labels at 0.5 are exactly the true ones. */
 export function countCorrect(scores: Float32Array, targets: Float32Array, classes: number, multiLabel: boolean): number {

@@ -95,9 +95,9 @@ export class VisionLabeler {
 
   private async buildClient(): Promise<ImageAnnotatorClient> {
     // Loaded on first use: the Vision client and its protos take seconds to load, which `npm start` should not wait for.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the Vision client takes seconds to load and most gateways never call it
     const { ImageAnnotatorClient } = require('@google-cloud/vision') as typeof import('@google-cloud/vision');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, with the Vision client above (google-gax comes with it)
     const { GoogleAuth, grpc } = require('google-gax') as typeof import('google-gax');
     if (this.config.apiEndpoint) {
       const { host, port } = parseEndpoint(this.config.apiEndpoint);

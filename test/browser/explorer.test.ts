@@ -11,7 +11,6 @@ import { executablePath, openExplorer, type ExplorerSession } from './explorerHa
 const runnable = !!executablePath && hasSharedData && fs.existsSync(path.join(shippedModelDir(), 'model.json'));
 
 if (!executablePath && !process.env.CI) {
-  // eslint-disable-next-line no-console
   console.warn('SKIPPED: explorer browser test — no chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).');
 }
 if (!hasSharedData) noticeSkipped('explorer browser test (needs the Open Images data)');

@@ -5,7 +5,6 @@ import { writeColourFolders } from '../training/support/images';
 import { ARTIFACTS, executablePath, openExplorer, type ExplorerSession } from './explorerHarness';
 
 if (!executablePath && !process.env.CI) {
-  // eslint-disable-next-line no-console
   console.warn('SKIPPED: explorer sign-in browser test — no chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).');
 }
 // Needs no shared data: the gateway's built-in demo data, and the shipped backbone for training.

@@ -10,7 +10,6 @@ const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 const executablePath = findChromium();
 
 if (!executablePath && !process.env.CI) {
-  // eslint-disable-next-line no-console
   console.warn('SKIPPED: playground browser test — no chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).');
 }
 // In CI a missing browser is a broken setup (.ci/run installs it), so the suite runs and fails.

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import zlib from 'node:zlib';
 import { startGateway, type RunningGateway } from '../support/startGateway';
 
@@ -57,8 +58,8 @@ describe('GET /graphql/assets', () => {
     const plain = Buffer.from(await (await fetch(`${origin}/graphql/assets/graphiql.min.js`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer());
     // node's fetch decodes gzip itself; a raw request shows the encoding on the wire.
     const raw = await new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) => {
-      require('node:http')
-        .get(`${origin}/graphql/assets/graphiql.min.js`, { headers: { 'accept-encoding': 'gzip' } }, (res: any) => {
+      http
+        .get(`${origin}/graphql/assets/graphiql.min.js`, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));

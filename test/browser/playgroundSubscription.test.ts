@@ -9,7 +9,6 @@ import { CHROMIUM_ARGS, findChromium } from './findChromium';
 
 const executablePath = findChromium();
 if (!executablePath && !process.env.CI) {
-  // eslint-disable-next-line no-console
   console.warn('SKIPPED: playground subscription browser test — no chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).');
 }
 const describeBrowser = executablePath || process.env.CI ? describe : describe.skip;

@@ -12,7 +12,6 @@ import { abortedUpload, postMultipart, PREFLIGHT, uploadFields, type Part } from
 const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
 const hasClassify = /^\s+classify\(/m.test(fs.readFileSync(path.join(projectRoot(), 'schema.graphql'), 'utf8'));
 if (!hasClassify) {
-  // eslint-disable-next-line no-console
   console.warn('SKIPPED: upload tests that need a resolver reading files — schema.graphql has no `classify(files: [Upload!]!)` mutation yet.');
 }
 const itWithClassify = hasClassify ? it : it.skip;

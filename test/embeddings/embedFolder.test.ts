@@ -68,14 +68,23 @@ describe('npm run embed: images -> backbone embeddings (+ PCA) -> Parquet', () =
       const x = table.embeddings.subarray(a * 64, (a + 1) * 64);
       const y = table.embeddings.subarray(b * 64, (b + 1) * 64);
       let dot = 0, nx = 0, ny = 0;
-      for (let i = 0; i < 64; i++) (dot += x[i] * y[i]), (nx += x[i] ** 2), (ny += y[i] ** 2);
+      for (let i = 0; i < 64; i++) {
+        dot += x[i] * y[i];
+        nx += x[i] ** 2;
+        ny += y[i] ** 2;
+      }
       return dot / Math.sqrt(nx * ny);
     };
     let within = 0, between = 0, withinPairs = 0, betweenPairs = 0;
     for (let a = 0; a < 12; a++) {
       for (let b = a + 1; b < 12; b++) {
-        if (table.rows[a].label === table.rows[b].label) (within += cosine(a, b)), withinPairs++;
-        else (between += cosine(a, b)), betweenPairs++;
+        if (table.rows[a].label === table.rows[b].label) {
+          within += cosine(a, b);
+          withinPairs++;
+        } else {
+          between += cosine(a, b);
+          betweenPairs++;
+        }
       }
     }
     expect(within / withinPairs).toBeGreaterThan(between / betweenPairs);

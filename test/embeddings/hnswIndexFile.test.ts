@@ -8,6 +8,7 @@ import { temporaryDir } from '../training/support/images';
 
 const ROWS = 3000;
 const DIM = 16;
+const IMAGES = Array.from({ length: ROWS }, (_, row) => ({ path: `row${row}.jpg`, label: null }));
 
 /** Unit vectors in clusters, as embeddings are. */
 function clusteredVectors(seed: number): Float32Array {
@@ -30,7 +31,7 @@ describe('the HNSW index kept beside an embeddings Parquet file', () => {
   const root = temporaryDir('hnsw-');
   const file = path.join(root, 'set.parquet');
   const vectors = clusteredVectors(1);
-  const open = () => openHnswIndex({ parquetFile: file, column: 'embedding', matrix: vectors, rows: ROWS, dim: DIM, threads: 1 });
+  const open = () => openHnswIndex({ parquetFile: file, column: 'embedding', matrix: vectors, rows: ROWS, dim: DIM, images: IMAGES, threads: 1 });
 
   beforeAll(() => writeFile(file, vectors));
 
@@ -53,13 +54,13 @@ describe('the HNSW index kept beside an embeddings Parquet file', () => {
     await open();
     const changed = clusteredVectors(2);
     await writeFile(file, changed);
-    const rebuilt = await openHnswIndex({ parquetFile: file, column: 'embedding', matrix: changed, rows: ROWS, dim: DIM, threads: 1 });
+    const rebuilt = await openHnswIndex({ parquetFile: file, column: 'embedding', matrix: changed, rows: ROWS, dim: DIM, images: IMAGES, threads: 1 });
     expect(rebuilt.built).toBe(true);
     expect(rebuilt.index.search(changed.subarray(7 * DIM, 8 * DIM), 1).indices[0]).toBe(7);
 
     fs.writeFileSync(manifestFileOf(file), '{"format": 1, "rows": 1}');
-    expect((await openHnswIndex({ parquetFile: file, column: 'embedding', matrix: changed, rows: ROWS, dim: DIM, threads: 1 })).built).toBe(true);
+    expect((await openHnswIndex({ parquetFile: file, column: 'embedding', matrix: changed, rows: ROWS, dim: DIM, images: IMAGES, threads: 1 })).built).toBe(true);
     fs.rmSync(indexFileOf(file));
-    expect((await openHnswIndex({ parquetFile: file, column: 'embedding', matrix: changed, rows: ROWS, dim: DIM, threads: 1 })).built).toBe(true);
+    expect((await openHnswIndex({ parquetFile: file, column: 'embedding', matrix: changed, rows: ROWS, dim: DIM, images: IMAGES, threads: 1 })).built).toBe(true);
   });
 });

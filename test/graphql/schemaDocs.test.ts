@@ -24,7 +24,7 @@ interface LintError {
   locations?: { line: number; column: number }[];
 }
 // graphql-schema-linter ships no type declarations.
-/* eslint-disable @typescript-eslint/no-require-imports */
+/* eslint-disable @typescript-eslint/no-require-imports -- graphql-schema-linter's internals have no types and no ESM entry; each require is typed by hand */
 const { Configuration } = require('graphql-schema-linter/lib/configuration.js') as {
   Configuration: new (schema: unknown, options: LinterOptions) => { getRules(): { name: string }[]; validate(): { message: string }[] };
 };

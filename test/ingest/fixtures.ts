@@ -1,11 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { testTempDir } from '../support/tempDirs';
 
 /** Small dataset folders written by the tests themselves (never copied from ../shared). */
 
+/** A temp folder removed when the test file ends. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  return testTempDir(`${prefix}-`);
 }
 
 function write(dir: string, name: string, lines: string[]): void {

@@ -2,6 +2,7 @@ import '../fakes/bigquery/nativeClient';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BigQueryStore } from '../../src/store/bigquery/BigQueryStore';
+import { prepareDuckDb } from '../../src/ingest/prepareDuckDb';
 import { DuckDbStore } from '../../src/store/duckdb/DuckDbStore';
 import type { MetadataStore } from '../../src/store/MetadataStore';
 import { FakeBigQuery } from '../fakes/bigquery/FakeBigQuery';
@@ -20,7 +21,9 @@ const bigQueryEnv = (dataset: string) => ({ BIGQUERY_PROJECT: 'load-tests', BIGQ
 /** One store per database file: a file is opened by one DuckDB instance at a time. */
 function openDuckDb(databasePath: string): Promise<MetadataStore> {
   if (!duckDbFiles.has(databasePath)) {
-    duckDbFiles.set(databasePath, DuckDbStore.open({ databasePath, connections: 1 }).then((store) => (opened.push(store), store)));
+    duckDbFiles.set(databasePath, prepareDuckDb({ databasePath })
+        .then(({ instance }) => DuckDbStore.open(instance, { connections: 1 }))
+        .then((store) => (opened.push(store), store)));
   }
   return duckDbFiles.get(databasePath)!;
 }

@@ -121,6 +121,7 @@ describe('InferencePool', () => {
       console.warn(`[skip] ${distModels} is not built (jest's globalSetup runs tsc -p tsconfig.build.json)`);
       return;
     }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled dist/ file is under test, loaded by a path known at run time
     const compiled = require(path.join(distModels, 'InferencePool.js')) as { InferencePool: typeof InferencePool };
     const pool = await compiled.InferencePool.start({ workers: 1, maxBatch: 4, maxWaitMs: 0, queueLimit: 8 });
     expect(pool.backend).toBe('wasm');

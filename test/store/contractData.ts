@@ -12,7 +12,6 @@ export const demoDataDir = path.join(repoRoot, 'src', 'store', 'demo');
 
 export function contractDataDir(suite: string): string {
   if (fs.existsSync(path.join(sharedDataDir, 'classes.csv'))) return sharedDataDir;
-  // eslint-disable-next-line no-console
   console.warn(`[${suite}] ${sharedDataDir} is absent: the real-data contract run is skipped; running on the demo data in ${demoDataDir}`);
   return demoDataDir;
 }

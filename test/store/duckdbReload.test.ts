@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { prepareDuckDb, type DuckDbPreparation } from '../../src/ingest/prepareDuckDb';
 import { DuckDbStore } from '../../src/store/duckdb/DuckDbStore';
 import { tempDir } from '../ingest/fixtures';
 
@@ -11,11 +12,12 @@ function writeDataset(dir: string, classes: [string, string][]): void {
   fs.writeFileSync(path.join(dir, 'image_labels.csv'), ['ImageId,Label', ...classes.map(([label], i) => `img${i},${label}`)].join('\n') + '\n');
 }
 
-async function openAndClose(options: Parameters<typeof DuckDbStore.open>[0]): Promise<{ loaded: boolean; classes: string[] }> {
-  const store = await DuckDbStore.open({ ...options, connections: 1 });
+async function openAndClose(options: DuckDbPreparation): Promise<{ loaded: boolean; classes: string[] }> {
+  const { instance, ingestReport } = await prepareDuckDb(options);
+  const store = await DuckDbStore.open(instance, { connections: 1 });
   try {
     const catalog = await store.readCatalog();
-    return { loaded: store.ingestReport !== undefined, classes: catalog.classes.map((c) => c.description).sort() };
+    return { loaded: ingestReport !== undefined, classes: catalog.classes.map((c) => c.description).sort() };
   } finally {
     await store.close();
   }

@@ -13,6 +13,5 @@ export const hasSharedModels = fs.existsSync(path.join(MODELS_DIR, 'mobilenet_v1
 
 /** Prints a visible notice (once per suite) that a part is skipped because ../shared is absent. */
 export function noticeSkipped(what: string): void {
-  // eslint-disable-next-line no-console
   console.warn(`SKIPPED: ${what} — ../shared is not beside the repo (${SHARED_DIR}).`);
 }

@@ -1,5 +1,5 @@
 import { TrainingJobEvents, type TrainingJobEvent } from '../../src/training/TrainingJobEvents';
-import type { TrainingJob } from '../../src/training/TrainingJobs';
+import type { TrainingJob } from '../../src/training/trainingJob';
 
 const job = (status: TrainingJob['status'], extra: Partial<TrainingJob> = {}): TrainingJob => ({ id: 'j1', modelId: 'm', owner: 'anon:test', status, progress: 0, epochs: 2, createdAt: new Date(0), ...extra });
 

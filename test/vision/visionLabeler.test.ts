@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { status } from '@grpc/grpc-js';
 import sharp from 'sharp';
@@ -8,6 +6,7 @@ import { ErrorCode } from '../../src/errors';
 import { GatewayMetrics } from '../../src/metrics';
 import { VisionLabeler } from '../../src/vision/VisionLabeler';
 import { VisionFake } from '../fakes/vision/VisionFake';
+import { testTempDir } from '../support/tempDirs';
 import { runTypeScript } from './support/runTypeScript';
 
 const png = (background: string) => sharp({ create: { width: 24, height: 16, channels: 3, background } }).png().toBuffer();
@@ -106,7 +105,7 @@ describe('VisionLabeler against a loopback Vision gRPC endpoint', () => {
 });
 
 describe('VisionLabeler without VISION_API_ENDPOINT or credentials', () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'no-gcloud-'));
+  const home = testTempDir('no-gcloud-');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: home,

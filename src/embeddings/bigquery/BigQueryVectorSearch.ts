@@ -4,15 +4,18 @@ import { logger } from '../../logger';
 import { createBigQueryClient, resolveDataset, type BigQuerySettings } from '../../store/bigquery/bigQueryConnection';
 import { QueryJobRunner } from '../../store/bigquery/QueryJobRunner';
 import { retryWithinDeadline, type RetryPolicy } from '../../store/bigquery/retryWithinDeadline';
-import type { SimilarMatch } from '../EmbeddingIndex';
 import type { VectorColumn } from '../embeddingsParquet';
+import type { SimilarMatch, VectorSearch } from '../vectorIndex/VectorSearch';
 import { vectorSearchSql } from './vectorSearchSql';
 
 /**
  * Nearest images from an embeddings table in BigQuery (for sets beyond one machine): one parameterised
  * VECTOR_SEARCH query per lookup, within the store's deadline and retries.
  */
-export class BigQueryVectorSearch {
+export class BigQueryVectorSearch implements VectorSearch {
+  readonly kind = 'bigquery';
+  /** The rows stay in BigQuery. */
+  readonly size = 0;
   private readonly runner: QueryJobRunner;
   private readonly policy: RetryPolicy;
   readonly table: string;

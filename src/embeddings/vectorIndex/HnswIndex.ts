@@ -1,7 +1,7 @@
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import type { TopK } from '../cosineTopK';
 import { HNSW_PARAMETERS } from './hnswParameters';
-import type { VectorSearch } from './VectorSearch';
+import { matchesOf, type IndexedImage, type SimilarMatch, type VectorSearch } from './VectorSearch';
 
 /** A usearch HNSW graph over unit vectors; keys are row numbers, distances cosine distances. */
 export class HnswIndex implements VectorSearch {
@@ -10,6 +10,7 @@ export class HnswIndex implements VectorSearch {
   private constructor(
     private readonly index: Index,
     readonly size: number,
+    private readonly images: readonly IndexedImage[],
   ) {}
 
   static create(dim: number, expansionSearch: number = HNSW_PARAMETERS.expansionSearch): Index {
@@ -24,13 +25,18 @@ export class HnswIndex implements VectorSearch {
     });
   }
 
-  /** Loads a saved graph into memory (a few hundred MB for a million 64-d rows). */
-  static load(file: string, dim: number, expansionSearch?: number): HnswIndex {
+  /** Loads a saved graph into memory (a few hundred MB for a million 64-d rows); key r is `images[r]`. */
+  static load(file: string, dim: number, images: readonly IndexedImage[], expansionSearch?: number): HnswIndex {
     const index = HnswIndex.create(dim, expansionSearch);
     index.load(file);
-    return new HnswIndex(index, index.size());
+    return new HnswIndex(index, index.size(), images);
   }
 
+  async nearest(query: Float32Array, k: number): Promise<SimilarMatch[]> {
+    return matchesOf(this.images, this.search(query, k));
+  }
+
+  /** Row numbers and similarities, best first. */
   search(query: Float32Array, k: number): TopK {
     const matches = this.index.search(query, Math.min(k, this.size), 1);
     const found: number[] = [];

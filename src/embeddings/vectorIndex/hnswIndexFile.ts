@@ -8,6 +8,7 @@ import type { VectorColumn } from '../embeddingsParquet';
 import type { HnswBuildData, HnswBuildReply } from './hnswBuildProtocol';
 import { HnswIndex } from './HnswIndex';
 import { HNSW_PARAMETERS } from './hnswParameters';
+import type { IndexedImage } from './VectorSearch';
 
 /**
  * The HNSW index of an embeddings Parquet file, kept beside it (`<file>.usearch`) with a manifest
@@ -42,6 +43,8 @@ export interface OpenHnswOptions {
   matrix: Float32Array;
   rows: number;
   dim: number;
+  /** The image of each row (key r answers as `images[r]`). */
+  images: readonly IndexedImage[];
   threads?: number;
   /** Candidates kept while searching (default HNSW_PARAMETERS.expansionSearch); not part of the saved graph. */
   expansionSearch?: number;
@@ -66,7 +69,7 @@ export async function openHnswIndex(options: OpenHnswOptions): Promise<OpenedHns
   };
   const saved = await readManifest(manifestFile);
   if (saved && JSON.stringify(saved) === JSON.stringify(wanted) && (await exists(indexFile))) {
-    const index = HnswIndex.load(indexFile, options.dim, options.expansionSearch);
+    const index = HnswIndex.load(indexFile, options.dim, options.images, options.expansionSearch);
     if (index.size === options.rows) return { index, built: false, seconds: (performance.now() - started) / 1000, indexFile };
   }
   await fs.rm(manifestFile, { force: true });
@@ -78,7 +81,7 @@ export async function openHnswIndex(options: OpenHnswOptions): Promise<OpenedHns
     await fs.rm(partial, { force: true });
   }
   await fs.writeFile(manifestFile, `${JSON.stringify(wanted, null, 2)}\n`);
-  const index = HnswIndex.load(indexFile, options.dim, options.expansionSearch);
+  const index = HnswIndex.load(indexFile, options.dim, options.images, options.expansionSearch);
   return { index, built: true, seconds: (performance.now() - started) / 1000, indexFile };
 }
 

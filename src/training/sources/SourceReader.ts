@@ -109,6 +109,7 @@ export class SourceReader {
   /** Created on first use: only CSVs with gs:// rows need the client (and, against Google, credentials). */
   private gcs(): Storage {
     if (!this.storage) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only gs:// sources pay for loading the Storage client
       const { Storage: StorageClient } = require('@google-cloud/storage') as typeof import('@google-cloud/storage');
       this.storage = new StorageClient({
         timeout: this.timeoutMs,

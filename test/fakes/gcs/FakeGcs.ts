@@ -20,11 +20,11 @@ export class FakeGcs {
   ) {}
 
   static async start(): Promise<FakeGcs> {
-    let fake!: FakeGcs;
-    const server = http.createServer((request, response) => fake.handle(request, response));
+    const handler: { fake?: FakeGcs } = {};
+    const server = http.createServer((request, response) => handler.fake!.handle(request, response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeGcs(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return fake;
+    handler.fake = new FakeGcs(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return handler.fake;
   }
 
   put(bucket: string, name: string, bytes: Buffer, contentType = 'image/jpeg'): void {

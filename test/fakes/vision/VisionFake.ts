@@ -117,7 +117,7 @@ export class VisionFake {
     });
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const fault = this.faults.shift();
-    if (fault) throw fault;
+    if (fault) throw new FaultError(fault);
     const responses = await Promise.all(requests.map((request) => this.annotate(request)));
     return { responses };
   }
@@ -155,4 +155,13 @@ async function colourLabels(image: Buffer): Promise<FakeAnswer> {
   return {
     labels: ranked.map(({ colour }, rank) => ({ mid: colour.mid, description: colour.name, score: Number((0.95 - rank * 0.1).toFixed(2)) })),
   };
+}
+
+/** A scheduled fault as an Error; batchAnnotateImages answers the call with its code and message. */
+class FaultError extends Error {
+  readonly code: grpc.status;
+  constructor(fault: Fault) {
+    super(fault.message);
+    this.code = fault.code;
+  }
 }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { seededRandom } from '../../../src/embeddings/random';
 import { FLOWERS_DIR, noticeSkipped } from '../../support/sharedData';
+import { testTempDir } from '../../support/tempDirs';
 
 export const COLOURS = ['red', 'green', 'blue'] as const;
 export type Colour = (typeof COLOURS)[number];
@@ -59,4 +59,5 @@ export async function writeClassFolders(root: string, perClass: number): Promise
   return { kind: 'flowers', classes: FLOWER_CLASSES };
 }
 
-export const temporaryDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+/** A temp folder removed when the test file ends. */
+export const temporaryDir = (prefix: string) => testTempDir(prefix);

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const silent = net.createServer((socket) => sockets.add(socket));
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   process.env.GCE_METADATA_HOST = `127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- after GCE_METADATA_HOST is set: gcp-metadata reads it when it loads
   (require('gcp-metadata') as typeof import('gcp-metadata')).setGCPResidency(true);
 
   const labeler = VisionLabeler.create(loadConfig({ VISION_TIMEOUT_MS: '1000' }));

@@ -28,3 +28,15 @@ export function Pager({ page, pageSize, total, shown, nextCursor, onPage }: {
     </nav>
   );
 }
+
+/** A GraphQL connection as the pager reads it. */
+interface PagedConnection {
+  totalCount: number;
+  edges: readonly unknown[];
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+}
+
+/** The Pager's `total`, `shown` and `nextCursor` for one page of a connection. */
+export function connectionPage(connection: PagedConnection): { total: number; shown: number; nextCursor: string | null | undefined } {
+  return { total: connection.totalCount, shown: connection.edges.length, nextCursor: connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null };
+}

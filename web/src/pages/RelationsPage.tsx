@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client';
 import { useEffect, useState } from 'react';
 import { PageTitle } from '../components/PageTitle';
-import { Pager } from '../components/Pager';
+import { connectionPage, Pager } from '../components/Pager';
 import { Empty, ErrorMessage, Loading } from '../components/States';
 import { Thumbnail } from '../components/Thumbnail';
 import { ExplorerRelationTypesDocument, ExplorerSearchRelationsDocument } from '../generated/graphql';
@@ -87,9 +87,7 @@ export default function RelationsPage() {
         <Pager
           page={page}
           pageSize={PAGE_SIZE}
-          total={data.searchRelations.totalCount}
-          shown={edges.length}
-          nextCursor={data.searchRelations.pageInfo.hasNextPage ? data.searchRelations.pageInfo.endCursor : null}
+          {...connectionPage(data.searchRelations)}
           onPage={(cursor, nextPage) => setParams({ after: cursor, page: nextPage > 1 ? String(nextPage) : null })}
         />
       )}

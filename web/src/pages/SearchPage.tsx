@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client';
 import { ClassPicker } from '../components/ClassPicker';
 import { PageTitle } from '../components/PageTitle';
-import { Pager } from '../components/Pager';
+import { connectionPage, Pager } from '../components/Pager';
 import { Empty, ErrorMessage, Loading } from '../components/States';
 import { Thumbnail } from '../components/Thumbnail';
 import { ExplorerSearchImagesDocument } from '../generated/graphql';
@@ -83,9 +83,7 @@ export default function SearchPage() {
         <Pager
           page={page}
           pageSize={PAGE_SIZE}
-          total={data.searchImages.totalCount}
-          shown={edges.length}
-          nextCursor={data.searchImages.pageInfo.hasNextPage ? data.searchImages.pageInfo.endCursor : null}
+          {...connectionPage(data.searchImages)}
           onPage={(cursor, nextPage) => navigate(hrefWith(path, params, { after: cursor, page: nextPage > 1 ? String(nextPage) : null }))}
         />
       )}

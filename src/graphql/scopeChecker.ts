@@ -1,7 +1,7 @@
 import type { AuthChecker } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import { ErrorCode, GatewayError } from '../errors';
-import { hasScope, type Scope } from './caller';
+import { hasScope, type Scope } from '../auth/caller';
 
 /**
  * type-graphql's auth checker: a field declared with `@RequiresScope(s)` runs only for callers holding

@@ -1,6 +1,6 @@
 import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import type { GatewayContext } from '../context';
-import type { LimitName } from './CallerLimits';
+import type { LimitName } from '../auth/CallerLimits';
 
 /**
  * Declares, where a field is defined, the per-caller limit it draws on and how much one call costs

@@ -1,0 +1,12 @@
+/** One finished training epoch, as training reports it (progress events, the job's history). */
+export interface EpochReport {
+  epoch: number;
+  epochs: number;
+  /** 'head': the dense head on frozen features; 'fine-tune': the backbone's top and the head together. */
+  phase?: 'head' | 'fine-tune';
+  loss: number;
+  /** On the epoch's TRAIN batches, while they were learnt (fine-tuning only). */
+  accuracy?: number;
+  validationLoss?: number;
+  validationAccuracy?: number;
+}
