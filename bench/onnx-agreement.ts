@@ -50,7 +50,10 @@ runCli(
       if (!decoded.has(key)) decoded.set(key, await decodeAll(files, input));
       const images = decoded.get(key)!;
       // A few calls each first: the first runs of both runtimes pay one-off set-up costs.
-      for (const { pixels } of images.slice(0, 3)) (tfjs.predict(pixels, 1), await onnx.predict(pixels, 1));
+      for (const { pixels } of images.slice(0, 3)) {
+        tfjs.predict(pixels, 1);
+        await onnx.predict(pixels, 1);
+      }
       const figures = await compareRuntimes(tfjs, onnx, images);
       const name = path.relative(process.cwd(), dir) || dir;
       console.log(`${name}: ${figures.images} images (${PHOTOS.length} photos + ${figures.images - PHOTOS.length} flowers), TF.js ${tfjs.fused ? 'fused ops' : 'predict'} vs ONNX Runtime, one thread each`);

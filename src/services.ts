@@ -9,7 +9,7 @@ import { LabelLinker, LabelLinkerClosed } from './labels/LabelLinker';
 import { logger } from './logger';
 import { ClassCatalog } from './metadata/ClassCatalog';
 import type { GatewayMetrics } from './metrics';
-import { ModelOwnership } from './models/modelOwnership';
+import { ModelOwnership } from './auth/modelOwnership';
 import { ModelRegistry } from './models/ModelRegistry';
 import { settingsFromConfig } from './store/bigquery/bigQueryConnection';
 import { createStore } from './createStore';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { ModelRegistry } from '../../src/models/ModelRegistry';
 import { isModelFolder } from '../../src/models/modelFolder';
-import { noConversion, NO_CONVERTER_REASON, type OnnxConversion } from '../../src/runtime/onnx/conversion';
+import { noConversion, type OnnxConversion } from '../../src/runtime/onnx/conversion';
 import { InferencePool } from '../../src/models/InferencePool';
 import { normaliseInto, scoresFrom } from '../../src/runtime/tensors';
 import { postMultipart } from '../support/multipart';

@@ -8,6 +8,7 @@ import { OPSET, OnnxGraph, type Dims } from './onnxGraph';
 import { SHAPE_LAYERS } from './shapeLayers';
 import { channelsOf, toKeras, unsupported, type LayerContext, type LayerConverter, type Value } from './tensorLayout';
 import { decodeWeights, type WeightMap } from './weightData';
+import { concatenate as concatenateArrays } from '../../typedArrays';
 
 /** Bumped whenever the converter's output changes: part of the cache key (onnxCache.ts). */
 export const CONVERTER_VERSION = 1;
@@ -187,8 +188,5 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function concatenate(data: io.WeightData | undefined): ArrayBuffer {
   if (data === undefined) return new ArrayBuffer(0);
   if (!Array.isArray(data)) return data;
-  const out = new Uint8Array(data.reduce((sum, part) => sum + part.byteLength, 0));
-  let offset = 0;
-  for (const part of data) (out.set(new Uint8Array(part), offset), (offset += part.byteLength));
-  return out.buffer;
+  return concatenateArrays(Uint8Array, data.map((part) => new Uint8Array(part))).buffer as ArrayBuffer;
 }

@@ -46,7 +46,10 @@ export function layerGraph(topology: unknown): LayerGraph {
   const inputs: LayerGraph['input'][] = [];
   const resolve = (key: string): string => {
     const seen = new Set<string>();
-    while (aliases.has(key) && !seen.has(key)) (seen.add(key), (key = aliases.get(key)!));
+    while (aliases.has(key) && !seen.has(key)) {
+      seen.add(key);
+      key = aliases.get(key)!;
+    }
     return key;
   };
   const addInput = (key: string, name: string, config: Json) => {

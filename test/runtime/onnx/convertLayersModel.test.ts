@@ -6,7 +6,7 @@ import type { SymbolicTensor } from '@tensorflow/tfjs';
 import { initBackend, type Tf } from '../../../src/models/tfBackend';
 import { convertLayersModel, convertModelFolder } from '../../../src/runtime/onnx/convertLayersModel';
 import { decodeWeights } from '../../../src/runtime/onnx/weightData';
-import { randomValues, runOnnx, saveModel } from './support/layersFixtures';
+import { runOnnx, saveModel } from './support/layersFixtures';
 
 /** What the converter refuses (with the reason), and the forms of model.json it reads without TF.js. */
 let tf: Tf;

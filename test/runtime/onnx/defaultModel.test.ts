@@ -19,7 +19,6 @@ test('default-model/ converted to ONNX agrees with TF.js on the shared photos', 
   try {
     const images = await decodeAll(PHOTOS.map((file) => path.join(PHOTOS_DIR, file)), inputOf(tfjs));
     const figures = await compareRuntimes(tfjs, onnx, images);
-    // eslint-disable-next-line no-console
     console.info(`default-model ONNX vs TF.js on ${figures.images} photos: top-1 agreement ${100 * figures.top1Agreement}%, largest score difference ${figures.maxScoreDiff.toExponential(2)}`);
     expect(figures.disagreements).toEqual([]);
     expect(figures.maxScoreDiff).toBeLessThan(1e-4);

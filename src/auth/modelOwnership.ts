@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { hasScope, type Caller } from '../auth/caller';
+import { hasScope, type Caller } from './caller';
 import { ErrorCode, GatewayError, quoteInput } from '../errors';
 import { logger } from '../logger';
-import { readGatewayMarker, type GatewayMarker } from './gatewayMarker';
-import type { ModelRegistry } from './ModelRegistry';
+import { readGatewayMarker, type GatewayMarker } from '../models/gatewayMarker';
+import type { ModelRegistry } from '../models/ModelRegistry';
 
 /**
  * Who may write or remove which model. Only folders the gateway wrote (holding its marker) directly in
