@@ -33,7 +33,8 @@ async function signer(alg: 'RS256' | 'ES256') {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const kid = `bench-${alg}`;
   const jwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
-  const sign = (subject: string) => new SignJWT({ scope: 'read classify' }).setProtectedHeader({ alg, kid }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject(subject).setExpirationTime('1h').sign(privateKey);
+  const sign = (subject: string) =>
+    new SignJWT({ scope: 'read classify' }).setProtectedHeader({ alg, kid }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject(subject).setExpirationTime('1h').sign(privateKey);
   return { jwk, token: await sign('bench'), sign };
 }
 
@@ -93,7 +94,11 @@ async function main({ seconds, rounds, concurrencies }: { seconds: number; round
   });
   try {
     const body = Buffer.from(JSON.stringify({ query: '{ relationTypes { name } }' }));
-    const request = (extra: Record<string, string>): LoadRequest => ({ url: gateway.url, body, headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...extra } });
+    const request = (extra: Record<string, string>): LoadRequest => ({
+      url: gateway.url,
+      body,
+      headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...extra },
+    });
     const variants: Record<string, LoadRequest> = {
       anonymous: request({}),
       'API key': request({ 'x-api-key': key }),
@@ -123,7 +128,9 @@ async function main({ seconds, rounds, concurrencies }: { seconds: number; round
       for (const name of Object.keys(variants)) {
         const ms = median(p50[name]);
         const perSecond = median(rate[name]);
-        console.log(`${name.padEnd(10)} ${ms.toFixed(3).padStart(7)} ${(ms - base.p50).toFixed(3).padStart(18)} ${perSecond.toFixed(0).padStart(7)} ${(perSecond / base.rate).toFixed(3).padStart(14)}`);
+        console.log(
+          `${name.padEnd(10)} ${ms.toFixed(3).padStart(7)} ${(ms - base.p50).toFixed(3).padStart(18)} ${perSecond.toFixed(0).padStart(7)} ${(perSecond / base.rate).toFixed(3).padStart(14)}`,
+        );
       }
     }
     console.log(`\nJWKS fetched ${jwksFetches} time(s) for the whole run (cached by the gateway).`);

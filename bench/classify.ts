@@ -5,7 +5,18 @@ import { defaultOnnxConversion } from '../src/runtime/onnx/conversion';
 import { projectRoot, shippedModelDir } from '../src/paths';
 import { existingDir, numberOption, runCli, UsageError } from '../scripts/support/cli';
 import { averageBare, runBarePipeline, type BareSummary } from './support/barePipeline';
-import { cpuPressure, loadAverage, metricSum, processStats, scrapeMetrics, startGatewayProcess, threadCpuBetween, threadSnapshot, type GatewayProcess, type ThreadGroup } from './support/gatewayProcess';
+import {
+  cpuPressure,
+  loadAverage,
+  metricSum,
+  processStats,
+  scrapeMetrics,
+  startGatewayProcess,
+  threadCpuBetween,
+  threadSnapshot,
+  type GatewayProcess,
+  type ThreadGroup,
+} from './support/gatewayProcess';
 import { multipartRequest, percentile, runLoad, type LoadRequest, type LoadResult } from './support/httpLoad';
 
 const SHARED = path.resolve(projectRoot(), '..', 'shared');
@@ -135,7 +146,13 @@ function workloads(url: string, photos: string[], opts: Options): Workload[] {
   const upload = (file: string) => ({ name: path.basename(file), bytes: fs.readFileSync(file), type: /\.png$/i.test(file) ? 'image/png' : 'image/jpeg' });
   const singles = photos.map((file) => multipartRequest(url, CLASSIFY, upload(file)));
   // Each batched request holds --per-request photos, taken in turn from the folder, starting at a different photo.
-  const batched = photos.map((_, start) => multipartRequest(url, CLASSIFY, Array.from({ length: opts.perRequest }, (__, i) => upload(photos[(start + i) % photos.length]))));
+  const batched = photos.map((_, start) =>
+    multipartRequest(
+      url,
+      CLASSIFY,
+      Array.from({ length: opts.perRequest }, (__, i) => upload(photos[(start + i) % photos.length])),
+    ),
+  );
   return [
     { name: 'c=1, 1 photo/request', concurrency: 1, photosPerRequest: 1, requests: singles },
     { name: `c=${opts.concurrency}, 1 photo/request`, concurrency: opts.concurrency, photosPerRequest: 1, requests: singles },
@@ -257,7 +274,9 @@ async function main(opts: Options): Promise<void> {
   const capacity = (cores * 1000) / bare.perImageMeanMs;
 
   console.log('');
-  console.log(`Bare pipeline (one thread, before/after averaged): decode ${bare.decodeMeanMs.toFixed(1)} + predict ${bare.predictMeanMs.toFixed(1)} = ${bare.perImageMeanMs.toFixed(1)} ms per image (mean over the photos); p50 ${bare.perImageP50Ms.toFixed(1)} ms`);
+  console.log(
+    `Bare pipeline (one thread, before/after averaged): decode ${bare.decodeMeanMs.toFixed(1)} + predict ${bare.predictMeanMs.toFixed(1)} = ${bare.perImageMeanMs.toFixed(1)} ms per image (mean over the photos); p50 ${bare.perImageP50Ms.toFixed(1)} ms`,
+  );
   console.log(`capacity = ${cores} cores x 1000 / ${bare.perImageMeanMs.toFixed(1)} ms = ${capacity.toFixed(1)} images/s`);
   console.table(
     [...results].flatMap(([layout, runs]) =>
@@ -283,8 +302,12 @@ async function main(opts: Options): Promise<void> {
   const loneP50 = percentile(lone.okLatencies, 0.5);
   const loneLimit = LONE_FACTOR * bare.perImageP50Ms + LONE_SLACK_MS;
   const decodeRatio = bare.gatewayDecodeMeanMs / bare.decodeMeanMs;
-  console.log(`TARGET ${loaded.workload.name}: ${imagesPerSecond(loaded).toFixed(1)} / ${capacity.toFixed(1)} = ${(100 * c8).toFixed(0)}% of capacity (target >= ${100 * C8_TARGET}%): ${verdict(c8 >= C8_TARGET)}`);
-  console.log(`TARGET ${batched.workload.name}: ${imagesPerSecond(batched).toFixed(1)} / ${capacity.toFixed(1)} = ${(100 * b8).toFixed(0)}% of capacity (target >= ${100 * BATCHED_TARGET}%): ${verdict(b8 >= BATCHED_TARGET)}`);
+  console.log(
+    `TARGET ${loaded.workload.name}: ${imagesPerSecond(loaded).toFixed(1)} / ${capacity.toFixed(1)} = ${(100 * c8).toFixed(0)}% of capacity (target >= ${100 * C8_TARGET}%): ${verdict(c8 >= C8_TARGET)}`,
+  );
+  console.log(
+    `TARGET ${batched.workload.name}: ${imagesPerSecond(batched).toFixed(1)} / ${capacity.toFixed(1)} = ${(100 * b8).toFixed(0)}% of capacity (target >= ${100 * BATCHED_TARGET}%): ${verdict(b8 >= BATCHED_TARGET)}`,
+  );
   console.log(
     `TARGET lone request p50 ${loneP50.toFixed(1)} ms <= ${LONE_FACTOR} x bare p50 ${bare.perImageP50Ms.toFixed(1)} ms + ${LONE_SLACK_MS} ms = ${loneLimit.toFixed(1)} ms: ${verdict(loneP50 <= loneLimit)}`,
   );
@@ -302,12 +325,12 @@ async function main(opts: Options): Promise<void> {
   const strictCapacity = (cores * 1000) / (bare.gatewayDecodeMeanMs + bare.predictMeanMs);
   console.log(
     `stricter capacity, with the gateway's own (faster) decode in the bare pipeline: ${cores} x 1000 / (${bare.gatewayDecodeMeanMs.toFixed(1)} + ${bare.predictMeanMs.toFixed(1)}) = ${strictCapacity.toFixed(1)} images/s: ` +
-      `${(100 * imagesPerSecond(loaded) / strictCapacity).toFixed(0)}% and ${(100 * imagesPerSecond(batched) / strictCapacity).toFixed(0)}%`,
+      `${((100 * imagesPerSecond(loaded)) / strictCapacity).toFixed(0)}% and ${((100 * imagesPerSecond(batched)) / strictCapacity).toFixed(0)}%`,
   );
   const pressure = cpuPressure();
   console.log(`load average at the end: ${loadAverage()}, ${pressure}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
   if (Number(/([\d.]+)%/.exec(pressure)?.[1] ?? 0) > 50) {
-    console.log('NOTE: other processes kept this machine\'s CPUs busy during the run (CPU pressure above 50%): wall-clock figures measure the share of the cores this run got.');
+    console.log("NOTE: other processes kept this machine's CPUs busy during the run (CPU pressure above 50%): wall-clock figures measure the share of the cores this run got.");
   }
   console.log(
     `JSON ${JSON.stringify({
@@ -317,7 +340,13 @@ async function main(opts: Options): Promise<void> {
       capacity,
       layouts: [...results].map(([layout, runs]) => ({
         layout: layout.env,
-        runs: runs.map((r) => ({ workload: r.workload.name, ips: imagesPerSecond(r), p50: percentile(r.okLatencies, 0.5), p95: percentile(r.okLatencies, 0.95), failed: r.failed })),
+        runs: runs.map((r) => ({
+          workload: r.workload.name,
+          ips: imagesPerSecond(r),
+          p50: percentile(r.okLatencies, 0.5),
+          p95: percentile(r.okLatencies, 0.95),
+          failed: r.failed,
+        })),
       })),
     })}`,
   );

@@ -54,7 +54,10 @@ runCli(
     const photos = PHOTOS.map((file) => path.join(photosDir, file));
     const flowers: string[] = [];
     for (const name of FLOWER_CLASSES) {
-      const files = (await fs.readdir(path.join(flowersDir, name))).filter((file) => /\.jpe?g$/i.test(file)).sort().slice(0, perClass);
+      const files = (await fs.readdir(path.join(flowersDir, name)))
+        .filter((file) => /\.jpe?g$/i.test(file))
+        .sort()
+        .slice(0, perClass);
       flowers.push(...files.map((file) => path.join(flowersDir, name, file)));
     }
 
@@ -75,7 +78,11 @@ runCli(
       `  predict time per image: original ${ms(figures.originalPredictMs)}, compact ${ms(figures.compactPredictMs)} ` +
         `(compact / original = ${(figures.compactPredictMs.mean / figures.originalPredictMs.mean).toFixed(3)})`,
       `- weights on disk: original ${(sizes[0] / 2 ** 20).toFixed(1)} MiB (float32), compact ${(sizes[1] / 2 ** 20).toFixed(1)} MiB (float16 kernels)`,
-      ...(await cropExperiment(original, photos, flowers.filter((file) => path.basename(path.dirname(file)) === 'daisy'))),
+      ...(await cropExperiment(
+        original,
+        photos,
+        flowers.filter((file) => path.basename(path.dirname(file)) === 'daisy'),
+      )),
     ];
     const verdicts = [
       `top-1 agreement >= 99%: ${figures.top1Agreement >= 0.99 ? 'PASS' : 'FAIL'}`,

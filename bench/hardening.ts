@@ -95,7 +95,11 @@ async function case1(levels: number): Promise<Result> {
       repeatedNested: `{ ${'relationTypes { name } '.repeat(4400)} }`,
       repeatedLeaf: `{ relationTypes { ${'name '.repeat(20000)} } }`,
       aliases: `{ ${Array.from({ length: 3000 }, (_, i) => `a${i}: relationTypes { name }`).join(' ')} }`.slice(0, 100_000),
-      fragments: `{ ${Array.from({ length: 1500 }, (_, i) => `...G${i}`).join(' ')} } ${Array.from({ length: 1500 }, (_, i) => `fragment G${i} on Query { relationTypes { name } }`).join(' ')}`.slice(0, 100_000),
+      fragments:
+        `{ ${Array.from({ length: 1500 }, (_, i) => `...G${i}`).join(' ')} } ${Array.from({ length: 1500 }, (_, i) => `fragment G${i} on Query { relationTypes { name } }`).join(' ')}`.slice(
+          0,
+          100_000,
+        ),
     };
     const worst: Result = {};
     for (const [name, query] of Object.entries(bodies)) {
@@ -194,7 +198,15 @@ async function case4(stalled: number): Promise<Result> {
       await new Promise((r) => setTimeout(r, 1000));
     }
     clearInterval(sampler);
-    return { stalledConnections: stalled, rssBeforeMb: before, rssWhileStalledMb: whileStalled, rssPeakMb: peak, rssAfter20sMb: mb(), closedByServerBeforeClientLeft: closedByServer, smallQueryAfter: small };
+    return {
+      stalledConnections: stalled,
+      rssBeforeMb: before,
+      rssWhileStalledMb: whileStalled,
+      rssPeakMb: peak,
+      rssAfter20sMb: mb(),
+      closedByServerBeforeClientLeft: closedByServer,
+      smallQueryAfter: small,
+    };
   });
 }
 
@@ -236,7 +248,13 @@ async function tinyModel(dir: string): Promise<string> {
 
 async function classifyRequest(url: string, files: Buffer[], type = 'image/png') {
   const form = new FormData();
-  form.append('operations', JSON.stringify({ query: 'mutation($files: [Upload!]!) { classify(files: $files, maxResults: 1) { error { code } labels { name } } }', variables: { files: files.map(() => null) } }));
+  form.append(
+    'operations',
+    JSON.stringify({
+      query: 'mutation($files: [Upload!]!) { classify(files: $files, maxResults: 1) { error { code } labels { name } } }',
+      variables: { files: files.map(() => null) },
+    }),
+  );
   form.append('map', JSON.stringify(Object.fromEntries(files.map((_, i) => [String(i), [`variables.files.${i}`]]))));
   files.forEach((bytes, i) => form.append(String(i), new Blob([new Uint8Array(bytes)], { type }), `f${i}.png`));
   const started = performance.now();
@@ -247,7 +265,9 @@ async function classifyRequest(url: string, files: Buffer[], type = 'image/png')
 
 async function case7(images: number, root: string, extraEnv: Record<string, string> = {}): Promise<Result> {
   const modelDir = await tinyModel(path.join(root, 'tiny'));
-  const png = await sharp({ create: { width: 6300, height: 6300, channels: 3, background: '#ff0000' } }).png({ palette: true, colours: 2, compressionLevel: 9 }).toBuffer();
+  const png = await sharp({ create: { width: 6300, height: 6300, channels: 3, background: '#ff0000' } })
+    .png({ palette: true, colours: 2, compressionLevel: 9 })
+    .toBuffer();
   return withGateway({ MODEL_DIR: modelDir, MODELS_DIR: path.join(root, 'none'), ...extraEnv }, async (gw) => {
     const metadataQuery = () => post(gw.url, { query: '{ classes(first: 5) { totalCount edges { node { label imageCount } } } }' });
     const idle: number[] = [];
@@ -257,13 +277,22 @@ async function case7(images: number, root: string, extraEnv: Record<string, stri
     const all = Promise.all(Array.from({ length: requests }, (_, i) => classifyRequest(gw.url, Array(Math.min(16, images - 16 * i)).fill(png))));
     const worst = await worstLatencyWhile(all, metadataQuery, 250);
     const results = await all;
-    return { images, pngBytes: png.length, classifySeconds: Math.round((performance.now() - started) / 100) / 10, statuses: [...new Set(results.map((r) => r.status))], worstMetadataIdleMs: Math.max(...idle), worstMetadataMs: worst };
+    return {
+      images,
+      pngBytes: png.length,
+      classifySeconds: Math.round((performance.now() - started) / 100) / 10,
+      statuses: [...new Set(results.map((r) => r.status))],
+      worstMetadataIdleMs: Math.max(...idle),
+      worstMetadataMs: worst,
+    };
   });
 }
 
 async function case8(root: string): Promise<Result> {
   const modelDir = await tinyModel(path.join(root, 'tiny8'));
-  const png = await sharp({ create: { width: 2000, height: 2000, channels: 3, background: '#00ff00' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 2000, height: 2000, channels: 3, background: '#00ff00' } })
+    .png()
+    .toBuffer();
   return withGateway({ MODEL_DIR: modelDir, MODELS_DIR: path.join(root, 'none'), INFERENCE_QUEUE_LIMIT: '16', INFERENCE_WORKERS: '1' }, async (gw) => {
     const results = await Promise.all(Array.from({ length: 4 }, () => classifyRequest(gw.url, Array(16).fill(png))));
     const refused = results.find((r) => r.code === 'OVERLOADED');

@@ -56,7 +56,9 @@ runCli(
     console.log(`linking the labels: ${ms(table.milliseconds)}; first prepare() in all: ${ms(total)}; the same label set again (cached): ${ms(cached)}`);
     console.log(`WordNet read: ${stats.synsetsRead} synsets of 82k (files are read on demand, never loaded whole)`);
     console.log(`memory: heap +${mb(memoryAfter.heapUsed - memoryBefore.heapUsed)}, rss +${mb(memoryAfter.rss - memoryBefore.rss)}`);
-    console.log(`longest slice of linking work between two yields: ${ms(stats.longestSliceMilliseconds)}; longest event-loop gap seen meanwhile (includes the OS scheduling this process out): ${ms(longestStall)}`);
+    console.log(
+      `longest slice of linking work between two yields: ${ms(stats.longestSliceMilliseconds)}; longest event-loop gap seen meanwhile (includes the OS scheduling this process out): ${ms(longestStall)}`,
+    );
     linker.close();
     if (table.linked === 0 && labels.length > 0) throw new CliFailure('no label linked: is the classes file right?');
   },
@@ -64,7 +66,13 @@ runCli(
 
 function readClasses(file: string): { label: string; description: string }[] {
   const lines = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/).slice(1);
-  return lines.map((line) => ({ label: line.slice(0, line.indexOf(',')), description: line.slice(line.indexOf(',') + 1).replace(/^"|"$/g, '').trim() }));
+  return lines.map((line) => ({
+    label: line.slice(0, line.indexOf(',')),
+    description: line
+      .slice(line.indexOf(',') + 1)
+      .replace(/^"|"$/g, '')
+      .trim(),
+  }));
 }
 
 function readLabels(file: string): string[] {

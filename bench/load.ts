@@ -167,7 +167,11 @@ function classifyScenarios(durationSeconds: number, modelDir: string, photo: str
 }
 
 async function post(url: string, request: BenchRequest, allowOverloaded = false): Promise<any> {
-  const response = await fetch(url, { method: request.method ?? 'POST', headers: request.headers, body: request.body === undefined ? undefined : new Uint8Array(Buffer.from(request.body)) });
+  const response = await fetch(url, {
+    method: request.method ?? 'POST',
+    headers: request.headers,
+    body: request.body === undefined ? undefined : new Uint8Array(Buffer.from(request.body)),
+  });
   const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
   const overloaded = body.errors?.every((error) => error.extensions?.code === 'OVERLOADED');
   if (response.status !== 200 || (body.errors && !(allowOverloaded && overloaded))) {
@@ -255,13 +259,23 @@ function startGateway(env: Record<string, string> = {}): Promise<{ url: string; 
 }
 
 /** Runs `scenarios` against one gateway started with `env`, then stops it. */
-async function runOnGateway(env: Record<string, string>, chosen: (sample: Sample | undefined) => Scenario[], needsSample: boolean, rows: Record<string, string | number>[]): Promise<void> {
+async function runOnGateway(
+  env: Record<string, string>,
+  chosen: (sample: Sample | undefined) => Scenario[],
+  needsSample: boolean,
+  rows: Record<string, string | number>[],
+): Promise<void> {
   const { url, child } = await startGateway(env);
   const origin = new URL(url).origin;
   try {
     const sample = needsSample ? await discover(url) : undefined;
     for (const scenario of chosen(sample)) {
-      console.log(`gateway ${url} (pid ${child.pid}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}: ${scenario.name}`);
+      console.log(
+        `gateway ${url} (pid ${child.pid}), load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}: ${scenario.name}`,
+      );
       rows.push(report(scenario.name, await run(origin, scenario)));
       console.log(JSON.stringify(rows[rows.length - 1]));
     }

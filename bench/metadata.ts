@@ -79,13 +79,19 @@ runCli(spec, async ({ values }) => {
     const prepared = await prepareDuckDb({ dataDir: csvDir, databasePath, reload: true });
     store = await DuckDbStore.open(prepared.instance);
     const report = prepared.ingestReport!;
-    say(`  loaded with the gateway's loader in ${seconds(started)}: ${report.classes} classes, ${report.imageLabels} labels, ${report.relations} relations, ${report.images} images, ${report.rejected.length} rejected`);
+    say(
+      `  loaded with the gateway's loader in ${seconds(started)}: ${report.classes} classes, ${report.imageLabels} labels, ${report.relations} relations, ${report.images} images, ${report.rejected.length} rejected`,
+    );
   }
   const data = syntheticNames();
 
   const results: LatencySummary[] = [];
   const run = async (workloads: Workload[]) => results.push(...(await measureInterleaved(workloads, runs)));
-  const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
   say(`  load average before measuring: ${load()}`);
   await run(storeWorkloads(store, data, size));
 
@@ -112,5 +118,3 @@ runCli(spec, async ({ values }) => {
   // The gateway's worker pools and timers are closed, but some library handles linger: end the run.
   process.exit(0);
 });
-
-

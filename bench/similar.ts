@@ -159,7 +159,9 @@ async function writeSynthetic(file: string, realFile: string, stats: RealStatist
   try {
     const sql = (text: string) => `'${text.replace(/'/g, "''")}'`;
     const metadata = { ...stats.metadata, synthetic: `${count} rows: real PCA projections + ${jitter} x per-component sd Gaussian noise` };
-    const kv = Object.entries(metadata).map(([key, value]) => `${key}: ${sql(value)}`).join(', ');
+    const kv = Object.entries(metadata)
+      .map(([key, value]) => `${key}: ${sql(value)}`)
+      .join(', ');
     await connection.run(`SELECT setseed(${((seed % 1000) + 0.5) / 1000})`);
     await connection.run(`CREATE TABLE real AS SELECT (row_number() OVER (ORDER BY path) - 1)::INTEGER AS i, label, pca FROM read_parquet(${sql(realFile)})`);
     const sd = `([${Array.from(stats.sd, (v) => (jitter * v).toPrecision(8)).join(', ')}]::DOUBLE[])`;

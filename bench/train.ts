@@ -44,8 +44,17 @@ const OPTIONS = {
 function stratifiedFolds(root: string, k: number, seed: number): Array<Array<{ file: string; label: string }>> {
   const folds: Array<Array<{ file: string; label: string }>> = Array.from({ length: k }, () => []);
   const random = seededRandom(seed);
-  for (const label of fs.readdirSync(root).filter((name) => fs.statSync(path.join(root, name)).isDirectory()).sort()) {
-    const files = shuffle(fs.readdirSync(path.join(root, label)).filter((name) => /\.(jpe?g|png|webp)$/i.test(name)).sort(), random);
+  for (const label of fs
+    .readdirSync(root)
+    .filter((name) => fs.statSync(path.join(root, name)).isDirectory())
+    .sort()) {
+    const files = shuffle(
+      fs
+        .readdirSync(path.join(root, label))
+        .filter((name) => /\.(jpe?g|png|webp)$/i.test(name))
+        .sort(),
+      random,
+    );
     files.forEach((name, i) => folds[i % k].push({ file: path.join(root, label, name), label }));
   }
   return folds;
@@ -98,7 +107,12 @@ runCli({ usage: USAGE, options: OPTIONS }, async ({ values }) => {
     seed,
     cacheDir: path.join(work, 'cache'),
   };
-  console.log(`TF.js backend: ${backend}; ${os.cpus().length} cores; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; backbone ${backboneDir}`);
+  console.log(
+    `TF.js backend: ${backend}; ${os.cpus().length} cores; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; backbone ${backboneDir}`,
+  );
 
   // 1. The defaults on every photo, as `npm run train -- --data <dir> --out m` runs them.
   const out = path.join(work, 'model');
@@ -130,9 +144,14 @@ runCli({ usage: USAGE, options: OPTIONS }, async ({ values }) => {
   // 2. Cross-validation, reusing the cached features.
   if (k >= 2) {
     const csvs = writeFoldCsvs(data, work, k, seed);
-    const variants: Array<{ name: string; options: Partial<TrainOptions> }> = [{ name: `defaults (${full.backbone.featureLayer}; fine-tuned after ${full.fineTunedFrom ?? '(frozen)'})`, options: {} }];
+    const variants: Array<{ name: string; options: Partial<TrainOptions> }> = [
+      { name: `defaults (${full.backbone.featureLayer}; fine-tuned after ${full.fineTunedFrom ?? '(frozen)'})`, options: {} },
+    ];
     if (values.baseline) {
-      variants.push({ name: 'final pooled vector only (frozen)', options: { fineTuneFrom: 'none', backbone: { kind: 'folder', dir: path.resolve(backboneDir), featureLayer: finalPooledLayer(backboneDir) } } });
+      variants.push({
+        name: 'final pooled vector only (frozen)',
+        options: { fineTuneFrom: 'none', backbone: { kind: 'folder', dir: path.resolve(backboneDir), featureLayer: finalPooledLayer(backboneDir) } },
+      });
     }
     const fineTuneFrom = values['fine-tune-from'];
     if (fineTuneFrom) {

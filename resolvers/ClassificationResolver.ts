@@ -7,7 +7,9 @@ import { ImageClassification } from '../src/schema/classification';
 
 @ArgsType()
 class ClassifyArgs {
-  @Field(() => [GraphQLUpload], { description: 'Images (JPEG, PNG, WebP, GIF), sent as a GraphQL multipart request: 1 to MAX_UPLOAD_FILES (16 by default), each at most MAX_UPLOAD_BYTES (10 MiB by default).' })
+  @Field(() => [GraphQLUpload], {
+    description: 'Images (JPEG, PNG, WebP, GIF), sent as a GraphQL multipart request: 1 to MAX_UPLOAD_FILES (16 by default), each at most MAX_UPLOAD_BYTES (10 MiB by default).',
+  })
   files!: Promise<FileUpload>[];
 
   @Field(() => ID, { nullable: true, description: 'A `Model.id`; the default model when omitted.' })
@@ -22,7 +24,9 @@ class ClassifyArgs {
 
 @ArgsType()
 class LabelDetectionArgs {
-  @Field(() => [GraphQLUpload], { description: 'Images, sent as a GraphQL multipart request (16 per Vision call): 1 to MAX_UPLOAD_FILES (16 by default), each at most MAX_UPLOAD_BYTES (10 MiB by default).' })
+  @Field(() => [GraphQLUpload], {
+    description: 'Images, sent as a GraphQL multipart request (16 per Vision call): 1 to MAX_UPLOAD_FILES (16 by default), each at most MAX_UPLOAD_BYTES (10 MiB by default).',
+  })
   files!: Promise<FileUpload>[];
 
   @Field(() => Int, { nullable: true, defaultValue: 10, description: 'Most labels per image (passed to Vision), 1 to 1000.' })

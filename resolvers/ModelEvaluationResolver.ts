@@ -6,7 +6,10 @@ import { asModelEvaluation } from '../src/training/evaluate';
 
 @Resolver(() => Model)
 export class ModelEvaluationResolver {
-  @FieldResolver(() => ModelEvaluation, { nullable: true, description: 'TEST-split report of a model trained by `trainModel` / `npm run train`; null for a model without one (e.g. the shipped default).' })
+  @FieldResolver(() => ModelEvaluation, {
+    nullable: true,
+    description: 'TEST-split report of a model trained by `trainModel` / `npm run train`; null for a model without one (e.g. the shipped default).',
+  })
   evaluation(@Root() model: ModelInfo) {
     return asModelEvaluation(model.evaluation);
   }

@@ -19,11 +19,13 @@ export class ModelResolver {
       'Stops serving a model you trained (any trained model, for `admin`) and removes its folder; true when done. ' +
       'The default model, MODEL_DIR and models the gateway did not train are never deleted (FORBIDDEN).',
   })
-  deleteModel(@Arg('id', () => ID, { description: 'The model\'s `id`.' }) id: string, @Ctx() { services, caller }: GatewayContext) {
+  deleteModel(@Arg('id', () => ID, { description: "The model's `id`." }) id: string, @Ctx() { services, caller }: GatewayContext) {
     return services.modelOwnership.delete(id, caller);
   }
 
-  @FieldResolver(() => Boolean, { description: 'You may replace (`trainModel` with `replace: true`) or delete this model: you trained it, or you are an admin and it was trained here.' })
+  @FieldResolver(() => Boolean, {
+    description: 'You may replace (`trainModel` with `replace: true`) or delete this model: you trained it, or you are an admin and it was trained here.',
+  })
   mayChange(@Root() model: ModelInfo, @Ctx() { caller }: GatewayContext): boolean {
     return model.trained && (model.owner === caller.id || hasScope(caller, 'admin'));
   }

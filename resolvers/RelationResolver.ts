@@ -11,7 +11,11 @@ import type { RelationRecord } from '../src/store/MetadataStore';
 
 @ArgsType()
 class SearchRelationsArgs {
-  @Field(() => String, { nullable: true, defaultValue: '%', description: 'LIKE pattern on the subject description (`%`: any text, `_`: one character, `\\` escapes), case-insensitive, at most 200 characters.' })
+  @Field(() => String, {
+    nullable: true,
+    defaultValue: '%',
+    description: 'LIKE pattern on the subject description (`%`: any text, `_`: one character, `\\` escapes), case-insensitive, at most 200 characters.',
+  })
   subject?: string | null;
 
   @Field(() => String, { nullable: true, defaultValue: '%', description: 'LIKE pattern on the relation name, as for `subject`.' })

@@ -21,7 +21,11 @@ export class TrainingEventsResolver {
       return events;
     },
   })
-  trainingJobEvents(@Arg('id', () => ID, { description: '`TrainingJob.id`, as `trainModel` returned it; an unknown id, or a job of someone else\'s, is an error (TRAINING_JOB_NOT_FOUND).' }) _id: string, @Root() event: TrainingJobEvent): TrainingJobEvent {
+  trainingJobEvents(
+    @Arg('id', () => ID, { description: "`TrainingJob.id`, as `trainModel` returned it; an unknown id, or a job of someone else's, is an error (TRAINING_JOB_NOT_FOUND)." })
+    _id: string,
+    @Root() event: TrainingJobEvent,
+  ): TrainingJobEvent {
     return event;
   }
 }

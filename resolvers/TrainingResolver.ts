@@ -16,28 +16,35 @@ export class TrainingResolver {
       'Starts training a classifier on data under TRAINING_DATA_ROOT (transfer learning: a new head on a pretrained backbone); poll `trainingJob` or subscribe to `trainingJobEvents`. ' +
       'The job and its model belong to the caller. Refused at once when the training queue is full (OVERLOADED) or the caller already has its share of it (RATE_LIMITED).',
   })
-  trainModel(@Arg('input', () => TrainModelInput, { description: 'What to train on, the id to serve it under, and the training settings.' }) input: TrainModelInput, @Ctx() { services, caller }: GatewayContext) {
+  trainModel(
+    @Arg('input', () => TrainModelInput, { description: 'What to train on, the id to serve it under, and the training settings.' }) input: TrainModelInput,
+    @Ctx() { services, caller }: GatewayContext,
+  ) {
     return services.training.start(input, caller);
   }
 
   @RequiresScope('train')
-  @Mutation(() => TrainingJobNode, { description: 'Stops a QUEUED or RUNNING job of yours (any job, for `admin`): it ends CANCELLED and writes nothing. A finished job is returned as it is.' })
-  cancelTrainingJob(@Arg('id', () => ID, { description: 'The job\'s `id`.' }) id: string, @Ctx() { services, caller }: GatewayContext) {
+  @Mutation(() => TrainingJobNode, {
+    description: 'Stops a QUEUED or RUNNING job of yours (any job, for `admin`): it ends CANCELLED and writes nothing. A finished job is returned as it is.',
+  })
+  cancelTrainingJob(@Arg('id', () => ID, { description: "The job's `id`." }) id: string, @Ctx() { services, caller }: GatewayContext) {
     return services.training.cancel(id, caller);
   }
 
   @RequiresScope('read')
   @Query(() => TrainingJobNode, {
     nullable: true,
-    description: 'One of your training jobs (any, for `admin`); null for an unknown id or someone else\'s job. Jobs are kept in memory: a restart forgets them.',
+    description: "One of your training jobs (any, for `admin`); null for an unknown id or someone else's job. Jobs are kept in memory: a restart forgets them.",
   })
-  trainingJob(@Arg('id', () => ID, { description: 'The job\'s `id`, as `trainModel` returned it.' }) id: string, @Ctx() { services, caller }: GatewayContext) {
+  trainingJob(@Arg('id', () => ID, { description: "The job's `id`, as `trainModel` returned it." }) id: string, @Ctx() { services, caller }: GatewayContext) {
     assertJobId(id);
     return services.training.get(id, caller) ?? null;
   }
 
   @RequiresScope('read')
-  @Query(() => [TrainingJobNode], { description: `Your training jobs (every caller's, for \`admin\`), newest first: the queued and running ones and the last ${DEFAULT_KEEP_FINISHED} finished (kept in memory until a restart).` })
+  @Query(() => [TrainingJobNode], {
+    description: `Your training jobs (every caller's, for \`admin\`), newest first: the queued and running ones and the last ${DEFAULT_KEEP_FINISHED} finished (kept in memory until a restart).`,
+  })
   trainingJobs(@Ctx() { services, caller }: GatewayContext) {
     return services.training.list(caller);
   }

@@ -13,7 +13,10 @@ caller's training jobs and models and keys its rate limits.`;
 runCli({ usage: USAGE, options: { name: { type: 'string' }, scopes: { type: 'string' }, file: { type: 'string' } } }, ({ values }) => {
   const name = values.name;
   if (!name) throw new UsageError('--name is required');
-  const scopes = (values.scopes ?? '').split(',').map((scope) => scope.trim()).filter(Boolean);
+  const scopes = (values.scopes ?? '')
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter(Boolean);
   if (scopes.length === 0 || scopes.some((scope) => !(SCOPES as readonly string[]).includes(scope))) {
     throw new UsageError(`--scopes must be a comma list of ${SCOPES.join(', ')}, got "${values.scopes ?? ''}"`);
   }

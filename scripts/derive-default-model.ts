@@ -39,14 +39,11 @@ interface ManifestEntry {
   quantization?: { dtype: string };
 }
 
-runCli(
-  { usage: USAGE, options: { source: { type: 'string' }, out: { type: 'string' }, 'keep-float32': { type: 'string' } } },
-  async ({ values }) => {
-    const source = existingDir('--source', values.source ?? path.resolve(projectRoot(), '..', 'shared', 'models', 'mobilenet_v2_1.0_224'));
-    const out = path.resolve(values.out ?? path.join(projectRoot(), 'default-model'));
-    await derive(source, out, values['keep-float32'] !== undefined ? new RegExp(values['keep-float32'] || '^$') : KEEP_FLOAT32);
-  },
-);
+runCli({ usage: USAGE, options: { source: { type: 'string' }, out: { type: 'string' }, 'keep-float32': { type: 'string' } } }, async ({ values }) => {
+  const source = existingDir('--source', values.source ?? path.resolve(projectRoot(), '..', 'shared', 'models', 'mobilenet_v2_1.0_224'));
+  const out = path.resolve(values.out ?? path.join(projectRoot(), 'default-model'));
+  await derive(source, out, values['keep-float32'] !== undefined ? new RegExp(values['keep-float32'] || '^$') : KEEP_FLOAT32);
+});
 
 async function derive(source: string, out: string, keepFloat32: RegExp): Promise<void> {
   const modelJsonBytes = await fs.readFile(path.join(source, 'model.json'));
@@ -61,7 +58,8 @@ async function derive(source: string, out: string, keepFloat32: RegExp): Promise
   const encoded: Buffer[] = [];
   let offset = 0;
   for (const spec of groups.flatMap((group) => group.weights)) {
-    if (spec.dtype !== 'float32' || spec.quantization) throw new CliFailure(`weight ${spec.name} is ${spec.dtype}${spec.quantization ? ' (quantised)' : ''}; expected plain float32`);
+    if (spec.dtype !== 'float32' || spec.quantization)
+      throw new CliFailure(`weight ${spec.name} is ${spec.dtype}${spec.quantization ? ' (quantised)' : ''}; expected plain float32`);
     const count = spec.shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(weightData.buffer.slice(weightData.byteOffset + offset, weightData.byteOffset + offset + count * 4));
     offset += count * 4;
@@ -104,14 +102,7 @@ async function derive(source: string, out: string, keepFloat32: RegExp): Promise
   console.log(`wrote ${out}: ${specs.length} weights, ${(weightData.length / 2 ** 20).toFixed(1)} MiB float32 -> ${(all.length / 2 ** 20).toFixed(1)} MiB in ${shardCount} shards`);
 }
 
-function provenance(
-  source: string,
-  files: { name: string; bytes: Buffer }[],
-  float32Bytes: number,
-  float16Bytes: number,
-  specs: ManifestEntry[],
-  measured: string,
-): string {
+function provenance(source: string, files: { name: string; bytes: Buffer }[], float32Bytes: number, float16Bytes: number, specs: ManifestEntry[], measured: string): string {
   const weights = specs.length;
   const halved = specs.filter((spec) => spec.quantization).length;
   const keptValues = specs.filter((spec) => !spec.quantization).reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1), 0);

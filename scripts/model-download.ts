@@ -112,7 +112,8 @@ function customEntry(values: Values): Pick<DownloadRequest, 'model' | 'labels' |
   if (inputSize !== undefined) preprocessing.inputSize = inputSize;
   if (values['input-range'] !== undefined) {
     const range = values['input-range'].split(',').map(Number);
-    if (range.length !== 2 || !range.every(Number.isFinite) || range[0] >= range[1]) throw new UsageError(`--input-range must be "low,high" with low < high, got "${values['input-range']}"`);
+    if (range.length !== 2 || !range.every(Number.isFinite) || range[0] >= range[1])
+      throw new UsageError(`--input-range must be "low,high" with low < high, got "${values['input-range']}"`);
     preprocessing.inputRange = [range[0], range[1]];
   }
   const labelOffset = numberOption('--label-offset', values['label-offset'], { min: 0, integer: true });

@@ -3,7 +3,15 @@ import { backboneSourceOf, DEFAULT_BACKBONE_DIR } from '../src/embeddings/backbo
 import { initBackend } from '../src/models/tfBackend';
 import { defaultCacheDir } from '../src/training/cacheDir';
 import { parseRemoteSources } from '../src/training/sources/remoteSources';
-import { DEFAULT_FINE_TUNE_FROM, DEFAULT_TRAINING_FEATURES, SUGGESTED_FINE_TUNE_FROM, TRAINING_DEFAULTS, trainClassifier, type TrainProgress, type TrainingData } from '../src/training/trainClassifier';
+import {
+  DEFAULT_FINE_TUNE_FROM,
+  DEFAULT_TRAINING_FEATURES,
+  SUGGESTED_FINE_TUNE_FROM,
+  TRAINING_DEFAULTS,
+  trainClassifier,
+  type TrainProgress,
+  type TrainingData,
+} from '../src/training/trainClassifier';
 import { CliFailure, existingDir, existingFile, numberOption, runCli, UsageError } from './support/cli';
 
 const D = TRAINING_DEFAULTS;
@@ -106,7 +114,9 @@ runCli({ usage: USAGE, options: OPTIONS }, async ({ values }) => {
   const e = result.evaluation;
   console.log(`backbone ${result.backbone.id} on ${backend}; ${result.labels.length} labels (${result.multiLabel ? 'multi-label, sigmoid' : 'single-label, softmax'})`);
   console.log(result.fineTunedFrom ? `fine-tuned the backbone after layer ${result.fineTunedFrom}` : 'backbone frozen (head only)');
-  console.log(`images: ${result.images.train} train, ${result.images.validation} validation, ${result.images.test} test; embeddings ${result.embeddings.computed} computed, ${result.embeddings.cached} from cache`);
+  console.log(
+    `images: ${result.images.train} train, ${result.images.validation} validation, ${result.images.test} test; embeddings ${result.embeddings.computed} computed, ${result.embeddings.cached} from cache`,
+  );
   console.log(`TEST: accuracy ${e.accuracy.toFixed(4)}, auPrc ${e.auPrc.toFixed(4)}, logLoss ${e.logLoss.toFixed(4)}`);
   for (const c of e.perClass) console.log(`  ${c.label.padEnd(20)} precision ${c.precision.toFixed(3)} recall ${c.recall.toFixed(3)} f1 ${c.f1.toFixed(3)} support ${c.support}`);
   console.log(
@@ -133,10 +143,7 @@ function progressBars() {
       } else if (progress.stage === 'training' && progress.epoch) {
         embedding?.stop();
         const { epoch, epochs, loss, validationAccuracy } = progress.epoch;
-        training ??= new SingleBar(
-          { ...options, format: 'training  |{bar}| epoch {value}/{total} | loss {loss} | val acc {val} | ETA {eta_formatted}' },
-          Presets.shades_classic,
-        );
+        training ??= new SingleBar({ ...options, format: 'training  |{bar}| epoch {value}/{total} | loss {loss} | val acc {val} | ETA {eta_formatted}' }, Presets.shades_classic);
         if (!training.isActive) training.start(epochs, 0, { loss: '-', val: '-' });
         training.update(epoch, { loss: loss.toFixed(4), val: validationAccuracy === undefined ? '-' : validationAccuracy.toFixed(3) });
       }

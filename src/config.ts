@@ -161,30 +161,68 @@ export interface ConfigVariable {
 export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'PORT', default: '4000', description: 'HTTP port; GraphQL is served at `/graphql`.' },
   { name: 'HOST', default: '0.0.0.0', description: 'Interface to listen on.' },
-  { name: 'ALLOWED_HOSTS', default: '(unset: any host)', description: 'Comma-separated host names the `Host` header may carry (`api.example.com`, `api.example.com:8443`, `*.example.com` for any subdomain); others get 421 `MISDIRECTED_REQUEST` (`/healthz`, `/readyz` excepted). Set it in production, against DNS rebinding.' },
-  { name: 'METRICS_TOKEN', default: '(unset)', description: 'In production, `/metrics` on `PORT` answers only `Authorization: Bearer <token>` (401 otherwise). Open in development.' },
-  { name: 'METRICS_PORT', default: '(unset)', description: 'A second listener on `HOST` serving only `/metrics`, unauthenticated (keep the port private). In production with neither this nor `METRICS_TOKEN`, `/metrics` answers 404.' },
+  {
+    name: 'ALLOWED_HOSTS',
+    default: '(unset: any host)',
+    description:
+      'Comma-separated host names the `Host` header may carry (`api.example.com`, `api.example.com:8443`, `*.example.com` for any subdomain); others get 421 `MISDIRECTED_REQUEST` (`/healthz`, `/readyz` excepted). Set it in production, against DNS rebinding.',
+  },
+  {
+    name: 'METRICS_TOKEN',
+    default: '(unset)',
+    description: 'In production, `/metrics` on `PORT` answers only `Authorization: Bearer <token>` (401 otherwise). Open in development.',
+  },
+  {
+    name: 'METRICS_PORT',
+    default: '(unset)',
+    description:
+      'A second listener on `HOST` serving only `/metrics`, unauthenticated (keep the port private). In production with neither this nor `METRICS_TOKEN`, `/metrics` answers 404.',
+  },
   { name: 'NODE_ENV', default: 'development', description: '`production` masks internal error details and disables introspection-only helpers.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
   { name: 'LOG_FORMAT', default: '`pretty` on a terminal, else `json`', description: '`json`: one JSON object per line (for log collectors); `pretty`: readable lines.' },
   { name: 'STORE', default: 'duckdb', description: 'Metadata backend: `duckdb` (embedded) or `bigquery`.' },
-  { name: 'DATA_DIR', default: '(unset: built-in demo data)', description: 'Folder with `classes.csv`, `image_labels.csv`, `relations.csv` (or the official Open Images file names) loaded into DuckDB at start.' },
-  { name: 'DUCKDB_PATH', default: '(unset: in memory)', description: 'DuckDB database file; restarts reuse its tables while the source files (names, sizes, modification times) are unchanged, and reload them when they differ.' },
+  {
+    name: 'DATA_DIR',
+    default: '(unset: built-in demo data)',
+    description: 'Folder with `classes.csv`, `image_labels.csv`, `relations.csv` (or the official Open Images file names) loaded into DuckDB at start.',
+  },
+  {
+    name: 'DUCKDB_PATH',
+    default: '(unset: in memory)',
+    description: 'DuckDB database file; restarts reuse its tables while the source files (names, sizes, modification times) are unchanged, and reload them when they differ.',
+  },
   { name: 'BIGQUERY_PROJECT', default: '(none)', description: 'Project that runs (and is billed for) the query jobs.' },
   { name: 'BIGQUERY_DATASET', default: '(none)', description: 'Dataset holding the tables, `project.dataset` or `dataset`.' },
   { name: 'BIGQUERY_API_ENDPOINT', default: '(Google)', description: 'Base URL of a BigQuery-compatible REST endpoint (emulators, tests), e.g. `http://127.0.0.1:9050`.' },
   { name: 'BIGQUERY_LOCATION', default: '(dataset default)', description: 'Job location, e.g. `US` or `EU`.' },
   { name: 'BIGQUERY_TIMEOUT_MS', default: '20000', description: 'Deadline for one store query, retries included.' },
   { name: 'BIGQUERY_MAX_RETRIES', default: '3', description: 'Retries of a failed read query (5xx, rate limits) with exponential backoff.' },
-  { name: 'IMAGE_URL_TEMPLATE', default: 'https://storage.googleapis.com/bdcc_open_images_dataset/images/{id}.jpg', description: '`Image.url`; `{id}` is replaced by the image id.' },
+  {
+    name: 'IMAGE_URL_TEMPLATE',
+    default: 'https://storage.googleapis.com/bdcc_open_images_dataset/images/{id}.jpg',
+    description: '`Image.url`; `{id}` is replaced by the image id.',
+  },
   { name: 'MAX_QUERY_DEPTH', default: '12', description: 'Deepest selection a query may have.' },
   { name: 'MAX_QUERY_COST', default: '50000', description: 'Highest estimated cost (list fields multiply by `first`) a query may have.' },
   { name: 'MAX_QUERY_TOKENS', default: '5000', description: 'Most lexical tokens in a GraphQL document; longer documents are refused by the parser.' },
   { name: 'MAX_QUERY_ALIASES', default: '30', description: 'Most aliased fields in a GraphQL document (`QUERY_TOO_COMPLEX`).' },
-  { name: 'MAX_SELECTION_REPEATS', default: '20', description: 'Most fields sharing a response name, or fragment spreads, in one selection set (`QUERY_TOO_COMPLEX`); keeps validation linear.' },
+  {
+    name: 'MAX_SELECTION_REPEATS',
+    default: '20',
+    description: 'Most fields sharing a response name, or fragment spreads, in one selection set (`QUERY_TOO_COMPLEX`); keeps validation linear.',
+  },
   { name: 'MAX_RESPONSE_BYTES', default: '16777216', description: 'Largest JSON response; a larger one is replaced by a `RESPONSE_TOO_LARGE` error.' },
-  { name: 'INTROSPECTION', default: '(unset: on unless production)', description: '`true` / `false`: schema introspection and "Did you mean" suggestions. Off with `NODE_ENV=production` unless `true`.' },
-  { name: 'CORS_ORIGINS', default: '(unset: no cross-origin access)', description: 'Comma-separated exact origins (`https://app.example.com`) allowed to call the gateway from a browser; `*` is refused.' },
+  {
+    name: 'INTROSPECTION',
+    default: '(unset: on unless production)',
+    description: '`true` / `false`: schema introspection and "Did you mean" suggestions. Off with `NODE_ENV=production` unless `true`.',
+  },
+  {
+    name: 'CORS_ORIGINS',
+    default: '(unset: no cross-origin access)',
+    description: 'Comma-separated exact origins (`https://app.example.com`) allowed to call the gateway from a browser; `*` is refused.',
+  },
   { name: 'RETRY_AFTER_SECONDS', default: '5', description: '`Retry-After` of the 503 answers (`OVERLOADED`, `SHUTTING_DOWN`).' },
   { name: 'HEADERS_TIMEOUT_MS', default: '10000', description: 'Longest time a client may take to send the request head; then the connection is closed.' },
   { name: 'REQUEST_TIMEOUT_MS', default: '120000', description: 'Longest time a client may take to send a whole request (head and body); then 408 and close.' },
@@ -194,27 +232,91 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'MAX_UPLOAD_BYTES', default: '10485760', description: 'Largest uploaded file, in bytes.' },
   { name: 'MAX_UPLOAD_FILES', default: '16', description: 'Most files in one request.' },
   { name: 'MAX_IMAGE_PIXELS', default: '40000000', description: 'Largest decoded image (width x height), against decompression bombs.' },
-  { name: 'UPLOAD_MEMORY_BUDGET_BYTES', default: '268435456', description: 'Upload bytes all requests together may hold in memory; a multipart request that does not fit gets 503 `OVERLOADED`.' },
-  { name: 'DECODE_CONCURRENCY', default: '2', description: 'Images decoded at once over all requests (sharp, on libuv\'s 4 threads), so decoding never takes every thread from the store.' },
-  { name: 'DECODE_QUEUE_LIMIT', default: '256', description: 'Images waiting to be decoded over all requests; past it, a request gets 503 `OVERLOADED` at once. At least `MAX_UPLOAD_FILES`.' },
+  {
+    name: 'UPLOAD_MEMORY_BUDGET_BYTES',
+    default: '268435456',
+    description: 'Upload bytes all requests together may hold in memory; a multipart request that does not fit gets 503 `OVERLOADED`.',
+  },
+  {
+    name: 'DECODE_CONCURRENCY',
+    default: '2',
+    description: "Images decoded at once over all requests (sharp, on libuv's 4 threads), so decoding never takes every thread from the store.",
+  },
+  {
+    name: 'DECODE_QUEUE_LIMIT',
+    default: '256',
+    description: 'Images waiting to be decoded over all requests; past it, a request gets 503 `OVERLOADED` at once. At least `MAX_UPLOAD_FILES`.',
+  },
   { name: 'DECODE_PIXEL_BUDGET', default: '80000000', description: 'Pixels decoded at once over all requests (an image larger than this is decoded alone).' },
-  { name: 'MODEL_DIR', default: '(unset: see README)', description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json` or `labels.txt`) served as the default model.' },
-  { name: 'MODEL_DIR', default: '(unset: the shipped default model)', description: 'Model folder served as the default model: TensorFlow.js (`model.json`, shards, `metadata.json`, `labels.txt` or `dict.txt`) or ONNX (`model.onnx` with `labels.txt` or `metadata.json`); a missing folder or one with neither `model.json` nor `model.onnx` stops the start.' },
-  { name: 'DEFAULT_MODEL', default: 'shipped', description: 'With `MODEL_DIR` unset: `shipped` serves `default-model/` (MobileNet V2, id `mobilenet_v2_1.0_224`) as the default; `none` serves only `MODELS_DIR`.' },
+  {
+    name: 'MODEL_DIR',
+    default: '(unset: see README)',
+    description: 'TensorFlow.js model folder (`model.json`, shards, `metadata.json` or `labels.txt`) served as the default model.',
+  },
+  {
+    name: 'MODEL_DIR',
+    default: '(unset: the shipped default model)',
+    description:
+      'Model folder served as the default model: TensorFlow.js (`model.json`, shards, `metadata.json`, `labels.txt` or `dict.txt`) or ONNX (`model.onnx` with `labels.txt` or `metadata.json`); a missing folder or one with neither `model.json` nor `model.onnx` stops the start.',
+  },
+  {
+    name: 'DEFAULT_MODEL',
+    default: 'shipped',
+    description: 'With `MODEL_DIR` unset: `shipped` serves `default-model/` (MobileNet V2, id `mobilenet_v2_1.0_224`) as the default; `none` serves only `MODELS_DIR`.',
+  },
   { name: 'MODELS_DIR', default: './models', description: 'Folder of further model folders (downloads, trained models); each sub-folder is served under its name.' },
-  { name: 'INFERENCE_WORKERS', default: 'number of cores', description: 'worker_threads running inference, each with its own ONNX Runtime sessions (and TF.js backend for models without an ONNX form).' },
+  {
+    name: 'INFERENCE_WORKERS',
+    default: 'number of cores',
+    description: 'worker_threads running inference, each with its own ONNX Runtime sessions (and TF.js backend for models without an ONNX form).',
+  },
   { name: 'INFERENCE_MAX_BATCH', default: '8', description: 'Most images one worker predicts at once (micro-batching).' },
   { name: 'INFERENCE_MAX_WAIT_MS', default: '4', description: 'How long a batch waits to fill before it runs.' },
-  { name: 'INFERENCE_RUNTIME', default: 'auto', description: '`auto`: ONNX Runtime serves every model with an ONNX form (a folder\'s `model.onnx`, or a TF.js folder the converter handles), TF.js wasm the rest (`Model.runtimeFallbackReason` says why); `onnx`: a model without an ONNX form fails to load; `tfjs`: TF.js folders stay on TF.js (ONNX folders still run on ONNX Runtime).' },
-  { name: 'ONNX_THREADS', default: '1', description: 'ONNX Runtime intra-op threads per session. Each inference worker holds its own sessions, so the default (1, with one worker per core) uses every core without oversubscribing; see "Threads and batching" in the README.' },
+  {
+    name: 'INFERENCE_RUNTIME',
+    default: 'auto',
+    description:
+      "`auto`: ONNX Runtime serves every model with an ONNX form (a folder's `model.onnx`, or a TF.js folder the converter handles), TF.js wasm the rest (`Model.runtimeFallbackReason` says why); `onnx`: a model without an ONNX form fails to load; `tfjs`: TF.js folders stay on TF.js (ONNX folders still run on ONNX Runtime).",
+  },
+  {
+    name: 'ONNX_THREADS',
+    default: '1',
+    description:
+      'ONNX Runtime intra-op threads per session. Each inference worker holds its own sessions, so the default (1, with one worker per core) uses every core without oversubscribing; see "Threads and batching" in the README.',
+  },
   { name: 'INFERENCE_QUEUE_LIMIT', default: '256', description: 'Images waiting for a worker before new requests get `OVERLOADED`; at least `MAX_UPLOAD_FILES`.' },
-  { name: 'VISION_API_ENDPOINT', default: '(unset: Google, with Application Default Credentials)', description: '`host:port` of a plaintext gRPC Vision endpoint (emulators, tests); no credentials are sent.' },
-  { name: 'GOOGLE_APPLICATION_CREDENTIALS', default: '(unset: gcloud login, or the metadata server on Google Cloud)', description: 'Service account key file (JSON) for Cloud Vision and BigQuery; must exist when set.' },
-  { name: 'VISION_TIMEOUT_MS', default: '30000', description: 'Deadline for one BatchAnnotateImages call; also bounds the search for Application Default Credentials (at most 10 s).' },
+  {
+    name: 'VISION_API_ENDPOINT',
+    default: '(unset: Google, with Application Default Credentials)',
+    description: '`host:port` of a plaintext gRPC Vision endpoint (emulators, tests); no credentials are sent.',
+  },
+  {
+    name: 'GOOGLE_APPLICATION_CREDENTIALS',
+    default: '(unset: gcloud login, or the metadata server on Google Cloud)',
+    description: 'Service account key file (JSON) for Cloud Vision and BigQuery; must exist when set.',
+  },
+  {
+    name: 'VISION_TIMEOUT_MS',
+    default: '30000',
+    description: 'Deadline for one BatchAnnotateImages call; also bounds the search for Application Default Credentials (at most 10 s).',
+  },
   { name: 'EMBEDDINGS', default: '(unset)', description: 'Parquet file written by `npm run embed`, served by `similarImages`.' },
-  { name: 'EMBEDDINGS_INDEX_MIN_ROWS', default: '10000', description: 'From this many rows on, `similarImages` searches an HNSW index (built once, kept beside the file as `<file>.usearch`); below it, every row is scored.' },
-  { name: 'BIGQUERY_EMBEDDINGS_TABLE', default: '(unset)', description: 'With `STORE=bigquery`: table of `BIGQUERY_DATASET` holding the `EMBEDDINGS` rows (loaded from the same Parquet); `similarImages` then searches it with `VECTOR_SEARCH`, and reads only the backbone and PCA from the file.' },
-  { name: 'TRAINING_DATA_ROOT', default: '(unset: trainModel refused)', description: 'Folder under which `trainModel` may read training data; every file read must lie inside it once symbolic links are resolved.' },
+  {
+    name: 'EMBEDDINGS_INDEX_MIN_ROWS',
+    default: '10000',
+    description: 'From this many rows on, `similarImages` searches an HNSW index (built once, kept beside the file as `<file>.usearch`); below it, every row is scored.',
+  },
+  {
+    name: 'BIGQUERY_EMBEDDINGS_TABLE',
+    default: '(unset)',
+    description:
+      'With `STORE=bigquery`: table of `BIGQUERY_DATASET` holding the `EMBEDDINGS` rows (loaded from the same Parquet); `similarImages` then searches it with `VECTOR_SEARCH`, and reads only the backbone and PCA from the file.',
+  },
+  {
+    name: 'TRAINING_DATA_ROOT',
+    default: '(unset: trainModel refused)',
+    description: 'Folder under which `trainModel` may read training data; every file read must lie inside it once symbolic links are resolved.',
+  },
   {
     name: 'TRAINING_REMOTE_SOURCES',
     default: '(unset: local rows only)',
@@ -222,28 +324,78 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
       'Comma-separated remote sources `trainModel` CSV rows may name: `host` or `https://host[:port]` (https), `http://host[:port]` (plain http, only when written so), `gs://bucket`. Exact hosts, no wildcards; addresses that are not public (loopback, private, link-local...) are refused even when listed.',
   },
   { name: 'MAX_SUBSCRIPTION_STREAMS', default: '100', description: 'Subscription streams (GraphQL over SSE) open at once; more answer 503 `OVERLOADED`.' },
-  { name: 'MAX_SUBSCRIPTION_STREAMS_PER_CALLER', default: '10', description: 'Subscription streams one caller (its id, else its address) may hold open; more answer 429 `RATE_LIMITED`.' },
-  { name: 'SUBSCRIPTION_MAX_LIFETIME_S', default: '3600', description: 'A subscription stream ends after this many seconds with a `STREAM_LIFETIME_EXCEEDED` error event; the client reconnects.' },
-  { name: 'TRAINING_CACHE_MAX_BYTES', default: '1073741824', description: 'Bytes the training embedding cache (`MODELS_DIR/.embedding-cache`) may hold; past it, the least recently used entries are removed.' },
-  { name: 'MODEL_IDLE_UNLOAD_S', default: '900', description: 'A model other than the default unused this long is unloaded from the inference workers and loaded again by the next request naming it; `0`: never.' },
+  {
+    name: 'MAX_SUBSCRIPTION_STREAMS_PER_CALLER',
+    default: '10',
+    description: 'Subscription streams one caller (its id, else its address) may hold open; more answer 429 `RATE_LIMITED`.',
+  },
+  {
+    name: 'SUBSCRIPTION_MAX_LIFETIME_S',
+    default: '3600',
+    description: 'A subscription stream ends after this many seconds with a `STREAM_LIFETIME_EXCEEDED` error event; the client reconnects.',
+  },
+  {
+    name: 'TRAINING_CACHE_MAX_BYTES',
+    default: '1073741824',
+    description: 'Bytes the training embedding cache (`MODELS_DIR/.embedding-cache`) may hold; past it, the least recently used entries are removed.',
+  },
+  {
+    name: 'MODEL_IDLE_UNLOAD_S',
+    default: '900',
+    description: 'A model other than the default unused this long is unloaded from the inference workers and loaded again by the next request naming it; `0`: never.',
+  },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests may take before the process exits.' },
-  { name: 'AUTH_JWKS_URL', default: '(unset)', description: 'JSON Web Key Set of the identity provider (`https://…/.well-known/jwks.json`), fetched and cached; an unknown `kid` refetches it (key rotation), at most every 30 s. Bearer JWTs are then verified against it.' },
+  {
+    name: 'AUTH_JWKS_URL',
+    default: '(unset)',
+    description:
+      'JSON Web Key Set of the identity provider (`https://…/.well-known/jwks.json`), fetched and cached; an unknown `kid` refetches it (key rotation), at most every 30 s. Bearer JWTs are then verified against it.',
+  },
   { name: 'AUTH_JWKS_FILE', default: '(unset)', description: 'The same key set from a local JSON file (offline, tests); instead of `AUTH_JWKS_URL`.' },
   { name: 'AUTH_ISSUER', default: '(required with a JWKS)', description: 'Accepted `iss` claim (comma list for several), e.g. `https://example.eu.auth0.com/`.' },
   { name: 'AUTH_AUDIENCE', default: '(required with a JWKS)', description: 'Accepted `aud` claim (comma list: any one of them), e.g. the API identifier.' },
   { name: 'AUTH_CLOCK_TOLERANCE_S', default: '30', description: 'Clock skew allowed on `exp`, `nbf` and `iat`, in seconds (at most 300).' },
-  { name: 'AUTH_ALGORITHMS', default: 'RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA', description: 'JWT signature algorithms accepted; asymmetric ones only (`HS*` and `none` are refused).' },
-  { name: 'AUTH_SCOPE_PREFIX', default: '(none)', description: 'Prefix of the gateway\'s scopes in tokens, e.g. `gateway:` when the provider issues `gateway:train`.' },
-  { name: 'API_KEYS_FILE', default: '(unset)', description: 'JSON file of API keys for server-to-server callers: `[{"name", "sha256", "scopes"}]`, each key stored as its SHA-256 (`npm run auth:key` makes one).' },
-  { name: 'ANONYMOUS_SCOPES', default: '`read,classify` in production; every scope in development', description: 'Scopes of requests without credentials: a comma list of `read`, `classify`, `train`, `admin`, or `none`.' },
-  { name: 'RATE_LIMIT_CLASSIFY_PER_MINUTE', default: '600 when listening beyond loopback in production, else 0 (off)', description: 'Images one caller may `classify` per minute (anonymous callers: per client address); over it: 429 `RATE_LIMITED` with `Retry-After`.' },
-  { name: 'RATE_LIMIT_LABEL_DETECTION_PER_MINUTE', default: '60 when listening beyond loopback in production, else 0 (off)', description: 'Images one caller may send to Cloud Vision (`labelDetection`) per minute.' },
-  { name: 'RATE_LIMIT_SIMILAR_IMAGES_PER_MINUTE', default: '300 when listening beyond loopback in production, else 0 (off)', description: '`similarImages` queries one caller may make per minute.' },
+  {
+    name: 'AUTH_ALGORITHMS',
+    default: 'RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA',
+    description: 'JWT signature algorithms accepted; asymmetric ones only (`HS*` and `none` are refused).',
+  },
+  { name: 'AUTH_SCOPE_PREFIX', default: '(none)', description: "Prefix of the gateway's scopes in tokens, e.g. `gateway:` when the provider issues `gateway:train`." },
+  {
+    name: 'API_KEYS_FILE',
+    default: '(unset)',
+    description: 'JSON file of API keys for server-to-server callers: `[{"name", "sha256", "scopes"}]`, each key stored as its SHA-256 (`npm run auth:key` makes one).',
+  },
+  {
+    name: 'ANONYMOUS_SCOPES',
+    default: '`read,classify` in production; every scope in development',
+    description: 'Scopes of requests without credentials: a comma list of `read`, `classify`, `train`, `admin`, or `none`.',
+  },
+  {
+    name: 'RATE_LIMIT_CLASSIFY_PER_MINUTE',
+    default: '600 when listening beyond loopback in production, else 0 (off)',
+    description: 'Images one caller may `classify` per minute (anonymous callers: per client address); over it: 429 `RATE_LIMITED` with `Retry-After`.',
+  },
+  {
+    name: 'RATE_LIMIT_LABEL_DETECTION_PER_MINUTE',
+    default: '60 when listening beyond loopback in production, else 0 (off)',
+    description: 'Images one caller may send to Cloud Vision (`labelDetection`) per minute.',
+  },
+  {
+    name: 'RATE_LIMIT_SIMILAR_IMAGES_PER_MINUTE',
+    default: '300 when listening beyond loopback in production, else 0 (off)',
+    description: '`similarImages` queries one caller may make per minute.',
+  },
   { name: 'RATE_LIMIT_TRAIN_PER_HOUR', default: '20 when listening beyond loopback in production, else 0 (off)', description: '`trainModel` calls one caller may make per hour.' },
   { name: 'TRAINING_QUEUE_MAX', default: '4', description: 'Training jobs queued or running at once over all callers; more are refused at once with 503 `OVERLOADED`.' },
   { name: 'TRAINING_QUEUE_MAX_PER_CALLER', default: '2', description: 'Training jobs queued or running at once per caller; more are refused with 429 `RATE_LIMITED`.' },
   { name: 'TRAINING_JOB_TIMEOUT_S', default: '3600', description: 'A training job still running after this many seconds is stopped and FAILED (`TRAINING_TIMEOUT`).' },
-  { name: 'TRUST_PROXY', default: '0', description: 'How many proxies in front of the gateway (Cloud Run, a load balancer) may name the client in `X-Forwarded-For`; the client address keys anonymous rate limits and logs.' },
+  {
+    name: 'TRUST_PROXY',
+    default: '0',
+    description:
+      'How many proxies in front of the gateway (Cloud Run, a load balancer) may name the client in `X-Forwarded-For`; the client address keys anonymous rate limits and logs.',
+  },
   { name: 'XDG_CACHE_HOME', default: '~/.cache', description: 'Where `npm run train` caches embeddings (`openimages-gateway/embeddings` below it).' },
 ];
 
@@ -456,7 +608,10 @@ function inferenceRuntime(env: Env): 'auto' | 'onnx' | 'tfjs' {
 
 /** A comma list of values; empty: none. */
 function list(env: Env, name: string): string[] {
-  return (text(env, name) ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  return (text(env, name) ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }
 
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -623,7 +778,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   };
   if (config.bigqueryEmbeddingsTable !== undefined) {
     if (!/^[A-Za-z0-9_]{1,1024}$/.test(config.bigqueryEmbeddingsTable)) throw new ConfigError('BIGQUERY_EMBEDDINGS_TABLE must be a table id (letters, digits, underscores)');
-    if (config.store !== 'bigquery' || !config.embeddingsFile) throw new ConfigError('BIGQUERY_EMBEDDINGS_TABLE needs STORE=bigquery and EMBEDDINGS (the Parquet file the table was loaded from)');
+    if (config.store !== 'bigquery' || !config.embeddingsFile)
+      throw new ConfigError('BIGQUERY_EMBEDDINGS_TABLE needs STORE=bigquery and EMBEDDINGS (the Parquet file the table was loaded from)');
   }
   if (config.store === 'bigquery' && !config.bigquery.dataset) {
     throw new ConfigError('STORE=bigquery needs BIGQUERY_DATASET (e.g. myproject.openimages)');
@@ -632,7 +788,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     throw new ConfigError(`HEADERS_TIMEOUT_MS (${config.http.headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${config.http.requestTimeoutMs})`);
   }
   if (config.decode.queueLimit < config.maxUploadFiles) {
-    throw new ConfigError(`DECODE_QUEUE_LIMIT (${config.decode.queueLimit}) must be at least MAX_UPLOAD_FILES (${config.maxUploadFiles}): a request with that many files could never be admitted`);
+    throw new ConfigError(
+      `DECODE_QUEUE_LIMIT (${config.decode.queueLimit}) must be at least MAX_UPLOAD_FILES (${config.maxUploadFiles}): a request with that many files could never be admitted`,
+    );
   }
   if (config.inference.queueLimit < config.maxUploadFiles) {
     // The queue admits a request's images all at once: a smaller queue would refuse the largest allowed request forever.

@@ -64,8 +64,7 @@ export class GatewayError extends GraphQLError {
   }
 }
 
-export const badUserInput = (message: string, extra: Record<string, unknown> = {}) =>
-  new GatewayError(ErrorCode.BadUserInput, message, extra);
+export const badUserInput = (message: string, extra: Record<string, unknown> = {}) => new GatewayError(ErrorCode.BadUserInput, message, extra);
 
 export function isGatewayError(error: unknown): error is GatewayError {
   return error instanceof GatewayError;

@@ -81,7 +81,7 @@ export class GatewayMetrics {
 
   readonly inferenceSeconds = new Histogram({
     name: 'gateway_inference_duration_seconds',
-    help: 'Latency of one predict batch in a worker (normalisation, the runtime\'s run, scores), by model and runtime (ONNX or TFJS_WASM).',
+    help: "Latency of one predict batch in a worker (normalisation, the runtime's run, scores), by model and runtime (ONNX or TFJS_WASM).",
     labelNames: ['model', 'runtime'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],

@@ -134,11 +134,17 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     };
   };
   // Subscriptions: `Accept: text/event-stream` requests to /graphql, after the same CORS, body and shape checks as queries.
-  const subscriptions = subscriptionRoute({ schema, context: requestContext, limits: config, maxStreams: config.maxSubscriptionStreams,
+  const subscriptions = subscriptionRoute({
+    schema,
+    context: requestContext,
+    limits: config,
+    maxStreams: config.maxSubscriptionStreams,
     maxStreamsPerCaller: config.maxSubscriptionStreamsPerCaller,
     maxLifetimeMs: config.subscriptionMaxLifetimeS * 1000,
     retryAfterSeconds: config.retryAfterSeconds,
-    production: config.production, metrics });
+    production: config.production,
+    metrics,
+  });
 
   // A browser asking for /graphql (Accept: text/html) gets the offline GraphiQL IDE; API clients never do.
   app.use(playgroundRoutes({ introspection: config.introspection }));
@@ -146,7 +152,9 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
   app.use(explorerRoutes(await loadExplorerBuild(overrides.explorerDir), config.imageUrlTemplate));
 
   const refuseWhileStopping: express.RequestHandler = (_req, res, next) =>
-    stopping ? refuse(res, 503, ErrorCode.ShuttingDown, 'The gateway is shutting down; retry on another instance.', { retryAfterSeconds: config.retryAfterSeconds, close: true }) : next();
+    stopping
+      ? refuse(res, 503, ErrorCode.ShuttingDown, 'The gateway is shutting down; retry on another instance.', { retryAfterSeconds: config.retryAfterSeconds, close: true })
+      : next();
   app.all(
     '/graphql',
     accessLog(),

@@ -74,7 +74,8 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
       return model;
     },
   });
-  const embeddings = config.embeddingsFile ? EmbeddingIndex.open(config.embeddingsFile, {
+  const embeddings = config.embeddingsFile
+    ? EmbeddingIndex.open(config.embeddingsFile, {
         maxImagePixels: config.maxImagePixels,
         decode: config.decode,
         production: config.production,
@@ -82,7 +83,8 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
         runtime: config.inferenceRuntime,
         onnxCacheDir: path.join(path.resolve(config.modelsDir), '.onnx-cache'),
         bigQuery: config.bigqueryEmbeddingsTable ? { settings: settingsFromConfig(config), table: config.bigqueryEmbeddingsTable } : undefined,
-      }) : undefined;
+      })
+    : undefined;
   let closed = false;
   return {
     config,

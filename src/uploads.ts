@@ -85,7 +85,12 @@ function uploadFailure(filename: string, error: unknown): GatewayError {
     return new GatewayError(ErrorCode.FileTooLarge, `The file ${quoteInput(filename)} is too large.`, { filename: inputPrefix(filename) });
   }
   if (status === 499 || /disconnect|abort|premature close/i.test(message)) return interrupted(filename);
-  return new GatewayError(ErrorCode.BadUserInput, `The file ${quoteInput(filename)} could not be read: ${inputPrefix(message, 200)}`, { filename: inputPrefix(filename) }, { cause: error });
+  return new GatewayError(
+    ErrorCode.BadUserInput,
+    `The file ${quoteInput(filename)} could not be read: ${inputPrefix(message, 200)}`,
+    { filename: inputPrefix(filename) },
+    { cause: error },
+  );
 }
 
 const tooLarge = (filename: string, maxBytes: number) =>

@@ -30,13 +30,19 @@ describe('configuration', () => {
     [{ LOG_FORMAT: 'xml' }, /^LOG_FORMAT must be one of json, pretty, got "xml"$/],
     [{ DATA_DIR: '/nonexistent' }, /^DATA_DIR must name an existing directory \(a folder of Open Images CSV files\), got "\/nonexistent": not found$/],
     [{ EMBEDDINGS: '/nonexistent.parquet' }, /^EMBEDDINGS must name an existing file \(a Parquet file written by `npm run embed`\), got "\/nonexistent.parquet": not found$/],
-    [{ GOOGLE_APPLICATION_CREDENTIALS: '/missing.json' }, /^GOOGLE_APPLICATION_CREDENTIALS must name an existing file \(a service account key in JSON\), got "\/missing.json": not found$/],
+    [
+      { GOOGLE_APPLICATION_CREDENTIALS: '/missing.json' },
+      /^GOOGLE_APPLICATION_CREDENTIALS must name an existing file \(a service account key in JSON\), got "\/missing.json": not found$/,
+    ],
     [{ DUCKDB_PATH: '/nonexistent/db.duckdb' }, /^DUCKDB_PATH must be a file path in an existing folder/],
     [{ VISION_API_ENDPOINT: 'localhost' }, /^VISION_API_ENDPOINT must be host:port/],
     [{ EMBEDDINGS_INDEX_MIN_ROWS: '0' }, /EMBEDDINGS_INDEX_MIN_ROWS/],
     [{ TRAINING_REMOTE_SOURCES: 'images.example.com,*.example.com' }, /^TRAINING_REMOTE_SOURCES must list hosts or buckets separated by commas: "\*\.example\.com" is not a host/],
     [{ BIGQUERY_EMBEDDINGS_TABLE: 'image_embeddings' }, /BIGQUERY_EMBEDDINGS_TABLE needs STORE=bigquery and EMBEDDINGS/],
-    [{ STORE: 'bigquery', BIGQUERY_DATASET: 'd', EMBEDDINGS: path.join(root, 'package.json'), BIGQUERY_EMBEDDINGS_TABLE: 'x; DROP' }, /BIGQUERY_EMBEDDINGS_TABLE must be a table id/],
+    [
+      { STORE: 'bigquery', BIGQUERY_DATASET: 'd', EMBEDDINGS: path.join(root, 'package.json'), BIGQUERY_EMBEDDINGS_TABLE: 'x; DROP' },
+      /BIGQUERY_EMBEDDINGS_TABLE must be a table id/,
+    ],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -13,9 +13,17 @@ const FIRST = { offset: 0, limit: 10 };
 /** Inputs that change from call to call, so that no answer is served from a warm cache of the same query. */
 function inputs(data: SyntheticNames, size: SyntheticSize) {
   const rare = (k: number) => size.classes - 1 - k;
-  const frequentSets = [[0, 1, 2], [1, 2, 3], [0, 3, 4]];
-  const rareSets = [[rare(0), rare(1), rare(2)], [rare(3), rare(4), rare(5)], [rare(6), rare(7), rare(8)]];
-  const ids = (i: number, count: number) => Array.from({ length: count }, (_, k) => syntheticImageId(((i * 104_729 + k * 7919 + 13) % size.images + size.images) % size.images));
+  const frequentSets = [
+    [0, 1, 2],
+    [1, 2, 3],
+    [0, 3, 4],
+  ];
+  const rareSets = [
+    [rare(0), rare(1), rare(2)],
+    [rare(3), rare(4), rare(5)],
+    [rare(6), rare(7), rare(8)],
+  ];
+  const ids = (i: number, count: number) => Array.from({ length: count }, (_, k) => syntheticImageId((((i * 104_729 + k * 7919 + 13) % size.images) + size.images) % size.images));
   const pick = (sets: number[][], i: number, n: number, to: (rank: number) => string) => sets[i % sets.length].slice(0, n).map(to);
   return {
     ids,
@@ -44,8 +52,16 @@ export function storeWorkloads(store: MetadataStore, data: SyntheticNames, size:
     { name: 'searchImages ALL rare, first 10', targetP95: SEARCH_TARGET_MS, call: (i) => store.searchImages(x.rare(i, 2), 'ALL', FIRST) },
     { name: 'searchImages ALL frequent+rare, first 10', targetP95: SEARCH_TARGET_MS, call: (i) => store.searchImages([...x.frequent(i, 1), ...x.rare(i, 1)], 'ALL', FIRST) },
     { name: 'imagesOfClasses x3, first 10', targetP95: SEARCH_TARGET_MS, call: (i) => store.imagesOfClasses(x.classSlice(i), FIRST) },
-    { name: 'searchRelations subject%, on, first 10', targetP95: SEARCH_TARGET_MS, call: (i) => store.searchRelations({ subject: x.subjectPattern(i), relation: 'on', object: '%' }, FIRST) },
-    { name: 'searchRelations %, %, object%, first 10', targetP95: SEARCH_TARGET_MS, call: (i) => store.searchRelations({ subject: '%', relation: '%', object: x.objectPattern(i) }, FIRST) },
+    {
+      name: 'searchRelations subject%, on, first 10',
+      targetP95: SEARCH_TARGET_MS,
+      call: (i) => store.searchRelations({ subject: x.subjectPattern(i), relation: 'on', object: '%' }, FIRST),
+    },
+    {
+      name: 'searchRelations %, %, object%, first 10',
+      targetP95: SEARCH_TARGET_MS,
+      call: (i) => store.searchRelations({ subject: '%', relation: '%', object: x.objectPattern(i) }, FIRST),
+    },
     { name: 'readCatalog', call: () => store.readCatalog() },
   ];
 }

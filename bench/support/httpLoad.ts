@@ -51,8 +51,7 @@ export function multipartRequest(
 ): LoadRequest {
   const files = Array.isArray(file) ? file : [file];
   const boundary = `----bench${Math.random().toString(16).slice(2)}`;
-  const part = (name: string, value: string, extra = '') =>
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n\r\n${value}\r\n`);
+  const part = (name: string, value: string, extra = '') => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n\r\n${value}\r\n`);
   const body = Buffer.concat([
     part('operations', JSON.stringify({ query, variables: { ...variables, files: files.map(() => null) } })),
     part('map', JSON.stringify(Object.fromEntries(files.map((_, i) => [i, [`variables.files.${i}`]])))),

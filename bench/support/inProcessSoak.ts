@@ -22,7 +22,11 @@ export async function inProcessSoak({ modelDir, count, concurrency, samples = 6,
   const registry = await ModelRegistry.create(loadConfig({ MODEL_DIR: modelDir, MODELS_DIR: path.join(modelDir, '.no-models') }));
   try {
     const images = await Promise.all(
-      ['#c04020', '#2080c0', '#30a030', '#808080'].map((colour) => sharp({ create: { width: 320, height: 240, channels: 3, background: colour } }).png().toBuffer()),
+      ['#c04020', '#2080c0', '#30a030', '#808080'].map((colour) =>
+        sharp({ create: { width: 320, height: 240, channels: 3, background: colour } })
+          .png()
+          .toBuffer(),
+      ),
     );
     const classify = async (n: number) => {
       let next = 0;

@@ -42,8 +42,7 @@ export class OnnxScorer {
     if (mirror) {
       for (let n = 0; n < count; n++)
         for (let y = 0; y < size; y++)
-          for (let x = 0; x < size; x++)
-            for (let c = 0; c < 3; c++) input[(((count + n) * size + y) * size + (size - 1 - x)) * 3 + c] = input[((n * size + y) * size + x) * 3 + c];
+          for (let x = 0; x < size; x++) for (let c = 0; c < 3; c++) input[(((count + n) * size + y) * size + (size - 1 - x)) * 3 + c] = input[((n * size + y) * size + x) * 3 + c];
     }
     const output = (await this.session.run({ [this.inputName]: new ort.Tensor('float32', input, [rows, size, size, 3]) }))[this.outputName];
     const all = output.data as Float32Array;

@@ -19,9 +19,7 @@ async function main(uri: string, photoFiles: string[]): Promise<void> {
 
   const classes = await client.query({ query: ClassesPageDocument, variables: { search: 'cat', first: 5 } });
   const firstClass = classes.data.classes.edges[0]?.node;
-  const search = firstClass
-    ? await client.query({ query: SearchImagesDocument, variables: { classes: [firstClass.description], first: 3 } })
-    : undefined;
+  const search = firstClass ? await client.query({ query: SearchImagesDocument, variables: { classes: [firstClass.description], first: 3 } }) : undefined;
   const relationTypes = await client.query({ query: RelationTypesDocument });
 
   const photos = photoFiles.map((file) => new File([fs.readFileSync(file)], path.basename(file)));

@@ -56,11 +56,7 @@ export function parseCli<O extends Options>(spec: CliSpec<O>, argv: string[]): P
  * Runs `main` as the process's entry point with the shared behaviour above. `main` receives the parsed
  * options (never called for --help) and may return an exit code.
  */
-export function runCli<O extends Options>(
-  spec: CliSpec<O>,
-  main: (args: Parsed<O>) => Promise<number | void> | number | void,
-  argv: string[] = process.argv.slice(2),
-): void {
+export function runCli<O extends Options>(spec: CliSpec<O>, main: (args: Parsed<O>) => Promise<number | void> | number | void, argv: string[] = process.argv.slice(2)): void {
   void (async () => {
     // Start after the calling module has finished loading: runCli is usually called before the module's
     // later constants and helpers are initialised, which main may use.

@@ -23,9 +23,13 @@ export class ModelOwnership {
     if (!found) return;
     this.checkOwned(found, modelId, caller, 'replaced');
     if (!replace) {
-      throw new GatewayError(ErrorCode.ModelExists, `You already have a model ${quoteInput(modelId)}; give \`replace: true\` to replace it once the new one is trained, or choose another id.`, {
-        argument: 'modelId',
-      });
+      throw new GatewayError(
+        ErrorCode.ModelExists,
+        `You already have a model ${quoteInput(modelId)}; give \`replace: true\` to replace it once the new one is trained, or choose another id.`,
+        {
+          argument: 'modelId',
+        },
+      );
     }
   }
 
@@ -46,7 +50,10 @@ export class ModelOwnership {
     const folder = path.join(path.resolve(this.modelsDir), modelId);
     const served = this.registry.origin(modelId);
     if (served) return { ...served, inModelsDir: served.dir === folder };
-    const exists = await fs.lstat(folder).then(() => true, () => false);
+    const exists = await fs.lstat(folder).then(
+      () => true,
+      () => false,
+    );
     if (!exists) return undefined;
     return { dir: folder, marker: await readGatewayMarker(folder), configured: false, inModelsDir: true };
   }

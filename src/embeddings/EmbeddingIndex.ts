@@ -194,9 +194,7 @@ export class EmbeddingIndex {
     await thread?.close();
     const reason = error instanceof GatewayError ? error.message : (error as Error).message;
     logger.error({ file: this.file, reason }, 'the EMBEDDINGS file cannot be searched: similarImages answers EMBEDDINGS_UNAVAILABLE');
-    const message = this.options.production
-      ? 'The embeddings file cannot be searched (see the gateway log).'
-      : `The embeddings file ${this.file} cannot be searched: ${reason}`;
+    const message = this.options.production ? 'The embeddings file cannot be searched (see the gateway log).' : `The embeddings file ${this.file} cannot be searched: ${reason}`;
     throw new GatewayError(ErrorCode.EmbeddingsUnavailable, message, {}, { cause: error });
   }
 
@@ -218,4 +216,8 @@ export class EmbeddingIndex {
   }
 }
 
-const isFile = (file: string) => fs.stat(file).then((stats) => stats.isFile(), () => false);
+const isFile = (file: string) =>
+  fs.stat(file).then(
+    (stats) => stats.isFile(),
+    () => false,
+  );

@@ -67,7 +67,9 @@ export async function embedImages(options: EmbedImagesOptions): Promise<Embedded
 
   const rows = batches.flatMap((batch) => batch.rows);
   // rows × dim: a batch has features for exactly its rows.
-  const embeddings = concatenate(Float32Array, batches.flatMap((batch) => (batch.features ? [batch.features] : [])));
+  const embeddings = concatenate(
+    Float32Array,
+    batches.flatMap((batch) => (batch.features ? [batch.features] : [])),
+  );
   return { rows, dim, embeddings, failures: batches.flatMap((batch) => batch.failures) };
 }
-

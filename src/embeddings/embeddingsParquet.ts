@@ -107,9 +107,7 @@ export async function readEmbeddingsMetadata(fileOrGlob: string): Promise<Record
 
 /** Key-value metadata of each file matched by `fileOrGlob`. */
 async function readMetadata(connection: DuckDBConnection, fileOrGlob: string): Promise<Map<string, Record<string, string>>> {
-  const reader = await connection.runAndReadAll(
-    `SELECT file_name, decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata(${literal(fileOrGlob)}) ORDER BY file_name`,
-  );
+  const reader = await connection.runAndReadAll(`SELECT file_name, decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata(${literal(fileOrGlob)}) ORDER BY file_name`);
   const byFile = new Map<string, Record<string, string>>();
   for (const [file, key, value] of reader.getRows() as Array<[string, string, string]>) {
     byFile.set(file, { ...byFile.get(file), [key]: value });

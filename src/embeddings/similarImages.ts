@@ -7,12 +7,7 @@ import type { SimilarMatch } from './vectorIndex/VectorSearch';
 export const MAX_SIMILAR = 1000;
 
 /** `similarImages`: the upload read within the byte limit, then searched in the EMBEDDINGS index. */
-export async function similarImages(
-  index: EmbeddingIndex | undefined,
-  file: Promise<FileUpload> | FileUpload,
-  first: number,
-  maxUploadBytes: number,
-): Promise<SimilarMatch[]> {
+export async function similarImages(index: EmbeddingIndex | undefined, file: Promise<FileUpload> | FileUpload, first: number, maxUploadBytes: number): Promise<SimilarMatch[]> {
   if (!Number.isInteger(first) || first < 1 || first > MAX_SIMILAR) {
     throw badUserInput(`\`first\` must be between 1 and ${MAX_SIMILAR}.`, { argument: 'first' });
   }

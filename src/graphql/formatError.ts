@@ -37,7 +37,11 @@ function bounded(formatted: GraphQLFormattedError): GraphQLFormattedError {
     if (typeof value === 'string') return cut(value, MAX_EXTENSION_STRING_CHARS);
     if (depth > 3 || value === null || typeof value !== 'object') return depth > 3 ? undefined : value;
     if (Array.isArray(value)) return value.slice(0, 20).map((item) => boundValue(item, depth + 1));
-    return Object.fromEntries(Object.entries(value).slice(0, 20).map(([key, item]) => [key, boundValue(item, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .slice(0, 20)
+        .map(([key, item]) => [key, boundValue(item, depth + 1)]),
+    );
   };
   const { stacktrace, ...extensions } = formatted.extensions ?? {};
   const boundedExtensions = boundValue(extensions, 0) as Record<string, unknown>;

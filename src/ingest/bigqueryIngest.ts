@@ -41,12 +41,7 @@ export interface BigQueryIngestOptions {
 // Lookups go by image id; clustering keeps the bytes such a query scans small.
 const CLUSTERING: Partial<Record<TableKind, string[]>> = { imageLabels: ['ImageId'], relations: ['ImageId'] };
 
-export async function ingestIntoBigQuery(
-  client: BigQuery,
-  target: DatasetReference,
-  layout: DatasetLayout,
-  options: BigQueryIngestOptions = {},
-): Promise<IngestReport> {
+export async function ingestIntoBigQuery(client: BigQuery, target: DatasetReference, layout: DatasetLayout, options: BigQueryIngestOptions = {}): Promise<IngestReport> {
   const rowsPerJob = options.rowsPerLoadJob ?? 1_000_000;
   const sources: Array<[TableKind, SourceFiles | undefined]> = [
     ['classes', layout.classes],

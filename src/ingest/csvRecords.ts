@@ -7,9 +7,7 @@ import fs from 'node:fs';
  * An unterminated quote swallows the rest of the file, as in every CSV reader.
  */
 
-export type CsvRecord =
-  | { line: number; fields: string[] }
-  | { line: number; error: string; text: string };
+export type CsvRecord = { line: number; fields: string[] } | { line: number; error: string; text: string };
 
 export interface CsvReadOptions {
   /** Called with the bytes read so far, for progress bars. */

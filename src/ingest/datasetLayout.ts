@@ -46,9 +46,7 @@ export function detectDatasetLayout(dir: string): DatasetLayout {
   };
   const classes = pick('classes');
   if (!classes) {
-    throw new DatasetLayoutError(
-      `No class descriptions in ${dir}: expected classes.csv or oidv6-class-descriptions.csv (found: ${names.join(', ') || 'nothing'})`,
-    );
+    throw new DatasetLayoutError(`No class descriptions in ${dir}: expected classes.csv or oidv6-class-descriptions.csv (found: ${names.join(', ') || 'nothing'})`);
   }
   const imageLabels = pick('imageLabels');
   const relations = pick('relations');

@@ -84,9 +84,7 @@ export async function ingestIntoDuckDb(
     await collectRejects();
 
     const types = new Map(spec.columns.map((c) => [c.name, c.type]));
-    const missing = spec.required
-      .map((c) => (types.get(c) === 'DOUBLE' ? `${ident(c)} IS NULL` : `${ident(c)} IS NULL OR trim(${ident(c)}) = ''`))
-      .join(' OR ');
+    const missing = spec.required.map((c) => (types.get(c) === 'DOUBLE' ? `${ident(c)} IS NULL` : `${ident(c)} IS NULL OR trim(${ident(c)}) = ''`)).join(' OR ');
     const bad = await connection.runAndReadAll(`SELECT COUNT(*) AS n FROM ${staging} WHERE ${missing}`);
     if (Number(bad.getRowObjectsJS()[0].n) > 0) rejects.push(...(await locateMissingValues(kind, files)));
 

@@ -139,7 +139,11 @@ export class LabelClassMatcher<C extends LinkableClass = LinkableClass> {
   private exactName(synonyms: string[]): C | undefined {
     let best: { record: C; length: number } | undefined;
     for (const synonym of synonyms) {
-      const record = this.byName.get(synonym) ?? singularForms(synonym).map((s) => this.byName.get(s)).find(Boolean);
+      const record =
+        this.byName.get(synonym) ??
+        singularForms(synonym)
+          .map((s) => this.byName.get(s))
+          .find(Boolean);
       if (record && (!best || synonym.length > best.length)) best = { record, length: synonym.length };
     }
     return best?.record;

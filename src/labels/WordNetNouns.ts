@@ -142,7 +142,10 @@ export function defaultDictDir(): string {
 
 /** How index.noun spells a lemma: lower case, words joined by underscores. */
 export function toIndexKey(lemma: string): string {
-  return lemma.trim().toLowerCase().replace(/[\s_]+/g, '_');
+  return lemma
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '_');
 }
 
 /** WordNet's regular noun detachment rules (morphy), for labels written in the plural. */

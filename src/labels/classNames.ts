@@ -168,9 +168,7 @@ export interface ClassName {
 export function classNames(description: string): ClassName[] {
   const match = /^(.*?)\s*\(([^)]+)\)\s*$/.exec(description);
   const base = normalizeName(match ? match[1] : description);
-  const names: ClassName[] = [
-    { text: base, sense: DESCRIPTION_SENSES[description], qualifier: match ? normalizeName(match[2]) : undefined, description: true, exact: true },
-  ];
+  const names: ClassName[] = [{ text: base, sense: DESCRIPTION_SENSES[description], qualifier: match ? normalizeName(match[2]) : undefined, description: true, exact: true }];
   for (const alias of CLASS_ALIASES[description] ?? []) {
     const [text, sense] = alias.replace(/^~/, '').split('#');
     names.push({ text: normalizeName(text), sense: sense ? Number(sense) : undefined, description: false, exact: !alias.startsWith('~') });
@@ -180,5 +178,8 @@ export function classNames(description: string): ClassName[] {
 
 /** Lower case, single spaces, underscores as spaces: how labels and class names are compared. */
 export function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_]+/g, ' ');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, ' ');
 }

@@ -13,9 +13,7 @@ export class ClassCatalog {
   readonly relationTypes: readonly RelationTypeRecord[];
 
   constructor(snapshot: CatalogSnapshot) {
-    const sorted = [...snapshot.classes].sort(
-      (a, b) => compareText(a.description, b.description) || compareText(a.label, b.label),
-    );
+    const sorted = [...snapshot.classes].sort((a, b) => compareText(a.description, b.description) || compareText(a.label, b.label));
     for (const record of sorted) {
       this.byLabel.set(record.label, record);
       const key = record.description.toLowerCase();

@@ -106,10 +106,16 @@ export class MetadataService {
     const found = descriptions.map((d) => this.catalog.classByDescription(d));
     const unknown = descriptions.filter((_, i) => !found[i]);
     if (unknown.length > 0) {
-      throw badUserInput(`Unknown class ${unknown.length === 1 ? 'name' : 'names'}: ${unknown.slice(0, 5).map((u) => quoteInput(u)).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}.`, {
-        argument: 'classes',
-        unknownClasses: unknown.slice(0, 20).map((u) => inputPrefix(u)),
-      });
+      throw badUserInput(
+        `Unknown class ${unknown.length === 1 ? 'name' : 'names'}: ${unknown
+          .slice(0, 5)
+          .map((u) => quoteInput(u))
+          .join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}.`,
+        {
+          argument: 'classes',
+          unknownClasses: unknown.slice(0, 20).map((u) => inputPrefix(u)),
+        },
+      );
     }
     const labels = found.map((c) => c!.label);
     const result = await this.store.searchImages(labels, match, slice);

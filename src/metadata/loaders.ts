@@ -50,7 +50,10 @@ export function createMetadataLoaders(store: MetadataStore): MetadataLoaders {
         await Promise.all(
           [...bySlice.values()].map(async (group) => {
             const slice = { offset: group[0].offset, limit: group[0].limit };
-            for (const record of await store.imagesOfClasses(group.map((k) => k.label), slice)) {
+            for (const record of await store.imagesOfClasses(
+              group.map((k) => k.label),
+              slice,
+            )) {
               answers.set(classImagesCacheKey({ label: record.label, ...slice }), record.imageIds);
             }
           }),

@@ -154,10 +154,7 @@ export class InferencePool {
   assertRoom(count: number): void {
     if (this.closing) throw shuttingDown();
     if (this.reserved + this.queued + count > this.options.queueLimit) {
-      throw new GatewayError(
-        ErrorCode.Overloaded,
-        `Too many images are waiting for inference (limit ${this.options.queueLimit}); retry shortly.`,
-      );
+      throw new GatewayError(ErrorCode.Overloaded, `Too many images are waiting for inference (limit ${this.options.queueLimit}); retry shortly.`);
     }
   }
 
@@ -176,9 +173,7 @@ export class InferencePool {
     let queue = this.queues.get(model.key);
     if (!queue) this.queues.set(model.key, (queue = { model, jobs: [] }));
     const enqueuedAt = performance.now();
-    const results = images.map(
-      (pixels) => new Promise<Float32Array>((resolve, reject) => queue.jobs.push({ pixels, enqueuedAt, resolve, reject })),
-    );
+    const results = images.map((pixels) => new Promise<Float32Array>((resolve, reject) => queue.jobs.push({ pixels, enqueuedAt, resolve, reject })));
     this.options.metrics?.inferenceQueueDepth.set(this.queued);
     this.failUnservable();
     this.pump();
@@ -244,9 +239,7 @@ export class InferencePool {
       const wasStarting = slot.state === 'starting';
       slot.state = 'dead';
       this.options.metrics?.inferenceWorkers.set(this.liveWorkers);
-      const error = this.closing
-        ? shuttingDown()
-        : new GatewayError(ErrorCode.ModelUnavailable, 'The inference worker stopped unexpectedly; retry the request.');
+      const error = this.closing ? shuttingDown() : new GatewayError(ErrorCode.ModelUnavailable, 'The inference worker stopped unexpectedly; retry the request.');
       for (const pending of slot.pending.values()) pending.reject(error);
       slot.pending.clear();
       failReady(slot.fatal ? new Error(`inference worker could not start: ${slot.fatal}`) : error);

@@ -108,7 +108,17 @@ export class ModelRegistry {
     const served = [...this.models.values()].map((entry) => describe(entry, entry.id === this.defaultId));
     const failed = [...this.loadErrors]
       .filter(([id]) => !this.models.has(id))
-      .map(([id, error]): ModelInfo => ({ id, status: 'FAILED', error, isDefault: id === this.defaultId, labels: [], inputSize: 0, backend: this.startedPool?.backend ?? 'none', runtime: 'TFJS_WASM', trained: false }));
+      .map(([id, error]): ModelInfo => ({
+        id,
+        status: 'FAILED',
+        error,
+        isDefault: id === this.defaultId,
+        labels: [],
+        inputSize: 0,
+        backend: this.startedPool?.backend ?? 'none',
+        runtime: 'TFJS_WASM',
+        trained: false,
+      }));
     return [...served, ...failed].sort((a, b) => a.id.localeCompare(b.id));
   }
 
@@ -139,9 +149,7 @@ export class ModelRegistry {
     const use = this.idle.use(entry.key); // loads the model again if it was unloaded while idle, during the decodes
     use.ready.catch(() => undefined); // awaited below
     try {
-      const decoded = await Promise.all(
-        images.map((bytes) => decodeWithinBudget(bytes, this.config, () => decodeImage(bytes, entry.input, this.config.maxImagePixels))),
-      );
+      const decoded = await Promise.all(images.map((bytes) => decodeWithinBudget(bytes, this.config, () => decodeImage(bytes, entry.input, this.config.maxImagePixels))));
       const pixels = decoded.flatMap((image) => (image.pixels ? [image.pixels] : []));
       await use.ready;
       const scores = await pool.run({ key: entry.key, label: entry.id }, pixels, admission).catch((error: unknown) => {
@@ -150,9 +158,7 @@ export class ModelRegistry {
         throw new GatewayError(ErrorCode.ModelUnavailable, `Inference with model "${entry.id}" failed.`);
       });
       let next = 0;
-      return decoded.map((image) =>
-        image.error ? { error: image.error } : { labels: topPredictions(scores[next++], entry.spec.labels, entry.spec.mids, options) },
-      );
+      return decoded.map((image) => (image.error ? { error: image.error } : { labels: topPredictions(scores[next++], entry.spec.labels, entry.spec.mids, options) }));
     } finally {
       admission.release();
       use.release();
@@ -274,10 +280,7 @@ export class ModelRegistry {
     if (entry) return entry;
     if (this.models.size === 0 || modelId === undefined) {
       const reason = id !== undefined && this.loadErrors.get(id);
-      throw new GatewayError(
-        ErrorCode.ModelUnavailable,
-        reason ? `The default model "${id}" could not be loaded (${reason}). ${NO_MODEL_MESSAGE}` : NO_MODEL_MESSAGE,
-      );
+      throw new GatewayError(ErrorCode.ModelUnavailable, reason ? `The default model "${id}" could not be loaded (${reason}). ${NO_MODEL_MESSAGE}` : NO_MODEL_MESSAGE);
     }
     throw new GatewayError(ErrorCode.ModelNotFound, `No model "${modelId}". Available: ${[...this.models.keys()].sort().join(', ')}.`, {
       modelId,

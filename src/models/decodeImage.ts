@@ -54,9 +54,7 @@ export async function decodeImage(bytes: Buffer, input: number | ImageInput, max
     } else {
       image.resize(size, size, { fit: 'fill' });
     }
-    const { data, info } = await image
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) return failure(ErrorCode.UnsupportedImage, `unexpected ${info.channels}-channel image`);
     return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (error) {
@@ -101,7 +99,9 @@ function profileDescription(tag: Buffer): string {
   if (type === 'mluc' && tag.readUInt32BE(8) > 0) {
     const length = tag.readUInt32BE(20);
     const start = tag.readUInt32BE(24);
-    return Buffer.from(tag.subarray(start, start + length)).swap16().toString('utf16le');
+    return Buffer.from(tag.subarray(start, start + length))
+      .swap16()
+      .toString('utf16le');
   }
   return '';
 }

@@ -29,9 +29,7 @@ export class LoadedModel {
     const outputs = model.outputs[0]?.shape?.at(-1);
     if (typeof outputs === 'number' && outputs > 0 && outputs - spec.labelOffset !== spec.labels.length) {
       model.dispose();
-      throw new ModelFolderError(
-        `the model has ${outputs} outputs but its metadata has ${spec.labels.length} labels (labelOffset ${spec.labelOffset})`,
-      );
+      throw new ModelFolderError(`the model has ${outputs} outputs but its metadata has ${spec.labels.length} labels (labelOffset ${spec.labelOffset})`);
     }
     const forward = isGraphModel(artifacts) ? undefined : fusedForward(tf, model as LayersModel);
     return new LoadedModel(tf, model, spec, inputSize, forward);
@@ -59,7 +57,11 @@ export class LoadedModel {
       let scores = output.reshape([rows, -1]);
       if (this.spec.labelOffset > 0) scores = scores.slice([0, this.spec.labelOffset], [rows, classes]);
       if (this.spec.outputs === 'logits') scores = this.tf.softmax(scores);
-      if (mirror) scores = scores.slice([0, 0], [count, -1]).add(scores.slice([count, 0], [count, -1])).div(2);
+      if (mirror)
+        scores = scores
+          .slice([0, 0], [count, -1])
+          .add(scores.slice([count, 0], [count, -1]))
+          .div(2);
       return scores.dataSync() as Float32Array;
     });
   }

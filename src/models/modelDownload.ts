@@ -74,7 +74,10 @@ export async function downloadModel(request: DownloadRequest): Promise<DownloadR
   if (!MODEL_ID_PATTERN.test(request.name)) throw new DownloadError(`"${request.name}" is not a valid model name (letters, digits, ".", "_", "-")`);
   const target = path.resolve(request.modelsDir, request.name);
   if (!request.force && (await exists(target))) throw new DownloadError(`${target} already exists (use --force to replace it)`);
-  for (const [what, pinned] of [['model', request.model], ['labels', request.labels]] as const) {
+  for (const [what, pinned] of [
+    ['model', request.model],
+    ['labels', request.labels],
+  ] as const) {
     if (pinned && !pinned.sha256 && !request.allowUnpinned) {
       throw new DownloadError(`no sha256 is pinned for the ${what} at ${pinned.url}; pass --allow-unpinned to fetch it anyway and print its digest`);
     }
@@ -173,7 +176,10 @@ function shardUrl(modelUrl: string, name: string): string {
 }
 
 function parseLabels(bytes: Buffer, source: LabelsSource): string[] {
-  const lines = bytes.toString('utf8').split(/\r?\n/).map((line) => line.trim());
+  const lines = bytes
+    .toString('utf8')
+    .split(/\r?\n/)
+    .map((line) => line.trim());
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const labels = lines.slice(source.dropFirst ?? 0);
   if (labels.length === 0 || labels.some((label) => label === '')) throw new DownloadError(`${source.url} is not a list of labels, one per line`);

@@ -127,7 +127,10 @@ function readCrop(metadata: Record<string, unknown>, fallback: 'none' | 'square'
 }
 
 async function readLines(file: string): Promise<string[]> {
-  return (await fs.readFile(file, 'utf8')).split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  return (await fs.readFile(file, 'utf8'))
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 /** `model.json` and its shards as in-memory artifacts for `tf.io.fromMemory` (TF.js has no file:// loader without tfjs-node). */
@@ -206,5 +209,4 @@ async function fileExists(file: string): Promise<boolean> {
 
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
-const isRange = (value: unknown): value is [number, number] =>
-  Array.isArray(value) && value.length === 2 && value.every(Number.isFinite) && value[0] < value[1];
+const isRange = (value: unknown): value is [number, number] => Array.isArray(value) && value.length === 2 && value.every(Number.isFinite) && value[0] < value[1];

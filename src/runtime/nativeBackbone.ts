@@ -52,7 +52,10 @@ export async function featureExtractor(tf: Tf, backbone: Backbone, options: Feat
     const dir = await writeFeatureModel(tf, backbone, path.join(cacheDir, 'backbones'));
     const result = await conversion(dir, { cacheDir });
     if (result.kind !== 'converted') return tfjs(result.reason);
-    session = await new OnnxRuntime({ intraOpThreads: options.onnxThreads ?? 1 }).load({ kind: 'onnx', onnx: { kind: 'bytes', bytes: result.onnx } }, { inputSize: backbone.info.inputSize });
+    session = await new OnnxRuntime({ intraOpThreads: options.onnxThreads ?? 1 }).load(
+      { kind: 'onnx', onnx: { kind: 'bytes', bytes: result.onnx } },
+      { inputSize: backbone.info.inputSize },
+    );
   } catch (error) {
     return tfjs(`the feature model could not run on ONNX Runtime: ${(error as Error).message}`);
   }

@@ -32,9 +32,7 @@ export class OnnxRuntime implements ModelRuntime {
       ...(this.options.intraOpThreads > 1 ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     };
     const session =
-      source.onnx.kind === 'file'
-        ? await ort.InferenceSession.create(source.onnx.path, sessionOptions)
-        : await ort.InferenceSession.create(source.onnx.bytes, sessionOptions);
+      source.onnx.kind === 'file' ? await ort.InferenceSession.create(source.onnx.path, sessionOptions) : await ort.InferenceSession.create(source.onnx.bytes, sessionOptions);
     try {
       return OnnxSession.describe(session, hints);
     } catch (error) {

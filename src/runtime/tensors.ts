@@ -5,15 +5,7 @@ import type { InputLayout } from './types';
  * one pass: each byte scaled to [low, high], in `layout` order. With `mirror`, the left-right mirror
  * image of each follows the originals (images count..2·count-1), for test-time mirroring.
  */
-export function normaliseInto(
-  target: Float32Array,
-  pixels: Uint8Array,
-  count: number,
-  size: number,
-  [low, high]: [number, number],
-  layout: InputLayout,
-  mirror = false,
-): void {
+export function normaliseInto(target: Float32Array, pixels: Uint8Array, count: number, size: number, [low, high]: [number, number], layout: InputLayout, mirror = false): void {
   const scale = (high - low) / 255;
   const plane = size * size;
   const perImage = plane * 3;

@@ -28,7 +28,8 @@ export class ImageClassification {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The MIME type the client declared for the upload (the image format is read from the bytes, not from this); null when none was declared or the upload could not be received.',
+    description:
+      'The MIME type the client declared for the upload (the image format is read from the bytes, not from this); null when none was declared or the upload could not be received.',
   })
   mimetype?: string | null;
 
@@ -64,9 +65,9 @@ export enum ModelRuntime {
 }
 registerEnumType(ModelRuntime, {
   name: 'ModelRuntime',
-  description: 'The runtime that computes a model\'s predictions in the inference workers.',
+  description: "The runtime that computes a model's predictions in the inference workers.",
   valuesConfig: {
-    ONNX: { description: 'ONNX Runtime, native code on the CPU: a folder\'s `model.onnx`, or a TF.js model converted to ONNX. The fast path.' },
+    ONNX: { description: "ONNX Runtime, native code on the CPU: a folder's `model.onnx`, or a TF.js model converted to ONNX. The fast path." },
     TFJS_WASM: { description: 'TensorFlow.js on WebAssembly (one thread per worker): the fallback for models without an ONNX form; `runtimeFallbackReason` says why.' },
   },
 });
@@ -97,16 +98,18 @@ export class Model {
   backend!: string;
 
   @Field(() => ModelRuntime, {
-    description: 'The runtime serving it: ONNX when the model has an ONNX form (its folder\'s `model.onnx`, or a converted TF.js model), else TFJS_WASM. TFJS_WASM for a FAILED model.',
+    description:
+      "The runtime serving it: ONNX when the model has an ONNX form (its folder's `model.onnx`, or a converted TF.js model), else TFJS_WASM. TFJS_WASM for a FAILED model.",
   })
   runtime!: ModelRuntime;
 
   @Field(() => String, {
     nullable: true,
-    description: 'Why a TF.js model is served by TF.js rather than ONNX Runtime (no converter, a layer the converter does not support, INFERENCE_RUNTIME=tfjs...); null on ONNX Runtime.',
+    description:
+      'Why a TF.js model is served by TF.js rather than ONNX Runtime (no converter, a layer the converter does not support, INFERENCE_RUNTIME=tfjs...); null on ONNX Runtime.',
   })
   runtimeFallbackReason?: string | null;
 
-  @Field({ description: 'Trained through this gateway\'s `trainModel`: only such models can be replaced or deleted, by their owner or an admin.' })
+  @Field({ description: "Trained through this gateway's `trainModel`: only such models can be replaced or deleted, by their owner or an admin." })
   trained!: boolean;
 }

@@ -18,7 +18,7 @@ registerEnumType(TrainingStatus, {
   },
 });
 
-@InputType({ description: 'A transfer-learning job. Paths are relative to the gateway\'s TRAINING_DATA_ROOT; give `data` or `csv`.' })
+@InputType({ description: "A transfer-learning job. Paths are relative to the gateway's TRAINING_DATA_ROOT; give `data` or `csv`." })
 export class TrainModelInput {
   @Field(() => ID, {
     description:
@@ -27,7 +27,12 @@ export class TrainModelInput {
   })
   modelId!: string;
 
-  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Replace your own trained model of the same id once the job succeeds. Models you did not train (the default model, downloaded ones, other callers\') are never replaced.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      "Replace your own trained model of the same id once the job succeeds. Models you did not train (the default model, downloaded ones, other callers') are never replaced.",
+  })
   replace?: boolean | null;
 
   @Field(() => String, { nullable: true, description: 'A folder with one sub-folder of images per class (folder name = label). Give exactly one of `data` or `csv`.' })
@@ -62,7 +67,11 @@ export class TrainModelInput {
   @Field(() => Int, { nullable: true, defaultValue: TRAINING_DEFAULTS.augment, description: 'Augmented copies (flip, crop, brightness) of each TRAIN image, 0 to 20; 0 for none.' })
   augment?: number | null;
 
-  @Field(() => Int, { nullable: true, defaultValue: TRAINING_DEFAULTS.seed, description: 'Seed of the split, the augmentation and the initial weights, 0 to 2147483647: same seed, same data, same model.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: TRAINING_DEFAULTS.seed,
+    description: 'Seed of the split, the augmentation and the initial weights, 0 to 2147483647: same seed, same data, same model.',
+  })
   seed?: number | null;
 
   @Field(() => Float, {
@@ -79,7 +88,11 @@ export class TrainModelInput {
   })
   testFraction?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2: the head learns from its mid-level features, block 14 fine-tuned).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2: the head learns from its mid-level features, block 14 fine-tuned).',
+  })
   backbone?: string | null;
 
   @Field(() => String, {
@@ -108,7 +121,7 @@ export class ClassMetrics {
   @Field(() => Int, { description: 'TEST images with this label.' })
   support!: number;
 
-  @Field(() => Float, { description: 'Area under this label\'s precision-recall curve (average precision), 0 to 1.' })
+  @Field(() => Float, { description: "Area under this label's precision-recall curve (average precision), 0 to 1." })
   auPrc!: number;
 }
 
@@ -230,7 +243,10 @@ export class TrainingJobNode {
   @Field(() => ModelEvaluation, { nullable: true, description: 'The TEST-split report, once SUCCEEDED.' })
   evaluation?: ModelEvaluation;
 
-  @Field(() => String, { nullable: true, description: 'Id of the backbone and features the head learnt from (`<folder>@<weights digest>:<feature layers>`); null until SUCCEEDED.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Id of the backbone and features the head learnt from (`<folder>@<weights digest>:<feature layers>`); null until SUCCEEDED.',
+  })
   backbone?: string;
 
   @Field(() => GraphQLISODateTime, { description: 'When `trainModel` accepted the job.' })

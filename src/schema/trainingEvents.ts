@@ -21,7 +21,7 @@ registerEnumType(TrainingJobEventKind, {
 
 @ObjectType({ description: 'One finished training epoch.' })
 export class TrainingEpoch {
-  @Field(() => Int, { description: 'The epoch that finished, 1 to `epochs` (fine-tuning epochs follow the head\'s).' })
+  @Field(() => Int, { description: "The epoch that finished, 1 to `epochs` (fine-tuning epochs follow the head's)." })
   epoch!: number;
 
   @Field(() => Int, { description: "Epochs in all: the head's plus any fine-tuning ones." })

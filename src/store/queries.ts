@@ -126,7 +126,11 @@ export function searchImagesQuery(d: SqlDialect, labels: readonly string[], matc
   const { refs, params } = labelParams(d, distinct);
   const planes = Math.max(1, Math.ceil(Math.log2(k + 1)));
   const plane = (t: number) => `p${t}`;
-  const bitsOf = (from: number) => distinct.slice(from).map((_, j) => `, b${from + j}`).join('');
+  const bitsOf = (from: number) =>
+    distinct
+      .slice(from)
+      .map((_, j) => `, b${from + j}`)
+      .join('');
 
   // label_words has one row per (Label, Word): one class needs no grouping.
   const classMasks =

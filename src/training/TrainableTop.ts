@@ -175,7 +175,14 @@ function stepOf(tf: Tf, layer: layers.Layer): Step {
     }
     case 'DepthwiseConv2D': {
       const size = config.kernelSize as number[];
-      if (!same(config.strides, [1, 1]) || !same(config.dilationRate, [1, 1]) || config.padding !== 'same' || (config.depthMultiplier ?? 1) !== 1 || size[0] % 2 === 0 || size[1] % 2 === 0) {
+      if (
+        !same(config.strides, [1, 1]) ||
+        !same(config.dilationRate, [1, 1]) ||
+        config.padding !== 'same' ||
+        (config.depthMultiplier ?? 1) !== 1 ||
+        size[0] % 2 === 0 ||
+        size[1] % 2 === 0
+      ) {
         throw unsupported('only stride-1 "same" depthwise convolutions with an odd kernel');
       }
       const activation = activationOf(tf, config.activation as string, name);
@@ -190,7 +197,12 @@ function stepOf(tf: Tf, layer: layers.Layer): Step {
         variables: b ? [w, b] : [w],
         apply: ([x]) => {
           const [n, height, width] = x.shape as number[];
-          const padded = tf.pad(x, [[0, 0], [ph, ph], [pw, pw], [0, 0]]);
+          const padded = tf.pad(x, [
+            [0, 0],
+            [ph, ph],
+            [pw, pw],
+            [0, 0],
+          ]);
           let sum: Tensor | undefined;
           for (let i = 0; i < kh; i++) {
             for (let j = 0; j < kw; j++) {
@@ -207,7 +219,10 @@ function stepOf(tf: Tf, layer: layers.Layer): Step {
       return { name, inputs, variables: [], apply: (xs) => tf.addN(xs), writeBack: () => undefined };
     case 'ReLU':
     case 'Activation': {
-      const activation = kind === 'ReLU' ? activationOf(tf, config.maxValue === 6 ? 'relu6' : config.maxValue == null ? 'relu' : 'unsupported', name) : activationOf(tf, config.activation as string, name);
+      const activation =
+        kind === 'ReLU'
+          ? activationOf(tf, config.maxValue === 6 ? 'relu6' : config.maxValue == null ? 'relu' : 'unsupported', name)
+          : activationOf(tf, config.activation as string, name);
       return { name, inputs, variables: [], apply: ([x]) => activation(x), writeBack: () => undefined };
     }
     case 'GlobalAveragePooling2D':

@@ -213,7 +213,14 @@ export class TrainingJobs {
     await this.options.register?.(job.modelId, entry.options.out);
     this.finish(entry, 'SUCCEEDED');
     log.info(
-      { job: job.id, model: job.modelId, accuracy: result.evaluation.accuracy, seconds: result.seconds.total, failures: result.failures.length, failed: result.failures.slice(0, 20) },
+      {
+        job: job.id,
+        model: job.modelId,
+        accuracy: result.evaluation.accuracy,
+        seconds: result.seconds.total,
+        failures: result.failures.length,
+        failed: result.failures.slice(0, 20),
+      },
       'model trained',
     );
   }
@@ -245,7 +252,10 @@ export class TrainingJobs {
     if (failure) {
       job.error = jobErrorMessage(failure, job.id, this.options.production ?? false);
       job.errorCode = failure.code;
-      log.warn({ job: job.id, model: job.modelId, owner: job.owner, status, code: failure.code, error: failure.detail }, status === 'CANCELLED' ? 'training job cancelled' : 'training job failed');
+      log.warn(
+        { job: job.id, model: job.modelId, owner: job.owner, status, code: failure.code, error: failure.detail },
+        status === 'CANCELLED' ? 'training job cancelled' : 'training job failed',
+      );
     }
     entry.worker = undefined;
     this.events.publish(job, 'STATUS');
@@ -282,10 +292,13 @@ const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Job ids are UUIDs: anything else is the client's mistake, said as such (quoting a short prefix of it). */
 export function assertJobId(id: string): void {
-  if (!JOB_ID.test(id)) throw new GatewayError(ErrorCode.BadUserInput, `\`id\` must be a training job id (a UUID, as trainModel returned it), got ${quoteInput(id)}.`, { argument: 'id' });
+  if (!JOB_ID.test(id))
+    throw new GatewayError(ErrorCode.BadUserInput, `\`id\` must be a training job id (a UUID, as trainModel returned it), got ${quoteInput(id)}.`, { argument: 'id' });
 }
 
 /** The same answer for an unknown id and for someone else's job: ids are not probed for existence. */
 export function jobNotFound(id: string): GatewayError {
-  return new GatewayError(ErrorCode.TrainingJobNotFound, `No training job ${quoteInput(id)} of yours (finished jobs are kept until 100 newer ones have finished).`, { id: inputPrefix(id) });
+  return new GatewayError(ErrorCode.TrainingJobNotFound, `No training job ${quoteInput(id)} of yours (finished jobs are kept until 100 newer ones have finished).`, {
+    id: inputPrefix(id),
+  });
 }

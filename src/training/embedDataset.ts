@@ -105,7 +105,13 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
     for (let i = 0; i < misses.length; i += batchSize) batches.push(misses.slice(i, i + batchSize));
     await Promise.all(
       batches.map(async (batch) => {
-        const features = await encoder.encode(concatenate(Uint8Array, batch.map((miss) => miss.pixels)), batch.length);
+        const features = await encoder.encode(
+          concatenate(
+            Uint8Array,
+            batch.map((miss) => miss.pixels),
+          ),
+          batch.length,
+        );
         for (const [j, miss] of batch.entries()) {
           const vector = features.slice(j * featureSize, (j + 1) * featureSize);
           await cache.put(miss.target.hash, miss.variant, vector);

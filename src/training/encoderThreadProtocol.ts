@@ -14,7 +14,4 @@ export interface EncoderRequest {
 }
 
 export type EncoderReply =
-  | { type: 'ready' }
-  | { type: 'fatal'; message: string }
-  | { type: 'ok'; id: number; values: Float32Array }
-  | { type: 'failed'; id: number; message: string };
+  { type: 'ready' } | { type: 'fatal'; message: string } | { type: 'ok'; id: number; values: Float32Array } | { type: 'failed'; id: number; message: string };

@@ -138,7 +138,7 @@ export function averagePrecision(pairs: Pair[]): number {
   let truePositives = 0;
   let seen: number;
   let area = 0;
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     let gained = 0;
     while (j < sorted.length && sorted[j].score === sorted[i].score) {

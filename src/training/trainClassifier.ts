@@ -230,26 +230,32 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
     const seconds = { embedding: (embeddingDone - started) / 1000, training: (trainingDone - embeddingDone) / 1000, total: 0 };
     const classifier = backbone.classifierWith(head);
     try {
-      await writeModelFolder(tf, classifier, options.out, {
-        labels: dataset.labels,
-        inputSize: backbone.info.inputSize,
-        inputRange: backbone.info.inputRange,
-        outputs: 'probabilities',
-        ...(settings.mirror ? { testTimeMirror: true } : {}),
-        multiLabel: dataset.multiLabel,
-        backbone: backbone.info.id,
-        evaluation,
-        training: {
-          trainedAt: new Date().toISOString(),
-          images: { train: train.count, validation: validation.count, test: test.count },
-          ...settings,
-          fineTuneEpochs,
-          fineTunedFrom: top?.cutLayer ?? null,
-          finalLoss: history.at(-1)?.loss,
-          trainAccuracy,
-          seconds: { embedding: round(seconds.embedding), training: round(seconds.training) },
+      await writeModelFolder(
+        tf,
+        classifier,
+        options.out,
+        {
+          labels: dataset.labels,
+          inputSize: backbone.info.inputSize,
+          inputRange: backbone.info.inputRange,
+          outputs: 'probabilities',
+          ...(settings.mirror ? { testTimeMirror: true } : {}),
+          multiLabel: dataset.multiLabel,
+          backbone: backbone.info.id,
+          evaluation,
+          training: {
+            trainedAt: new Date().toISOString(),
+            images: { train: train.count, validation: validation.count, test: test.count },
+            ...settings,
+            fineTuneEpochs,
+            fineTunedFrom: top?.cutLayer ?? null,
+            finalLoss: history.at(-1)?.loss,
+            trainAccuracy,
+            seconds: { embedding: round(seconds.embedding), training: round(seconds.training) },
+          },
         },
-      }, { owner: options.owner, jobId: options.jobId });
+        { owner: options.owner, jobId: options.jobId },
+      );
     } finally {
       // TF.js counts each application of a layer: the head has two (the training model and the classifier).
       trained.dispose();

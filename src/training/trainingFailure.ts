@@ -14,7 +14,11 @@ export function trainingFailureOf(error: unknown): TrainingFailure {
   if (error instanceof SourceRefusedError) return { code: ErrorCode.TrainingSourceRefused, detail, safeMessage: `A training source was refused: ${error.safeMessage}` };
   if (error instanceof DatasetError) return { code: ErrorCode.TrainingDataInvalid, detail, safeMessage: `The training data could not be read: ${error.safeMessage}` };
   if (error instanceof ForeignModelFolderError) {
-    return { code: ErrorCode.BadUserInput, detail, safeMessage: 'A model folder under that id appeared that the gateway did not write; it was left as it is: choose another modelId' };
+    return {
+      code: ErrorCode.BadUserInput,
+      detail,
+      safeMessage: 'A model folder under that id appeared that the gateway did not write; it was left as it is: choose another modelId',
+    };
   }
   return { code: ErrorCode.InternalServerError, detail, safeMessage: 'Training failed' };
 }

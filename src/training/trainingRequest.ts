@@ -106,7 +106,8 @@ async function insideRoot(root: string, given: string, kind: 'file' | 'directory
     throw badUserInput(`${(error as Error).message}; give a path relative to TRAINING_DATA_ROOT.`, { path: inputPrefix(given) });
   }
   const stat = await fs.stat(real).catch(() => undefined);
-  if (!(kind === 'file' ? stat?.isFile() : stat?.isDirectory())) throw badUserInput(`${quoteInput(given)} is not a ${kind} under TRAINING_DATA_ROOT.`, { path: inputPrefix(given) });
+  if (!(kind === 'file' ? stat?.isFile() : stat?.isDirectory()))
+    throw badUserInput(`${quoteInput(given)} is not a ${kind} under TRAINING_DATA_ROOT.`, { path: inputPrefix(given) });
   return real;
 }
 

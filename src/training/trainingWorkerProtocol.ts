@@ -6,7 +6,4 @@ export interface TrainingWorkerData {
   options: TrainOptions;
 }
 
-export type TrainingWorkerMessage =
-  | { type: 'progress'; progress: TrainProgress }
-  | { type: 'done'; result: TrainResult }
-  | { type: 'failed'; failure: TrainingFailure };
+export type TrainingWorkerMessage = { type: 'progress'; progress: TrainProgress } | { type: 'done'; result: TrainResult } | { type: 'failed'; failure: TrainingFailure };

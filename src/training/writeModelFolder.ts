@@ -32,13 +32,7 @@ export class ForeignModelFolderError extends Error {
  * beside `dir` and renamed into place, so a reader never sees half a model. An existing `dir` is replaced
  * only when it carries the marker: a folder the gateway did not write is never removed.
  */
-export async function writeModelFolder(
-  tf: Tf,
-  model: LayersModel,
-  dir: string,
-  metadata: TrainedModelMetadata,
-  by: { owner?: string; jobId?: string } = {},
-): Promise<void> {
+export async function writeModelFolder(tf: Tf, model: LayersModel, dir: string, metadata: TrainedModelMetadata, by: { owner?: string; jobId?: string } = {}): Promise<void> {
   const target = path.resolve(dir);
   // A leading dot: model discovery skips it if the process stops half-way.
   const staging = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}-${Date.now()}`);

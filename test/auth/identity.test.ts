@@ -49,7 +49,10 @@ describe('identity: bearer JWTs from a JWKS endpoint, and API keys (production)'
     expect(read.status).toBe(200);
     expect(read.body.errors).toBeUndefined();
     const train = await post(gw, TRAIN, {});
-    expect(train.body.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', requiredScopes: ['train'] }, message: expect.stringMatching(/needs the `train` scope\. Anonymous callers have: classify, read/) });
+    expect(train.body.errors[0]).toMatchObject({
+      extensions: { code: 'FORBIDDEN', requiredScopes: ['train'] },
+      message: expect.stringMatching(/needs the `train` scope\. Anonymous callers have: classify, read/),
+    });
     expect(train.body.data).toBeNull();
     expect((await post(gw, '{ trainingJobs { id } }', {})).body.data.trainingJobs).toEqual([]);
   });
@@ -71,9 +74,24 @@ describe('identity: bearer JWTs from a JWKS endpoint, and API keys (production)'
     ['for another audience', () => token(rsa, { aud: 'https://other-api.test' }), /claims are not accepted \(aud\)/],
     ['signed by a key the provider never published', () => token(stranger, { scope: 'admin' }), /signature does not verify/],
     ['unsigned (alg none)', async () => unsignedToken({ scope: 'admin' }), /unsigned or uses an algorithm/],
-    ['signed with a shared secret (HS256)', () => new SignJWT({ scope: 'admin' }).setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('x').setExpirationTime('5m').sign(new TextEncoder().encode('s'.repeat(32))), /unsigned or uses an algorithm/],
+    [
+      'signed with a shared secret (HS256)',
+      () =>
+        new SignJWT({ scope: 'admin' })
+          .setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setSubject('x')
+          .setExpirationTime('5m')
+          .sign(new TextEncoder().encode('s'.repeat(32))),
+      /unsigned or uses an algorithm/,
+    ],
     ['with an unknown key id', () => token({ ...rsa, kid: 'rotated-away' }), /no key of the identity provider/],
-    ['without a subject', () => new SignJWT({ scope: 'read' }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').sign(rsa.privateKey), /claims are not accepted|malformed/],
+    [
+      'without a subject',
+      () => new SignJWT({ scope: 'read' }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').sign(rsa.privateKey),
+      /claims are not accepted|malformed/,
+    ],
   ])('refuses a token %s with 401 and invalid_token, never as anonymous', async (_what, make, reason) => {
     const { status, challenge, body } = await post(gw, MODELS, { authorization: `Bearer ${await make()}` });
     expect(status).toBe(401);
@@ -83,7 +101,12 @@ describe('identity: bearer JWTs from a JWKS endpoint, and API keys (production)'
   });
 
   it('refuses an unknown API key, a malformed Authorization header and two credentials at once', async () => {
-    const attempts: Record<string, string>[] = [{ 'x-api-key': 'oig_not-a-key' }, { authorization: 'Bearer oig_not-a-key' }, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: `Bearer ${keys.ingest}`, 'x-api-key': keys.ingest }];
+    const attempts: Record<string, string>[] = [
+      { 'x-api-key': 'oig_not-a-key' },
+      { authorization: 'Bearer oig_not-a-key' },
+      { authorization: 'Basic dXNlcjpwYXNz' },
+      { authorization: `Bearer ${keys.ingest}`, 'x-api-key': keys.ingest },
+    ];
     for (const headers of attempts) {
       const { status, challenge, body } = await post(gw, MODELS, headers);
       expect(status).toBe(401);

@@ -23,7 +23,7 @@ describe('JwtVerifier', () => {
     }
   });
 
-  it('reports an unreachable key set as the provider\'s failure, not as a bad token', async () => {
+  it("reports an unreachable key set as the provider's failure, not as a bad token", async () => {
     const key = await signingKey('k');
     const jwks = await serveJwks([key]);
     await jwks.close();
@@ -49,7 +49,7 @@ describe('JwtVerifier', () => {
 });
 
 describe('scopes from token claims', () => {
-  it('reads scope (space-separated), scp and permissions, keeps only the gateway\'s scopes, and honours a prefix', () => {
+  it("reads scope (space-separated), scp and permissions, keeps only the gateway's scopes, and honours a prefix", () => {
     expect(scopesOfClaims({ scope: 'openid read  classify email' })).toEqual(['read', 'classify']);
     expect(scopesOfClaims({ scp: ['train', 'offline_access'], permissions: ['admin'] })).toEqual(['train', 'admin']);
     expect(scopesOfClaims({ scope: 'train gateway:read', permissions: ['gateway:admin'] }, 'gateway:')).toEqual(['read', 'admin']);

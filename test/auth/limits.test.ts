@@ -19,7 +19,9 @@ describe('per-caller limits', () => {
   let png: Buffer;
 
   beforeAll(async () => {
-    png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c33' } }).png().toBuffer();
+    png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c33' } })
+      .png()
+      .toBuffer();
     await writeColourFolders(path.join(dir, 'data', 'colours'), 2);
     const apiKeys = writeApiKeys(dir, { alice: ['classify', 'train', 'read'], bob: ['classify', 'train', 'read'], ops: ['admin'] });
     keys = apiKeys.keys;
@@ -48,7 +50,10 @@ describe('per-caller limits', () => {
     expect(second.status).toBe(429);
     expect(Number(second.retryAfter)).toBeGreaterThan(0);
     expect(Number(second.retryAfter)).toBeLessThanOrEqual(60);
-    expect(second.body.errors[0]).toMatchObject({ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) }, message: expect.stringMatching(/at most 3 images classified per minute/) });
+    expect(second.body.errors[0]).toMatchObject({
+      extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) },
+      message: expect.stringMatching(/at most 3 images classified per minute/),
+    });
     // Another caller has its own allowance; anonymous callers share theirs per address.
     const bob = await postMultipart(gw.url, CLASSIFY, two, { headers: as('bob') });
     expect(bob.status).not.toBe(429);

@@ -23,7 +23,16 @@ describe('ownership of training jobs and trained models', () => {
   let gw: RunningGateway;
   let keys: Record<string, string>;
   const as = (name: string) => ({ 'x-api-key': keys[name] });
-  const input = (modelId: string, extra: Record<string, unknown> = {}) => ({ modelId, data: 'colours', backbone: 'tiny', epochs: 2, batchSize: 8, testFraction: 0.3, seed: 1, ...extra });
+  const input = (modelId: string, extra: Record<string, unknown> = {}) => ({
+    modelId,
+    data: 'colours',
+    backbone: 'tiny',
+    epochs: 2,
+    batchSize: 8,
+    testFraction: 0.3,
+    seed: 1,
+    ...extra,
+  });
 
   async function finished(id: string, who: string) {
     for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 150))) {
@@ -109,7 +118,7 @@ describe('ownership of training jobs and trained models', () => {
     expect(fs.existsSync(path.join(modelsDir, 'downloaded', 'model.json'))).toBe(true);
   });
 
-  it('lets an admin cancel and delete any caller\'s work', async () => {
+  it("lets an admin cancel and delete any caller's work", async () => {
     const started = await gw.graphql(TRAIN, { input: input('bobs', { epochs: 200 }) }, as('bob'));
     const { id } = started.body.data.trainModel;
     expect((await gw.graphql(CANCEL, { id }, as('ops'))).body.data.cancelTrainingJob.status).toBe('CANCELLED');

@@ -155,7 +155,10 @@ describeBrowser('web explorer in chromium, on the shared Open Images data', () =
     await page.getByRole('heading', { name: 'mobilenet_v2_1.0_224' }).waitFor();
     await page.getByText('Egyptian cat').first().waitFor();
     await page.getByLabel('Filter labels').fill('Egyptian');
-    await page.getByRole('status').getByText(/^1 of 1,00\d$/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/^1 of 1,00\d$/)
+      .waitFor();
     await shoot('models');
   });
 

@@ -39,7 +39,10 @@ describeBrowser('web explorer in chromium: signing in', () => {
 
   async function signInWith(credential: string): Promise<void> {
     const field = header().getByLabel('Token or API key');
-    if (!(await field.isVisible())) await header().getByRole('button', { name: /^(Sign in|Switch)$/ }).click();
+    if (!(await field.isVisible()))
+      await header()
+        .getByRole('button', { name: /^(Sign in|Switch)$/ })
+        .click();
     await field.fill(credential);
     await header().getByRole('button', { name: 'Sign in', exact: true }).click();
     await field.waitFor({ state: 'detached' });
@@ -146,7 +149,10 @@ describeBrowser('web explorer in chromium: signing in', () => {
     const job = page.locator('.job');
     await job.getByRole('button', { name: 'Cancel this job' }).click();
     await job.getByText('CANCELLED', { exact: true }).waitFor({ timeout: 30_000 });
-    await job.getByRole('status').getByText(/^Cancelled \(cancelled by its owner\): nothing was written\.$/).waitFor();
+    await job
+      .getByRole('status')
+      .getByText(/^Cancelled \(cancelled by its owner\): nothing was written\.$/)
+      .waitFor();
     await page.getByRole('region', { name: 'Recent jobs' }).locator('.status-cancelled').waitFor();
     await expect(job.getByRole('button', { name: 'Cancel this job' }).count()).resolves.toBe(0);
     await shoot('auth-training-cancelled');

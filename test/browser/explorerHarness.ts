@@ -20,7 +20,11 @@ export const executablePath = findChromium();
  */
 async function startThumbnailHost(): Promise<{ origin: string; close(): Promise<void> }> {
   const file = path.join(PHOTOS_DIR, 'chelsea.png');
-  const photo = fs.existsSync(file) ? fs.readFileSync(file) : await sharp({ create: { width: 64, height: 64, channels: 3, background: '#8a8f98' } }).png().toBuffer();
+  const photo = fs.existsSync(file)
+    ? fs.readFileSync(file)
+    : await sharp({ create: { width: 64, height: 64, channels: 3, background: '#8a8f98' } })
+        .png()
+        .toBuffer();
   const server = http.createServer((req, res) => {
     const id = /^\/images\/([0-9a-f]+)\.jpg$/.exec(req.url ?? '')?.[1];
     if (id && id[id.length - 1] < 'c') res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=60' }).end(photo);

@@ -98,7 +98,12 @@ describeBrowser('web explorer in chromium: training, evaluation, similar images'
     await page.route('**/graphql', async (route) => {
       if (!(route.request().headers().accept ?? '').includes('text/event-stream')) return route.fallback();
       refused.push(route.request().url());
-      await route.fulfill({ status: 503, contentType: 'application/json', headers: { 'retry-after': '5' }, body: JSON.stringify({ errors: [{ message: 'Too many open subscription streams', extensions: { code: 'OVERLOADED' } }] }) });
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        headers: { 'retry-after': '5' },
+        body: JSON.stringify({ errors: [{ message: 'Too many open subscription streams', extensions: { code: 'OVERLOADED' } }] }),
+      });
     });
     try {
       let jobReads = 0;
@@ -133,8 +138,14 @@ describeBrowser('web explorer in chromium: training, evaluation, similar images'
     const results = page.getByRole('list', { name: 'Similar images' }).locator(':scope > li');
     await results.first().waitFor({ timeout: 30_000 });
     expect(await results.count()).toBe(12);
-    await results.first().getByText(/similarity 1\.000/).waitFor();
-    await results.first().getByRole('link', { name: `Image ${IMAGE_IDS[0]}` }).click();
+    await results
+      .first()
+      .getByText(/similarity 1\.000/)
+      .waitFor();
+    await results
+      .first()
+      .getByRole('link', { name: `Image ${IMAGE_IDS[0]}` })
+      .click();
     await page.waitForURL(new RegExp(`/images/${IMAGE_IDS[0]}$`));
     await page.getByRole('heading', { name: `Image ${IMAGE_IDS[0]}` }).waitFor();
     await page.goBack();

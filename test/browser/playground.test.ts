@@ -43,7 +43,8 @@ describeBrowser('GraphiQL playground in chromium', () => {
       if (url.protocol !== 'data:' && url.origin !== origin) foreignRequests.push(request.url());
     });
     page.on('response', async (response) => {
-      if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}: ${(await response.text().catch(() => '')).slice(0, 300)}`);
+      if (response.status() >= 400)
+        problems.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}: ${(await response.text().catch(() => '')).slice(0, 300)}`);
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {

@@ -28,7 +28,10 @@ describe('codegen output', () => {
       await run(process.execPath, [cli, '--config', configPath, '--silent'], { cwd: root, timeout: 120_000 });
       OUTPUTS.forEach((output, i) => {
         const committedDir = path.join(root, output);
-        const generated = fs.readdirSync(outDirs[i]).filter((name) => name.endsWith('.ts')).sort();
+        const generated = fs
+          .readdirSync(outDirs[i])
+          .filter((name) => name.endsWith('.ts'))
+          .sort();
         expect({ output, files: generated }).toEqual({ output, files: fs.readdirSync(committedDir).sort() });
         for (const name of generated) {
           expect({ output, name, content: fs.readFileSync(path.join(committedDir, name), 'utf8') }).toEqual({

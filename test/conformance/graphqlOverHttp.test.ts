@@ -52,7 +52,12 @@ describe.each([
   });
 
   it('fails MAY audits only where GET lacks the CSRF preflight header, and passes them with it', async () => {
-    expect(results.filter((r) => r.status === 'notice').map((r) => r.id).sort()).toEqual(GET_AUDITS);
+    expect(
+      results
+        .filter((r) => r.status === 'notice')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(GET_AUDITS);
     const preflighted = await auditServer({ url: gw.url, fetchFn: withPreflight });
     expect(summary(preflighted, 'notice')).toEqual([]);
     expect(summary(preflighted, 'error')).toEqual([]);

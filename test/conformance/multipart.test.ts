@@ -77,11 +77,14 @@ describe('requests that break the multipart spec get 400', () => {
 });
 
 describe('CSRF prevention', () => {
-  it.each([[{}], [{ 'x-apollo-operation-name': '' }], [{ 'apollo-require-preflight': '' }]])('refuses a multipart request without a preflight header (%j) with 400', async (headers) => {
-    const response = await postMultipart(gw.url, [...uploadFields(1), file('f0', 10)], headers as Record<string, string>);
-    expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/CSRF/), extensions: expect.objectContaining({ code: 'BAD_REQUEST' }) })]);
-  });
+  it.each([[{}], [{ 'x-apollo-operation-name': '' }], [{ 'apollo-require-preflight': '' }]])(
+    'refuses a multipart request without a preflight header (%j) with 400',
+    async (headers) => {
+      const response = await postMultipart(gw.url, [...uploadFields(1), file('f0', 10)], headers as Record<string, string>);
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/CSRF/), extensions: expect.objectContaining({ code: 'BAD_REQUEST' }) })]);
+    },
+  );
 
   it.each([[PREFLIGHT], [{ 'x-apollo-operation-name': 'Classify' }]])('lets a multipart request with %j past the CSRF check', async (headers) => {
     const response = await postMultipart(gw.url, [...uploadFields(1), file('f0', 10)], headers);

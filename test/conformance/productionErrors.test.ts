@@ -118,7 +118,14 @@ describe('job errors, embeddings and model load failures name no file contents, 
   }
 
   // Anonymous callers may train here, so that the job runs without a credential.
-  const env = (nodeEnv: string) => ({ NODE_ENV: nodeEnv, ANONYMOUS_SCOPES: 'read,classify,train', TRAINING_DATA_ROOT: path.join(root, 'data'), MODELS_DIR: path.join(root, 'models'), EMBEDDINGS: path.join(root, 'broken.parquet'), INFERENCE_WORKERS: '1' });
+  const env = (nodeEnv: string) => ({
+    NODE_ENV: nodeEnv,
+    ANONYMOUS_SCOPES: 'read,classify,train',
+    TRAINING_DATA_ROOT: path.join(root, 'data'),
+    MODELS_DIR: path.join(root, 'models'),
+    EMBEDDINGS: path.join(root, 'broken.parquet'),
+    INFERENCE_WORKERS: '1',
+  });
 
   it('production: a safe message with a code and the job id; development: the detail', async () => {
     const production = await startGateway(env('production'));

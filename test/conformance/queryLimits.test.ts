@@ -54,9 +54,7 @@ it('gives the depth refusal the code QUERY_TOO_DEEP', async () => {
 });
 
 it('refuses a too costly query with QUERY_TOO_COMPLEX', async () => {
-  const { status, codes } = await refusedBeforeTheStore(
-    `{ classes(first: 1000) { edges { node { images(first: 1000) { edges { node { classes { description } } } } } } } }`,
-  );
+  const { status, codes } = await refusedBeforeTheStore(`{ classes(first: 1000) { edges { node { images(first: 1000) { edges { node { classes { description } } } } } } } }`);
   expect(codes).toEqual(['QUERY_TOO_COMPLEX']);
   expect(status).toBe(400);
 });

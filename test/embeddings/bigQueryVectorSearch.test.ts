@@ -69,7 +69,16 @@ it('serves similarImages through the gateway from the BigQuery table', async () 
   await writeColourFolders(images, 3);
   fs.writeFileSync(path.join(images, 'green', `${KNOWN_ID}.jpg`), await colourImage('green', 555));
   const file = path.join(root, 'embeddings.parquet');
-  await embedFolder({ images, out: file, backbone: { kind: 'folder', dir: await writeTinyBackbone((await initBackend()).tf, path.join(root, 'tiny')) }, pca: 4, threads: 1, batchSize: 8, maxImagePixels: 1e8, seed: 1 });
+  await embedFolder({
+    images,
+    out: file,
+    backbone: { kind: 'folder', dir: await writeTinyBackbone((await initBackend()).tf, path.join(root, 'tiny')) },
+    pca: 4,
+    threads: 1,
+    batchSize: 8,
+    maxImagePixels: 1e8,
+    seed: 1,
+  });
   const client = createBigQueryClient(settings());
   await ingestIntoBigQuery(client, resolveDataset('openimages', 'gateway-tests'), detectDatasetLayout(demoDataDir()));
   await loadEmbeddingsTable(client, resolveDataset('openimages', 'gateway-tests'), 'flower_embeddings', file);

@@ -53,10 +53,12 @@ describe('npm run embed: images -> backbone embeddings (+ PCA) -> Parquet', () =
     expect(new Set(rows.map((r) => r.label))).toEqual(new Set(['blue', 'green', 'red']));
     const schema = await query(`SELECT name, type FROM parquet_schema('${out}') WHERE name IN ('path', 'label', 'embedding', 'pca')`);
     expect(schema.map((s) => s.name)).toEqual(['path', 'label', 'embedding', 'pca']);
-    const metadata = Object.fromEntries(
-      (await query(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${out}')`)).map((r) => [r.k, r.v]),
-    );
-    expect(JSON.parse(metadata.backbone as string)).toMatchObject({ id: expect.stringMatching(/^tiny@[0-9a-f]{12}:global_average_pooling$/), featureSize: 64, source: { kind: 'folder', dir: tiny } });
+    const metadata = Object.fromEntries((await query(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${out}')`)).map((r) => [r.k, r.v]));
+    expect(JSON.parse(metadata.backbone as string)).toMatchObject({
+      id: expect.stringMatching(/^tiny@[0-9a-f]{12}:global_average_pooling$/),
+      featureSize: 64,
+      source: { kind: 'folder', dir: tiny },
+    });
     expect(metadata.embedding_dim).toBe('64');
     const pca = loadPca(metadata.pca as string);
     expect(pca).toMatchObject({ k: 3, dim: 64 });
@@ -67,7 +69,9 @@ describe('npm run embed: images -> backbone embeddings (+ PCA) -> Parquet', () =
     const cosine = (a: number, b: number) => {
       const x = table.embeddings.subarray(a * 64, (a + 1) * 64);
       const y = table.embeddings.subarray(b * 64, (b + 1) * 64);
-      let dot = 0, nx = 0, ny = 0;
+      let dot = 0,
+        nx = 0,
+        ny = 0;
       for (let i = 0; i < 64; i++) {
         dot += x[i] * y[i];
         nx += x[i] ** 2;
@@ -75,7 +79,10 @@ describe('npm run embed: images -> backbone embeddings (+ PCA) -> Parquet', () =
       }
       return dot / Math.sqrt(nx * ny);
     };
-    let within = 0, between = 0, withinPairs = 0, betweenPairs = 0;
+    let within = 0,
+      between = 0,
+      withinPairs = 0,
+      betweenPairs = 0;
     for (let a = 0; a < 12; a++) {
       for (let b = a + 1; b < 12; b++) {
         if (table.rows[a].label === table.rows[b].label) {
@@ -114,9 +121,13 @@ describe('npm run embed: images -> backbone embeddings (+ PCA) -> Parquet', () =
 
   it('runs as a command line (dist/scripts/embed.js, built by the test setup)', async () => {
     const out = path.join(root, 'cli.parquet');
-    const { stdout } = await run(process.execPath, [path.join(repo, 'dist', 'scripts', 'embed.js'), '--images', images, '--out', out, '--pca', '2', '--threads', '1', '--backbone', tiny], {
-      cwd: repo,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(repo, 'dist', 'scripts', 'embed.js'), '--images', images, '--out', out, '--pca', '2', '--threads', '1', '--backbone', tiny],
+      {
+        cwd: repo,
+      },
+    );
     expect(stdout).toMatch(/backbone tiny@[0-9a-f]{12}:global_average_pooling \(64 features\)/);
     expect(stdout).toMatch(/wrote 12 rows to .*cli\.parquet/);
     expect(stdout).toMatch(/PCA: 2 components explain \d+\.\d% of the variance/);

@@ -33,14 +33,14 @@ function features(conversion: FeatureJob['conversion'], rgb: FeatureJob['rgb'] =
 }
 
 describe('the backbone feature pass (similarImages, npm run embed, training) on ONNX Runtime', () => {
-  test('without a converter it stays on TF.js, saying why, with the backbone\'s own embeddings', async () => {
+  test("without a converter it stays on TF.js, saying why, with the backbone's own embeddings", async () => {
     const result = await features('none');
     expect(result).toMatchObject({ runtime: 'TFJS_WASM', fallbackReason: NO_CONVERTER_REASON });
     expect(result.embedding).toEqual(result.tfjs);
     expect(result.embedding).toHaveLength(64);
   });
 
-  test('a converted feature model runs on ONNX Runtime, fed the backbone\'s input range', async () => {
+  test("a converted feature model runs on ONNX Runtime, fed the backbone's input range", async () => {
     const result = await features('matching', [255, 0, 0]);
     expect(result.runtime).toBe('ONNX');
     expect(result.fallbackReason).toBeUndefined();

@@ -138,7 +138,12 @@ describe('classify with no configuration: the shipped default model', () => {
     ]);
     const upload = fs.existsSync(path.join(PHOTOS_DIR, 'coffee.png'))
       ? { filename: 'coffee.png', bytes: photo('coffee.png') }
-      : { filename: 'grey.png', bytes: await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } }).png().toBuffer() };
+      : {
+          filename: 'grey.png',
+          bytes: await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } })
+            .png()
+            .toBuffer(),
+        };
     const result = await postMultipart(gw.url, CLASSIFY, [upload], { variables: { max: 3, min: 0 } });
     expect(result.body.errors).toBeUndefined();
     expect(result.body.data.classify[0].labels).toHaveLength(3);
@@ -154,7 +159,9 @@ describe('classify with no model served (DEFAULT_MODEL=none, empty MODELS_DIR)',
   afterAll(() => gw?.close());
 
   it('answers MODEL_UNAVAILABLE with how to install one, and the rest of the gateway still serves', async () => {
-    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#808080' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
     const { body } = await postMultipart(gw.url, CLASSIFY, [{ filename: 'grey.png', bytes: png }]);
     expect(body.errors[0].extensions.code).toBe('MODEL_UNAVAILABLE');
     expect(body.errors[0].message).toMatch(/default-model.*DEFAULT_MODEL=none.*MODEL_DIR/);
@@ -178,9 +185,18 @@ describe('labelDetection with the Cloud Vision API (loopback gRPC fake)', () => 
 
   it('labels 20 files in 2 calls, in order, linking mids to classes, with per-image errors', async () => {
     const images = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => sharp({ create: { width: 8 + i, height: 8, channels: 3, background: '#ff0000' } }).png().toBuffer()),
+      Array.from({ length: 20 }, (_, i) =>
+        sharp({ create: { width: 8 + i, height: 8, channels: 3, background: '#ff0000' } })
+          .png()
+          .toBuffer(),
+      ),
     );
-    vision.answerFor(images[0], { labels: [{ mid: '/m/01yrx', description: 'Cat', score: 0.97 }, { mid: '/m/0jbk', description: 'Animal', score: 0.9 }] });
+    vision.answerFor(images[0], {
+      labels: [
+        { mid: '/m/01yrx', description: 'Cat', score: 0.97 },
+        { mid: '/m/0jbk', description: 'Animal', score: 0.9 },
+      ],
+    });
     vision.answerFor(images[5], { error: { code: 3, message: 'Bad image data.' } });
     const callsBefore = vision.calls.length;
     const { body } = await postMultipart(
@@ -209,7 +225,9 @@ describe('labelDetection without credentials', () => {
   afterAll(() => gw?.close());
 
   it('answers VISION_UNAVAILABLE, and the process keeps serving', async () => {
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#00ff00' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#00ff00' } })
+      .png()
+      .toBuffer();
     const saved = { creds: process.env.GOOGLE_APPLICATION_CREDENTIALS };
     delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
     try {

@@ -64,11 +64,9 @@ describe('classify -> Open Images classes -> their images, in one request', () =
   it('links a Vision label that comes without a mid by its name', async () => {
     const image = await solidPng('#123456');
     vision.answerFor(image, { labels: [{ description: 'Tabby cat', score: 0.9 } as any, { description: 'Sky', score: 0.5 } as any] });
-    const { body } = await postMultipart(
-      gw.url,
-      `mutation($files: [Upload!]!) { labelDetection(files: $files) { labels { name mid class { description } } } }`,
-      [{ filename: 'tabby.png', bytes: image, type: 'image/png' }],
-    );
+    const { body } = await postMultipart(gw.url, `mutation($files: [Upload!]!) { labelDetection(files: $files) { labels { name mid class { description } } } }`, [
+      { filename: 'tabby.png', bytes: image, type: 'image/png' },
+    ]);
     expect(body.errors).toBeUndefined();
     expect(body.data.labelDetection[0].labels).toEqual([
       { name: 'Tabby cat', mid: null, class: { description: 'Cat' } },

@@ -177,7 +177,10 @@ describe('searchImages', () => {
     [['Man', 'Woman'], 'ALL'],
     [['man', 'GUITAR'], 'ANY'],
   ] as const)('%j %s: matched count desc, then id, exact total', async (classes, match) => {
-    const expected = expectedSearch(classes.map((c) => [...tables.classes.values()].find((d) => d.toLowerCase() === c.toLowerCase())!), match);
+    const expected = expectedSearch(
+      classes.map((c) => [...tables.classes.values()].find((d) => d.toLowerCase() === c.toLowerCase())!),
+      match,
+    );
     const { body } = await gw.graphql(
       `query($c: [String!]!, $m: MatchMode) { searchImages(classes: $c, match: $m, first: 25) { totalCount pageInfo { hasNextPage } edges { node { id } } } }`,
       { c: classes, m: match },
@@ -199,7 +202,15 @@ describe('searchImages', () => {
 
 describe('searchRelations', () => {
   it('matches LIKE patterns case-insensitively and pages distinct rows in order', async () => {
-    const like = (pattern: string) => new RegExp(`^${pattern.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 's');
+    const like = (pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .toLowerCase()
+          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/%/g, '.*')
+          .replace(/_/g, '.')}$`,
+        's',
+      );
     const [s, r, o] = [like('%man'), like('h_lds'), like('%')];
     const rows = [
       ...new Map(

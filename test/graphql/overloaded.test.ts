@@ -19,13 +19,14 @@ describe('classify when the inference queue is full', () => {
   let root: string;
   let gw: RunningGateway;
   let red: Buffer;
-  const files = (count: number, prefix: string): UploadPart[] =>
-    Array.from({ length: count }, (_, i) => ({ filename: `${prefix}${i}.png`, bytes: red, type: 'image/png' }));
+  const files = (count: number, prefix: string): UploadPart[] => Array.from({ length: count }, (_, i) => ({ filename: `${prefix}${i}.png`, bytes: red, type: 'image/png' }));
 
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'overloaded-'));
     const modelDir = await writeTinyModel(path.join(root, 'slow'), { inputSize: 1024 });
-    red = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#ff0000' } }).png().toBuffer();
+    red = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#ff0000' } })
+      .png()
+      .toBuffer();
     gw = await startGateway({
       MODEL_DIR: modelDir,
       MODELS_DIR: path.join(root, 'none'),

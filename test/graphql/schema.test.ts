@@ -31,11 +31,7 @@ describe('metadata schema contract', () => {
     ['image', 'Image', { id: 'ID!' }],
     ['images', '[Image]!', { ids: '[ID!]!' }],
     ['searchImages', 'ImageConnection!', { classes: '[String!]!', match: 'MatchMode = "ANY"', first: 'Int = 10', after: 'String' }],
-    [
-      'searchRelations',
-      'RelationConnection!',
-      { subject: 'String = "%"', relation: 'String = "%"', object: 'String = "%"', first: 'Int = 10', after: 'String' },
-    ],
+    ['searchRelations', 'RelationConnection!', { subject: 'String = "%"', relation: 'String = "%"', object: 'String = "%"', first: 'Int = 10', after: 'String' }],
   ])('Query.%s', (field, type, args) => {
     expect(typeOf('Query', field)).toBe(type);
     expect(argsOf('Query', field)).toEqual(args);

@@ -39,12 +39,16 @@ afterAll(async () => {
 const QUERY = `query($id: ID!) { relationTypes { name } image(id: $id) { id } }`;
 
 it('serves the same answers as DuckDB through the whole gateway', async () => {
-  const { body } = await gw.graphql(`query($id: ID!) { image(id: $id) { id classes { description } relations { subject { description } relation object { description } } } }`, { id: imageId });
+  const { body } = await gw.graphql(`query($id: ID!) { image(id: $id) { id classes { description } relations { subject { description } relation object { description } } } }`, {
+    id: imageId,
+  });
   expect(body.errors).toBeUndefined();
   expect(body.data.image.classes.map((c: any) => c.description)).toContain('Cat');
   const local = await startGateway();
   try {
-    const same = await local.graphql(`query($id: ID!) { image(id: $id) { id classes { description } relations { subject { description } relation object { description } } } }`, { id: imageId });
+    const same = await local.graphql(`query($id: ID!) { image(id: $id) { id classes { description } relations { subject { description } relation object { description } } } }`, {
+      id: imageId,
+    });
     expect(body.data).toEqual(same.body.data);
   } finally {
     await local.close();

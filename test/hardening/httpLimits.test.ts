@@ -46,8 +46,7 @@ function head(url: string, headers: Record<string, string>): string {
     .join('')}\r\n`;
 }
 
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref())]);
+const withTimeout = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref())]);
 
 describe('uploads, bodies and slow clients', () => {
   let gw: RunningGateway;
@@ -142,7 +141,11 @@ describe('the GraphQL endpoint and origins', () => {
 
   test('case 5: GraphQL is served at exactly /graphql; other paths are 404 and run nothing', async () => {
     for (const method of ['POST', 'OPTIONS']) {
-      const response = await fetch(`${closed.url}/anything`, { method, headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: method === 'POST' ? JSON.stringify({ query: QUERY }) : undefined });
+      const response = await fetch(`${closed.url}/anything`, {
+        method,
+        headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+        body: method === 'POST' ? JSON.stringify({ query: QUERY }) : undefined,
+      });
       expect(response.status).toBe(404);
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
       const text = await response.text();
@@ -154,11 +157,19 @@ describe('the GraphQL endpoint and origins', () => {
     const preflight = await fetch(closed.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     expect(preflight.status).toBe(403);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
-    const post = await fetch(closed.url, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify({ query: QUERY }) });
+    const post = await fetch(closed.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ query: QUERY }),
+    });
     expect(post.status).toBe(403);
     expect(((await post.json()) as any).errors[0].extensions.code).toBe('FORBIDDEN_ORIGIN');
     // The gateway's own pages (the playground) and clients that send no Origin still work.
-    const own = await fetch(closed.url, { method: 'POST', headers: { 'content-type': 'application/json', origin: new URL(closed.url).origin }, body: JSON.stringify({ query: QUERY }) });
+    const own = await fetch(closed.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: new URL(closed.url).origin },
+      body: JSON.stringify({ query: QUERY }),
+    });
     expect(own.status).toBe(200);
     expect((await closed.graphql(QUERY)).status).toBe(200);
   });
@@ -171,10 +182,18 @@ describe('the GraphQL endpoint and origins', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(preflight.headers.get('access-control-allow-headers')).toContain('apollo-require-preflight');
-    const post = await fetch(open.url, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://app.example.com' }, body: JSON.stringify({ query: QUERY }) });
+    const post = await fetch(open.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://app.example.com' },
+      body: JSON.stringify({ query: QUERY }),
+    });
     expect(post.status).toBe(200);
     expect(post.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-    const other = await fetch(open.url, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://app.example.com.evil.example' }, body: JSON.stringify({ query: QUERY }) });
+    const other = await fetch(open.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://app.example.com.evil.example' },
+      body: JSON.stringify({ query: QUERY }),
+    });
     expect(other.status).toBe(403);
   });
 });

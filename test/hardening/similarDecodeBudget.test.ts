@@ -29,7 +29,9 @@ describe('similarImages and the decode gate', () => {
     const tiny = await writeTinyBackbone((await initBackend()).tf, path.join(root, 'tiny'));
     const file = path.join(root, 'embeddings.parquet');
     await embedFolder({ images, out: file, backbone: { kind: 'folder', dir: tiny }, threads: 1, batchSize: 8, maxImagePixels: 1e8, seed: 1 });
-    png = await sharp({ create: { width: 1500, height: 1500, channels: 3, background: '#ff0000' } }).png({ palette: true, colours: 2 }).toBuffer();
+    png = await sharp({ create: { width: 1500, height: 1500, channels: 3, background: '#ff0000' } })
+      .png({ palette: true, colours: 2 })
+      .toBuffer();
     gw = await startGateway({
       EMBEDDINGS: file,
       INFERENCE_WORKERS: '1',
@@ -78,7 +80,9 @@ describe('similarImages and the decode gate', () => {
   }, 60_000);
 
   it('refuses an SVG (with an XXE entity) as UNSUPPORTED_IMAGE without a parser message', async () => {
-    const svg = Buffer.from('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">&xxe;</svg>');
+    const svg = Buffer.from(
+      '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">&xxe;</svg>',
+    );
     const { body } = await ask(svg, 'query.jpg');
     expect(body.errors[0].extensions.code).toBe('UNSUPPORTED_IMAGE');
     expect(body.errors[0].message).toMatch(/JPEG, PNG, WebP or GIF/);

@@ -5,20 +5,58 @@ import { safeFetch, SafeFetchError, type SafeFetchOptions } from '../../src/http
 
 describe('isPublicAddress', () => {
   it.each([
-    '127.0.0.1', '127.9.9.9', '0.0.0.0', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '100.64.0.1', '100.127.255.255',
-    '169.254.169.254', '224.0.0.1', '255.255.255.255', '198.18.0.1', '192.0.2.7',
-    '::', '::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '::ffff:169.254.169.254', '::127.0.0.1', 'fe80::1', 'fe80::1%eth0', 'fd00::1',
-    'fc00::1', 'ff02::1', '64:ff9b::a00:1', '2002:c0a8:101::1', '2001:db8::1', '2001:0:4136:e378::1', '[::1]', 'localhost', 'not an address', '',
+    '127.0.0.1',
+    '127.9.9.9',
+    '0.0.0.0',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '100.64.0.1',
+    '100.127.255.255',
+    '169.254.169.254',
+    '224.0.0.1',
+    '255.255.255.255',
+    '198.18.0.1',
+    '192.0.2.7',
+    '::',
+    '::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:10.0.0.1',
+    '::ffff:169.254.169.254',
+    '::127.0.0.1',
+    'fe80::1',
+    'fe80::1%eth0',
+    'fd00::1',
+    'fc00::1',
+    'ff02::1',
+    '64:ff9b::a00:1',
+    '2002:c0a8:101::1',
+    '2001:db8::1',
+    '2001:0:4136:e378::1',
+    '[::1]',
+    'localhost',
+    'not an address',
+    '',
   ])('%s is not public', (address) => {
     expect(isPublicAddress(address)).toBe(false);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '100.63.255.255', '100.128.0.1', '172.32.0.1', '192.169.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2a00:1450:4001:82a::200e', '64:ff9b::808:808'])(
-    '%s is public',
-    (address) => {
-      expect(isPublicAddress(address)).toBe(true);
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '100.63.255.255',
+    '100.128.0.1',
+    '172.32.0.1',
+    '192.169.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '2a00:1450:4001:82a::200e',
+    '64:ff9b::808:808',
+  ])('%s is public', (address) => {
+    expect(isPublicAddress(address)).toBe(true);
+  });
 });
 
 type Handler = (request: http.IncomingMessage, response: http.ServerResponse) => void;
@@ -66,7 +104,12 @@ describe('safeFetch', () => {
     await expect(fetchAs(`http://images.example:${internal.port}/x.png`, { resolve: async () => [{ address: '10.0.0.8', family: 4 }] })).rejects.toEqual(refused('refused'));
     // A name that answers with one public and one loopback address is refused too.
     await expect(
-      fetchAs(`http://images.example:${internal.port}/x.png`, { resolve: async () => [{ address: '8.8.8.8', family: 4 }, { address: '127.0.0.1', family: 4 }] }),
+      fetchAs(`http://images.example:${internal.port}/x.png`, {
+        resolve: async () => [
+          { address: '8.8.8.8', family: 4 },
+          { address: '127.0.0.1', family: 4 },
+        ],
+      }),
     ).rejects.toEqual(refused('refused'));
     expect(internal.requests).toEqual([]);
   });

@@ -56,7 +56,13 @@ function labelLines(): { lines: string[]; malformedLines: number[] } {
 async function duckDbLoad(dir: string) {
   const report = await ingestIntoDuckDb(connection, detectDatasetLayout(dir));
   const rows = (await connection.runAndReadAll('SELECT ImageId, Label FROM image_labels')).getRowsJS().map((r) => `${r[0]}\t${r[1]}`);
-  return { rows: rows.sort(), rejectedLines: report.rejected.filter((r) => r.file.endsWith('image_labels.csv')).map((r) => r.line).sort((a, b) => a - b) };
+  return {
+    rows: rows.sort(),
+    rejectedLines: report.rejected
+      .filter((r) => r.file.endsWith('image_labels.csv'))
+      .map((r) => r.line)
+      .sort((a, b) => a - b),
+  };
 }
 
 async function jsLoad(dir: string) {

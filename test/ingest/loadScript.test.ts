@@ -21,9 +21,12 @@ const bigQueryEnv = (dataset: string) => ({ BIGQUERY_PROJECT: 'load-tests', BIGQ
 /** One store per database file: a file is opened by one DuckDB instance at a time. */
 function openDuckDb(databasePath: string): Promise<MetadataStore> {
   if (!duckDbFiles.has(databasePath)) {
-    duckDbFiles.set(databasePath, prepareDuckDb({ databasePath })
+    duckDbFiles.set(
+      databasePath,
+      prepareDuckDb({ databasePath })
         .then(({ instance }) => DuckDbStore.open(instance, { connections: 1 }))
-        .then((store) => (opened.push(store), store)));
+        .then((store) => (opened.push(store), store)),
+    );
   }
   return duckDbFiles.get(databasePath)!;
 }
@@ -73,7 +76,9 @@ describe('gateway layout with malformed rows', () => {
     expect(run.code).toBe(0);
     expect(reportedRejects(run.stdout)).toEqual(expectedRejects);
     expect(run.stdout).toMatch(/rejected rows +7/);
-    expect([summaryCount(run.stdout, 'classes'), summaryCount(run.stdout, 'image_labels'), summaryCount(run.stdout, 'relations'), summaryCount(run.stdout, 'images')]).toEqual([4, 5, 2, 6]);
+    expect([summaryCount(run.stdout, 'classes'), summaryCount(run.stdout, 'image_labels'), summaryCount(run.stdout, 'relations'), summaryCount(run.stdout, 'images')]).toEqual([
+      4, 5, 2, 6,
+    ]);
 
     const store = await openDuckDb(databasePath);
     expect((await store.findImages(['img01', 'img02', 'img03', 'img06', 'img09', 'img10'])).sort()).toEqual(['img01', 'img10']);

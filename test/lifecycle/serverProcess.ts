@@ -47,7 +47,17 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [ENTRY], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', INFERENCE_WORKERS: '1', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      METADATA_SERVER_DETECTION: 'none',
+      NODE_ENV: 'production',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      INFERENCE_WORKERS: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: LogLine[] = [];
@@ -84,7 +94,13 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
         const found = logs.find(predicate);
         if (found) return finish(() => resolve(found));
         if (child.exitCode !== null || child.signalCode !== null) {
-          finish(() => reject(new Error(`gateway exited (${child.exitCode ?? child.signalCode}) before the expected log line; stderr: ${stderr.slice(-2000)}; last logs: ${raw.slice(-5).join('\n')}`)));
+          finish(() =>
+            reject(
+              new Error(
+                `gateway exited (${child.exitCode ?? child.signalCode}) before the expected log line; stderr: ${stderr.slice(-2000)}; last logs: ${raw.slice(-5).join('\n')}`,
+              ),
+            ),
+          );
         }
       };
       const timer = setTimeout(() => finish(() => reject(new Error(`no such log line within ${timeoutMs} ms; last logs: ${raw.slice(-5).join('\n')}`))), timeoutMs);

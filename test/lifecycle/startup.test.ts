@@ -38,7 +38,11 @@ describe('a configuration mistake', () => {
 
 describe('npm start', () => {
   it('serves, and SIGTERM to the npm process stops the server', async () => {
-    const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...BASE_ENV, PORT: '0', HOST: '127.0.0.1', INFERENCE_WORKERS: '1', MODELS_DIR: path.join(os.tmpdir(), 'startup-test-no-models') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      env: { ...BASE_ENV, PORT: '0', HOST: '127.0.0.1', INFERENCE_WORKERS: '1', MODELS_DIR: path.join(os.tmpdir(), 'startup-test-no-models') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     npm.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));

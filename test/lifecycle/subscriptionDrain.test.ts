@@ -10,7 +10,12 @@ const root = temporaryDir('sse-drain-');
 beforeAll(async () => {
   ensureBuilt();
   await writeColourFolders(path.join(root, 'data', 'colours'), 6);
-  server = await startServerProcess({ ANONYMOUS_SCOPES: 'read,train', TRAINING_DATA_ROOT: path.join(root, 'data'), MODELS_DIR: path.join(root, 'models'), SHUTDOWN_GRACE_MS: '60000' });
+  server = await startServerProcess({
+    ANONYMOUS_SCOPES: 'read,train',
+    TRAINING_DATA_ROOT: path.join(root, 'data'),
+    MODELS_DIR: path.join(root, 'models'),
+    SHUTDOWN_GRACE_MS: '60000',
+  });
 });
 afterAll(() => server?.stop());
 

@@ -6,7 +6,10 @@ const LIMIT = 40_000_000;
 
 /** A 16×16 PNG of one colour with libvips' built-in ICC profile `profile` (an ICC v4 matrix/TRC profile) embedded. */
 const tagged = (profile: 'srgb' | 'p3') =>
-  sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 200, g: 40, b: 30 } } }).withIccProfile(profile).png().toBuffer();
+  sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 200, g: 40, b: 30 } } })
+    .withIccProfile(profile)
+    .png()
+    .toBuffer();
 
 const iccOf = async (png: Buffer) => (await sharp(png).metadata()).icc;
 

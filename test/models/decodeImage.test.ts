@@ -12,7 +12,9 @@ const pixel = (pixels: Uint8Array, size: number, x: number, y: number) => [...pi
 
 /** Left half red, right half blue. */
 async function splitImage(width: number, height: number): Promise<Sharp> {
-  const half = await solid('#0000ff', width / 2, height).png().toBuffer();
+  const half = await solid('#0000ff', width / 2, height)
+    .png()
+    .toBuffer();
   return solid('#ff0000', width, height).composite([{ input: half, left: width / 2, top: 0 }]);
 }
 
@@ -27,11 +29,19 @@ describe('decodeImage', () => {
   test('a central crop keeps the middle of each side; a square crop the largest central square', async () => {
     // Green frame a quarter of each side wide around a red centre.
     const red = await solid('#ff0000', 40, 20).png().toBuffer();
-    const framed = await solid('#00ff00', 80, 40).composite([{ input: red, left: 20, top: 10 }]).png().toBuffer();
+    const framed = await solid('#00ff00', 80, 40)
+      .composite([{ input: red, left: 20, top: 10 }])
+      .png()
+      .toBuffer();
     const whole = await decodeImage(framed, 8, LIMIT);
     expect(pixel(whole.pixels!, 8, 0, 0)).toEqual([0, 255, 0]);
     const centre = await decodeImage(framed, { size: 8, crop: { kind: 'center', fraction: 0.5 } }, LIMIT);
-    for (const [x, y] of [[0, 0], [7, 0], [0, 7], [7, 7]]) {
+    for (const [x, y] of [
+      [0, 0],
+      [7, 0],
+      [0, 7],
+      [7, 7],
+    ]) {
       const [r, g] = pixel(centre.pixels!, 8, x, y);
       expect(r).toBeGreaterThan(200); // resampling blends the crop's edge a little, never to green
       expect(g).toBeLessThan(60);
@@ -63,7 +73,9 @@ describe('decodeImage', () => {
   });
 
   test('transparency is flattened onto white and the alpha channel dropped', async () => {
-    const rgba = await sharp({ create: { width: 10, height: 10, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const rgba = await sharp({ create: { width: 10, height: 10, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer();
     const { pixels } = await decodeImage(rgba, 2, LIMIT);
     expect(pixels).toHaveLength(2 * 2 * 3);
     expect(pixel(pixels!, 2, 0, 0)).toEqual([255, 255, 255]);

@@ -21,7 +21,10 @@ describe('default-model/', () => {
     if (!original || !photos) return;
     const [float32, compact] = await loadModels([original, shippedModelDir()]);
     const files = ['chelsea.png', 'coffee.png', 'astronaut.png', 'rocket.jpg', 'camera.png', 'motorcycle_left.png', 'hubble_deep_field.jpg', 'retina.jpg'];
-    const images = await decodeAll(files.map((file) => path.join(photos, file)), inputOf(compact));
+    const images = await decodeAll(
+      files.map((file) => path.join(photos, file)),
+      inputOf(compact),
+    );
     const figures = compareModels(float32, compact, images);
     expect(figures.disagreements).toEqual([]);
     expect(figures.maxScoreDiff).toBeLessThan(0.02);

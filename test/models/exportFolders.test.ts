@@ -75,7 +75,13 @@ async function writeAutoMlEdgeExport(dir: string): Promise<void> {
       versions: {},
     },
     weightsManifest: [
-      { paths: ['group1-shard1of1.bin'], weights: [{ name: 'axes', shape: [2], dtype: 'int32' }, { name: 'weights', shape: [3, 3], dtype: 'float32' }] },
+      {
+        paths: ['group1-shard1of1.bin'],
+        weights: [
+          { name: 'axes', shape: [2], dtype: 'int32' },
+          { name: 'weights', shape: [3, 3], dtype: 'float32' },
+        ],
+      },
     ],
   };
   const weights = Buffer.concat([Buffer.from(new Int32Array([1, 2]).buffer), Buffer.from(new Float32Array([10, 0, 0, 0, 10, 0, 0, 0, 10]).buffer)]);
@@ -88,7 +94,10 @@ async function writeAutoMlEdgeExport(dir: string): Promise<void> {
 /** 3:1, green on the left and right thirds, red in the central square: red only if the central square is what the model sees. */
 async function redCentreGreenSides(): Promise<Buffer> {
   const red = await solid('#ff0000', 40, 40).png().toBuffer();
-  return solid('#00ff00', 120, 40).composite([{ input: red, left: 40, top: 0 }]).png().toBuffer();
+  return solid('#00ff00', 120, 40)
+    .composite([{ input: red, left: 40, top: 0 }])
+    .png()
+    .toBuffer();
 }
 
 describe('export folders served as they are', () => {

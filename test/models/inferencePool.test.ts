@@ -107,7 +107,11 @@ describe('InferencePool', () => {
     const pool = await InferencePool.start({ workers: 1, maxBatch: 1, maxWaitMs: 0, queueLimit: 64 });
     const { inputSize } = await pool.load('slow#1', slowDir);
     const admission = pool.admit(3);
-    const work = pool.run({ key: 'slow#1', label: 'slow' }, Array.from({ length: 3 }, () => new Uint8Array(inputSize * inputSize * 3)), admission);
+    const work = pool.run(
+      { key: 'slow#1', label: 'slow' },
+      Array.from({ length: 3 }, () => new Uint8Array(inputSize * inputSize * 3)),
+      admission,
+    );
     const failed = expect(work).rejects.toMatchObject({ code: ErrorCode.ModelUnavailable });
     await pool.close();
     await failed;

@@ -108,9 +108,9 @@ describe('model download', () => {
 
   test('an unpinned file is refused unless --allow-unpinned', async () => {
     await expect(downloadModel(request({ name: 'unpinned', allowUnpinned: false }))).rejects.toThrow(/no sha256 is pinned for the labels/);
-    await expect(
-      downloadModel(request({ name: 'unpinned', allowUnpinned: false, model: { url: `${hub.base}/model.json?tfjs-format=file`, sha256: null } })),
-    ).rejects.toThrow(/no sha256 is pinned for the model/);
+    await expect(downloadModel(request({ name: 'unpinned', allowUnpinned: false, model: { url: `${hub.base}/model.json?tfjs-format=file`, sha256: null } }))).rejects.toThrow(
+      /no sha256 is pinned for the model/,
+    );
   });
 
   test('shard paths that are not plain file names are refused', async () => {
@@ -120,9 +120,7 @@ describe('model download', () => {
     modelJson.weightsManifest[0].paths[0] = '../../etc/passwd';
     await fs.writeFile(path.join(evil, 'model.json'), JSON.stringify(modelJson));
     const evilHub = await serveFolder(evil);
-    await expect(downloadModel(request({ name: 'evil', model: { url: `${evilHub.base}/model.json?tfjs-format=file`, sha256: null } }))).rejects.toThrow(
-      DownloadError,
-    );
+    await expect(downloadModel(request({ name: 'evil', model: { url: `${evilHub.base}/model.json?tfjs-format=file`, sha256: null } }))).rejects.toThrow(DownloadError);
     await evilHub.close();
   });
 
@@ -136,9 +134,29 @@ describe('model download', () => {
       const out: string[] = [];
       const dir = path.join(root, 'cli-models');
       const code = await main(
-        ['--url', `${hub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'custom', '--labels-url', labelsUrl,
-          '--labels-drop-first', '1', '--label-offset', '1', '--outputs', 'logits', '--input-size', '16', '--input-range', '0,1',
-          '--allow-unpinned', '--dir', dir],
+        [
+          '--url',
+          `${hub.base}/model.json?tfjs-format=file`,
+          '--sha256',
+          digest,
+          '--name',
+          'custom',
+          '--labels-url',
+          labelsUrl,
+          '--labels-drop-first',
+          '1',
+          '--label-offset',
+          '1',
+          '--outputs',
+          'logits',
+          '--input-size',
+          '16',
+          '--input-range',
+          '0,1',
+          '--allow-unpinned',
+          '--dir',
+          dir,
+        ],
         (line) => out.push(line),
       );
       expect({ code, out: out.join('\n') }).toMatchObject({ code: 0, out: expect.stringContaining('wrote') });
@@ -164,8 +182,25 @@ describe('model download', () => {
     test('--help documents every flag', async () => {
       const out: string[] = [];
       expect(await main(['--help'], (line) => out.push(line))).toBe(0);
-      const flags = ['--list', '--digest', '--url', '--sha256', '--name', '--labels-url', '--labels-sha256', '--labels-drop-first', '--input-size',
-        '--input-range', '--label-offset', '--outputs', '--dir', '--force', '--allow-unpinned', '--timeout', '--help'];
+      const flags = [
+        '--list',
+        '--digest',
+        '--url',
+        '--sha256',
+        '--name',
+        '--labels-url',
+        '--labels-sha256',
+        '--labels-drop-first',
+        '--input-size',
+        '--input-range',
+        '--label-offset',
+        '--outputs',
+        '--dir',
+        '--force',
+        '--allow-unpinned',
+        '--timeout',
+        '--help',
+      ];
       for (const flag of flags) expect(out.join('\n')).toMatch(new RegExp(`^  ${flag}\\b`, 'm'));
       expect(await main(['--bogus'], (line) => out.push(line))).toBe(2);
       expect(out.at(-1)).toMatch(/^error: unknown option --bogus/);
@@ -183,8 +218,25 @@ describe('model download', () => {
       const dir = path.join(root, 'beside-models');
       const dictSha256 = sha256Of(await fs.readFile(path.join(automl, 'dict.txt')));
       try {
-        const code = await main(['--url', `${automlHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'automl', '--dir', dir,
-          '--labels-sha256', dictSha256, '--label-offset', '0', '--outputs', 'logits'], (line) => out.push(line));
+        const code = await main(
+          [
+            '--url',
+            `${automlHub.base}/model.json?tfjs-format=file`,
+            '--sha256',
+            digest,
+            '--name',
+            'automl',
+            '--dir',
+            dir,
+            '--labels-sha256',
+            dictSha256,
+            '--label-offset',
+            '0',
+            '--outputs',
+            'logits',
+          ],
+          (line) => out.push(line),
+        );
         expect({ code, out: out.join('\n') }).toMatchObject({ code: 0, out: expect.stringMatching(/labels from .*dict\.txt/) });
         expect((await fs.readdir(path.join(dir, 'automl'))).sort()).toEqual(['dict.txt', 'group1-shard1of2.bin', 'group1-shard2of2.bin', 'metadata.json', 'model.json']);
         expect(await readModelSpec(path.join(dir, 'automl'))).toMatchObject({ labels: ['background', ...TINY_LABELS], crop: { kind: 'square' }, outputs: 'logits' });
@@ -196,7 +248,10 @@ describe('model download', () => {
       const tmHub = await serveFolder(automl);
       const tmSha256 = sha256Of(await fs.readFile(path.join(automl, 'metadata.json')));
       try {
-        const code = await main(['--url', `${tmHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'tm', '--dir', dir, '--labels-sha256', tmSha256, '--label-offset', '1'], (line) => out.push(line));
+        const code = await main(
+          ['--url', `${tmHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'tm', '--dir', dir, '--labels-sha256', tmSha256, '--label-offset', '1'],
+          (line) => out.push(line),
+        );
         expect(code).toBe(0);
         expect(await readModelSpec(path.join(dir, 'tm'))).toMatchObject({ labels: TINY_LABELS, inputSize: 16, crop: { kind: 'square' }, labelOffset: 1 });
         expect(JSON.parse(await fs.readFile(path.join(dir, 'tm', 'metadata.json'), 'utf8')).source).toMatchObject({ digest, labels: expect.stringContaining('metadata.json') });
@@ -209,7 +264,9 @@ describe('model download', () => {
       const bareHub = await serveFolder(automl);
       try {
         out.length = 0;
-        expect(await main(['--url', `${bareHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'bare', '--dir', dir, '--allow-unpinned'], (line) => out.push(line))).toBe(1);
+        expect(
+          await main(['--url', `${bareHub.base}/model.json?tfjs-format=file`, '--sha256', digest, '--name', 'bare', '--dir', dir, '--allow-unpinned'], (line) => out.push(line)),
+        ).toBe(1);
         expect(out.at(-1)).toMatch(/^error: no labels: --labels-url was not given and none of metadata\.json, dict\.txt, labels\.txt .*HTTP 404/);
       } finally {
         await bareHub.close();
@@ -270,9 +327,9 @@ describe('model download', () => {
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
       const silentPort = (silent.address() as AddressInfo).port;
       try {
-        await expect(
-          downloadModel(request({ name: 'slow', timeoutMs: 300, model: { url: `http://127.0.0.1:${silentPort}/model.json`, sha256: null } })),
-        ).rejects.toThrow(`127.0.0.1:${silentPort}: no answer within 0 s (timeout)`);
+        await expect(downloadModel(request({ name: 'slow', timeoutMs: 300, model: { url: `http://127.0.0.1:${silentPort}/model.json`, sha256: null } }))).rejects.toThrow(
+          `127.0.0.1:${silentPort}: no answer within 0 s (timeout)`,
+        );
       } finally {
         silent.closeAllConnections();
         await new Promise((resolve) => silent.close(resolve));

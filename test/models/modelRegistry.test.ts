@@ -22,9 +22,7 @@ describe('ModelRegistry', () => {
     await writeTinyModel(path.join(root, 'models', 'tiny'), { mids: ['/m/06fvc', '/m/038hg', '/m/01g5v'], evaluation: { accuracy: 1 } });
     await writeTinyGraphModel(path.join(root, 'models', 'graph'));
     await fs.mkdir(path.join(root, 'models', 'not-a-model'));
-    registry = await ModelRegistry.create(
-      loadConfig({ MODEL_DIR: mobilenet ?? path.join(root, 'models', 'tiny'), MODELS_DIR: path.join(root, 'models'), INFERENCE_WORKERS: '2' }),
-    );
+    registry = await ModelRegistry.create(loadConfig({ MODEL_DIR: mobilenet ?? path.join(root, 'models', 'tiny'), MODELS_DIR: path.join(root, 'models'), INFERENCE_WORKERS: '2' }));
   });
   afterAll(async () => {
     await registry.close();
@@ -83,7 +81,9 @@ describe('ModelRegistry', () => {
   });
 
   test('an image over MAX_IMAGE_PIXELS is IMAGE_TOO_LARGE', async () => {
-    const tight = await ModelRegistry.create(loadConfig({ MODEL_DIR: path.join(root, 'models', 'tiny'), MODELS_DIR: path.join(root, 'none'), INFERENCE_WORKERS: '1', MAX_IMAGE_PIXELS: '10000' }));
+    const tight = await ModelRegistry.create(
+      loadConfig({ MODEL_DIR: path.join(root, 'models', 'tiny'), MODELS_DIR: path.join(root, 'none'), INFERENCE_WORKERS: '1', MAX_IMAGE_PIXELS: '10000' }),
+    );
     const outcomes = await tight.classify([await solidPng('#ff0000', 200, 200), await solidPng('#ff0000', 50, 50)], everything);
     expect(outcomes[0].error?.code).toBe(ErrorCode.ImageTooLarge);
     expect(outcomes[1].labels![0].name).toBe('red');

@@ -73,7 +73,11 @@ describe('ONNX model folders in the inference workers', () => {
   const predict = async (key: string, size: number, colours: number[][]) => {
     const admission = pool.admit(colours.length);
     try {
-      return await pool.run({ key, label: key }, colours.map((rgb) => images(size, [rgb])), admission);
+      return await pool.run(
+        { key, label: key },
+        colours.map((rgb) => images(size, [rgb])),
+        admission,
+      );
     } finally {
       admission.release();
     }
@@ -89,14 +93,18 @@ describe('ONNX model folders in the inference workers', () => {
   });
 
   test('a symbolic input size comes from metadata.json; a background output, logits and mirroring are handled as for TF.js folders', async () => {
-    const dir = await writeTinyOnnxFolder(path.join(root, 'tiny-logits'), { size: 'symbolic', background: true, softmax: false }, {
-      labels: TINY_ONNX_LABELS,
-      inputSize: 4,
-      labelOffset: 1,
-      outputs: 'logits',
-      inputRange: [0, 1],
-      testTimeMirror: true,
-    });
+    const dir = await writeTinyOnnxFolder(
+      path.join(root, 'tiny-logits'),
+      { size: 'symbolic', background: true, softmax: false },
+      {
+        labels: TINY_ONNX_LABELS,
+        inputSize: 4,
+        labelOffset: 1,
+        outputs: 'logits',
+        inputRange: [0, 1],
+        testTimeMirror: true,
+      },
+    );
     expect(await pool.load('logits', dir)).toMatchObject({ inputSize: 4, runtime: 'ONNX' });
     const [scores] = await predict('logits', 4, [GREEN]);
     expect(scores).toHaveLength(3);
@@ -120,7 +128,7 @@ describe('a gateway serving an ONNX folder and a TF.js folder', () => {
   });
   afterAll(() => gw?.close());
 
-  test('models lists each with its runtime: the TF.js folder is converted (the project\'s converter) and served natively too', async () => {
+  test("models lists each with its runtime: the TF.js folder is converted (the project's converter) and served natively too", async () => {
     const { body } = await gw.graphql(MODELS);
     expect(body.errors).toBeUndefined();
     expect(body.data.models).toEqual([

@@ -27,10 +27,7 @@ test('throughput: one worker vs the pool', async () => {
 
   for (const workers of [...new Set([1, cores])]) {
     const metrics = new GatewayMetrics();
-    const registry = await ModelRegistry.create(
-      loadConfig({ MODEL_DIR: modelDir, MODELS_DIR: path.join(root, 'none'), INFERENCE_WORKERS: String(workers) }),
-      metrics,
-    );
+    const registry = await ModelRegistry.create(loadConfig({ MODEL_DIR: modelDir, MODELS_DIR: path.join(root, 'none'), INFERENCE_WORKERS: String(workers) }), metrics);
     await registry.classify(Array(8).fill(image), { minConfidence: 0, maxResults: 5 });
     let next = 0;
     const started = process.hrtime.bigint();

@@ -5,8 +5,7 @@ const labels = ['a', 'b', 'c', 'd', 'e', 'f'];
 describe('topPredictions', () => {
   test('best first, at least minConfidence, at most maxResults; ties keep class order', () => {
     const scores = new Float32Array([0.05, 0.3, 0.1, 0.3, 0.2, 0.05]);
-    const names = (minConfidence: number, maxResults: number) =>
-      topPredictions(scores, labels, undefined, { minConfidence, maxResults }).map((p) => p.name);
+    const names = (minConfidence: number, maxResults: number) => topPredictions(scores, labels, undefined, { minConfidence, maxResults }).map((p) => p.name);
     expect(names(0, 10)).toEqual(['b', 'd', 'e', 'c', 'a', 'f']);
     expect(names(0, 3)).toEqual(['b', 'd', 'e']);
     expect(names(0.15, 10)).toEqual(['b', 'd', 'e']);
@@ -17,7 +16,10 @@ describe('topPredictions', () => {
   test('agrees with a full sort on random scores', () => {
     const scores = Float32Array.from({ length: 1000 }, () => Math.random());
     const names = Array.from({ length: 1000 }, (_, i) => `class ${i}`);
-    const expected = [...scores.keys()].sort((x, y) => scores[y] - scores[x] || x - y).slice(0, 7).map((i) => names[i]);
+    const expected = [...scores.keys()]
+      .sort((x, y) => scores[y] - scores[x] || x - y)
+      .slice(0, 7)
+      .map((i) => names[i]);
     expect(topPredictions(scores, names, undefined, { minConfidence: 0, maxResults: 7 }).map((p) => p.name)).toEqual(expected);
   });
 

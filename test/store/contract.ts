@@ -25,7 +25,7 @@ export const HOSTILE_STRINGS = [
   '@evil OR 1=1',
   '$1',
   'ünïcødé 🐱 猫',
-  'Robert\'); DELETE FROM classes WHERE (\'1\'=\'1',
+  "Robert'); DELETE FROM classes WHERE ('1'='1",
 ];
 
 export function describeStoreContract(backend: string, dataDir: string, open: (dataDir: string) => Promise<StoreUnderTest>): void {

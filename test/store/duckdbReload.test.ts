@@ -40,7 +40,10 @@ describe('DuckDB file reuse follows DATA_DIR', () => {
 
     expect(await openAndClose({ dataDir: second, databasePath })).toEqual({ loaded: true, classes: ['Dog'] });
 
-    writeDataset(second, [['/m/0bt9lr', 'Dog'], ['/m/01g317', 'Person']]);
+    writeDataset(second, [
+      ['/m/0bt9lr', 'Dog'],
+      ['/m/01g317', 'Person'],
+    ]);
     expect(await openAndClose({ dataDir: second, databasePath })).toEqual({ loaded: true, classes: ['Dog', 'Person'] });
     expect(await openAndClose({ dataDir: second, databasePath })).toEqual({ loaded: false, classes: ['Dog', 'Person'] });
   });

@@ -1,16 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type {
-  CatalogSnapshot,
-  ClassImagesRecord,
-  ImageHit,
-  ImageLabelRecord,
-  MatchMode,
-  PageResult,
-  RelationPatterns,
-  RelationRecord,
-  Slice,
-} from '../../src/store/MetadataStore';
+import type { CatalogSnapshot, ClassImagesRecord, ImageHit, ImageLabelRecord, MatchMode, PageResult, RelationPatterns, RelationRecord, Slice } from '../../src/store/MetadataStore';
 
 /**
  * The answers every store must give, computed here in plain JS from the gateway-layout CSVs (no SQL,
@@ -34,7 +24,10 @@ function compareBy<T>(...keys: Array<(item: T) => string | number>) {
 
 /** Rows of a simple CSV with a header (quoted fields with `""` supported), as objects. */
 function readCsv(file: string): Array<Record<string, string>> {
-  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
   const split = (line: string) => {
     const cells: string[] = [];
     let cell = '';
@@ -96,7 +89,12 @@ export class ReferenceAnswers {
 
   /** Labels by how many images have them, most frequent first (ties by label). */
   labelsByFrequency(): string[] {
-    return [...this.imagesByLabel.keys()].sort(compareBy((l) => -this.imagesByLabel.get(l)!.length, (l) => l));
+    return [...this.imagesByLabel.keys()].sort(
+      compareBy(
+        (l) => -this.imagesByLabel.get(l)!.length,
+        (l) => l,
+      ),
+    );
   }
 
   catalog(): CatalogSnapshot {
@@ -109,10 +107,13 @@ export class ReferenceAnswers {
     return {
       classes: unique
         .map((c) => ({ ...c, imageCount: this.imagesByLabel.get(c.label)?.length ?? 0 }))
-        .sort(compareBy((c) => c.description, (c) => c.label)),
-      relationTypes: [...relationImages]
-        .map(([name, ids]) => ({ name, imageCount: ids.size }))
-        .sort(compareBy((r) => r.name)),
+        .sort(
+          compareBy(
+            (c) => c.description,
+            (c) => c.label,
+          ),
+        ),
+      relationTypes: [...relationImages].map(([name, ids]) => ({ name, imageCount: ids.size })).sort(compareBy((r) => r.name)),
     };
   }
 
@@ -124,14 +125,26 @@ export class ReferenceAnswers {
   labelsOfImages(ids: readonly string[]): ImageLabelRecord[] {
     const wanted = new Set(ids);
     const distinct = new Map(this.labels.filter((l) => wanted.has(l.imageId)).map((l) => [`${l.imageId}\u0000${l.label}`, l]));
-    return [...distinct.values()].sort(compareBy((l) => l.imageId, (l) => l.label));
+    return [...distinct.values()].sort(
+      compareBy(
+        (l) => l.imageId,
+        (l) => l.label,
+      ),
+    );
   }
 
   relationsOfImages(ids: readonly string[]): RelationRecord[] {
     const wanted = new Set(ids);
     const key = (r: RelationRecord) => [r.imageId, r.subject, r.relation, r.object].join('\u0000');
     const distinct = new Map(this.relations.filter((r) => wanted.has(r.imageId)).map((r) => [key(r), r]));
-    return [...distinct.values()].sort(compareBy((r) => r.imageId, (r) => r.subject, (r) => r.relation, (r) => r.object));
+    return [...distinct.values()].sort(
+      compareBy(
+        (r) => r.imageId,
+        (r) => r.subject,
+        (r) => r.relation,
+        (r) => r.object,
+      ),
+    );
   }
 
   searchImages(labels: readonly string[], match: MatchMode, slice: Slice): PageResult<ImageHit> {
@@ -141,7 +154,12 @@ export class ReferenceAnswers {
     const hits = [...matched]
       .filter(([, n]) => match === 'ANY' || n === wanted.length)
       .map(([imageId, matchedClasses]) => ({ imageId, matchedClasses }))
-      .sort(compareBy((h) => -h.matchedClasses, (h) => h.imageId));
+      .sort(
+        compareBy(
+          (h) => -h.matchedClasses,
+          (h) => h.imageId,
+        ),
+      );
     return { items: page(hits, slice), totalCount: hits.length };
   }
 
@@ -164,7 +182,14 @@ export class ReferenceAnswers {
       }
     }
     const ordered = [...matches.values()].sort(
-      compareBy((m) => m.imageId, (m) => m.s, (m) => m.subject, (m) => m.relation, (m) => m.o, (m) => m.object),
+      compareBy(
+        (m) => m.imageId,
+        (m) => m.s,
+        (m) => m.subject,
+        (m) => m.relation,
+        (m) => m.o,
+        (m) => m.object,
+      ),
     );
     return {
       items: page(ordered, slice).map(({ imageId, subject: sub, relation: rel, object: obj }) => ({ imageId, subject: sub, relation: rel, object: obj })),

@@ -50,7 +50,11 @@ describe('subscription limits', () => {
     expect(errorCodes(await subscribeToEnd(gw.url, 'subscription {'))).toEqual(['GRAPHQL_PARSE_FAILED']);
     expect(errorCodes(await subscribeToEnd(gw.url, SMALL, { id: 42.5 }))).toEqual(['BAD_USER_INPUT']);
     // A client that prefers JSON gets JSON from the ordinary endpoint, even if it could take a stream.
-    const json = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"query":"{ __typename }"}' });
+    const json = await fetch(gw.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{"query":"{ __typename }"}',
+    });
     expect(await json.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
@@ -58,7 +62,9 @@ describe('subscription limits', () => {
     const get = await fetch(`${gw.url}?query=${encodeURIComponent(SMALL)}&variables=${encodeURIComponent('{"id":"x"}')}`, { headers: { accept: 'text/event-stream' } });
     expect(get.status).toBe(400);
     expect((await get.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
-    const named = await fetch(`${gw.url}?query=${encodeURIComponent(SMALL)}&variables=${encodeURIComponent('{"id":"x"}')}`, { headers: { accept: 'text/event-stream', 'apollo-require-preflight': 'true' } });
+    const named = await fetch(`${gw.url}?query=${encodeURIComponent(SMALL)}&variables=${encodeURIComponent('{"id":"x"}')}`, {
+      headers: { accept: 'text/event-stream', 'apollo-require-preflight': 'true' },
+    });
     expect(named.status).toBe(200);
     expect(await named.text()).toMatch(/event: next\ndata: .*TRAINING_JOB_NOT_FOUND[\s\S]*event: complete/);
 
@@ -72,7 +78,11 @@ describe('subscription limits', () => {
 
     // An origin CORS_ORIGINS does not list is refused on both transports alike.
     const foreign = 'https://elsewhere.example';
-    const foreignQuery = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json', origin: foreign }, body: JSON.stringify({ query: '{ trainingJobs { id } }' }) });
+    const foreignQuery = await fetch(gw.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: foreign },
+      body: JSON.stringify({ query: '{ trainingJobs { id } }' }),
+    });
     const foreignStream = await openStream(gw.url, { query: SMALL, variables: { id: 'x' } }, { origin: foreign });
     await foreignStream.ended;
     expect(foreignQuery.status).toBe(403);

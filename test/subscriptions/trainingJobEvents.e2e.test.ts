@@ -70,13 +70,17 @@ describe('trainingJobEvents subscription (GraphQL over SSE)', () => {
     const final = await watchTrainingJob(gw.url, id, (event) => seen.push(event));
     expect(seen).toEqual([final]);
     expect(final).toMatchObject({ sequence: last.sequence, kind: 'STATUS', job: { id, status: 'SUCCEEDED', evaluation: { accuracy: last.job.evaluation.accuracy } } });
-    await expect(watchTrainingJob(gw.url, 'no-such-job')).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'TRAINING_JOB_NOT_FOUND' }) })] });
+    await expect(watchTrainingJob(gw.url, 'no-such-job')).rejects.toMatchObject({
+      errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'TRAINING_JOB_NOT_FOUND' }) })],
+    });
   });
 
   it('answers an unknown job id with TRAINING_JOB_NOT_FOUND and ends the stream', async () => {
     const results = await subscribeToEnd(gw.url, EVENTS, { id: 'no-such-job' });
     expect(results).toHaveLength(1);
     expect(results[0].data ?? null).toBeNull();
-    expect(results[0].errors).toEqual([expect.objectContaining({ path: ['trainingJobEvents'], extensions: expect.objectContaining({ code: 'TRAINING_JOB_NOT_FOUND', id: 'no-such-job' }) })]);
+    expect(results[0].errors).toEqual([
+      expect.objectContaining({ path: ['trainingJobEvents'], extensions: expect.objectContaining({ code: 'TRAINING_JOB_NOT_FOUND', id: 'no-such-job' }) }),
+    ]);
   });
 });

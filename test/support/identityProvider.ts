@@ -64,7 +64,14 @@ export function writeJwksFile(dir: string, keys: SigningKey[]): string {
 export function writeApiKeys(dir: string, callers: Record<string, Scope[]>): { file: string; keys: Record<string, string> } {
   const made = Object.entries(callers).map(([name, scopes]) => ({ name, ...newApiKey(name, scopes) }));
   const file = path.join(dir, 'api-keys.json');
-  fs.writeFileSync(file, JSON.stringify(made.map((item) => item.entry), null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      made.map((item) => item.entry),
+      null,
+      2,
+    ),
+  );
   return { file, keys: Object.fromEntries(made.map((item) => [item.name, item.key])) };
 }
 

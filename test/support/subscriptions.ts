@@ -5,7 +5,12 @@ import { createClient, type ExecutionResult } from 'graphql-sse';
  * against a live gateway, and returns every result it streamed until the server completed it.
  * No retries: a refused stream fails the call instead of being tried again.
  */
-export async function subscribeToEnd<T = any>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Array<ExecutionResult<T, unknown>>> {
+export async function subscribeToEnd<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Array<ExecutionResult<T, unknown>>> {
   const client = createClient({ url, retryAttempts: 0, headers });
   const results: Array<ExecutionResult<T, unknown>> = [];
   try {

@@ -103,7 +103,15 @@ describe('training data', () => {
   });
 
   it('keeps a TRAIN and a TEST image in tiny groups, and refuses fractions that leave nothing to train on', () => {
-    const tiny = assignSplits(datasetOf([{ source: '/1', labels: ['a'] }, { source: '/2', labels: ['a'] }, { source: '/3', labels: ['b'] }]), { validation: 0.1, test: 0.1 }, 1);
+    const tiny = assignSplits(
+      datasetOf([
+        { source: '/1', labels: ['a'] },
+        { source: '/2', labels: ['a'] },
+        { source: '/3', labels: ['b'] },
+      ]),
+      { validation: 0.1, test: 0.1 },
+      1,
+    );
     expect(tiny.items.map((i) => i.split).sort()).toEqual(['TEST', 'TRAIN', 'TRAIN']);
     expect(() => assignSplits(tiny, { validation: 0.5, test: 0.5 }, 1)).toThrow(/less than 1/);
     expect(() => datasetOf([{ source: '/1', labels: ['a'] }])).toThrow(/at least two labels/);

@@ -11,9 +11,7 @@ const hash = (n: number) => sha256(`image-${n}`);
 const pause = () => new Promise((resolve) => setTimeout(resolve, 15));
 
 function cachedBytes(dir: string): number {
-  return (fs.readdirSync(dir, { recursive: true }) as string[])
-    .filter((name) => name.endsWith('.f32'))
-    .reduce((sum, name) => sum + fs.statSync(path.join(dir, name)).size, 0);
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((name) => name.endsWith('.f32')).reduce((sum, name) => sum + fs.statSync(path.join(dir, name)).size, 0);
 }
 
 describe('EmbeddingCache with TRAINING_CACHE_MAX_BYTES', () => {
@@ -38,7 +36,7 @@ describe('EmbeddingCache with TRAINING_CACHE_MAX_BYTES', () => {
     expect(await kept(9)).toBe(true);
   });
 
-  it('counts what an earlier run left (every backbone\'s entries) on its first write', async () => {
+  it("counts what an earlier run left (every backbone's entries) on its first write", async () => {
     const dir = temporaryDir('cache-budget-');
     const before = new EmbeddingCache(dir, 'backbone-a', 1024 ** 3);
     for (let n = 0; n < 8; n++) {

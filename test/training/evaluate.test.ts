@@ -10,7 +10,14 @@ describe('evaluate (TEST-split report)', () => {
     const report = evaluate(scores, targets, labels, false);
     expect(report).toMatchObject({ split: 'TEST', examples: 4, multiLabel: false, threshold: 0.5, accuracy: 0.75 });
     // image 3 (true a) is predicted b by its top score
-    expect(report.confusionMatrix).toEqual({ labels, matrix: [[1, 1, 0], [0, 1, 0], [0, 0, 1]] });
+    expect(report.confusionMatrix).toEqual({
+      labels,
+      matrix: [
+        [1, 1, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+    });
     const a = report.perClass.find((c) => c.label === 'a')!;
     expect(a).toMatchObject({ precision: 1, recall: 0.5, support: 2 });
     expect(a.f1).toBeCloseTo(2 / 3, 5);
@@ -25,15 +32,29 @@ describe('evaluate (TEST-split report)', () => {
   });
 
   it('computes average precision as the area under the step-wise PR curve, ties as one step', () => {
-    expect(averagePrecision([{ score: 0.9, positive: true }, { score: 0.8, positive: false }, { score: 0.7, positive: true }])).toBeCloseTo(0.5 * 1 + 0.5 * (2 / 3), 6);
-    expect(averagePrecision([{ score: 0.5, positive: true }, { score: 0.5, positive: false }])).toBeCloseTo(0.5, 6);
+    expect(
+      averagePrecision([
+        { score: 0.9, positive: true },
+        { score: 0.8, positive: false },
+        { score: 0.7, positive: true },
+      ]),
+    ).toBeCloseTo(0.5 * 1 + 0.5 * (2 / 3), 6);
+    expect(
+      averagePrecision([
+        { score: 0.5, positive: true },
+        { score: 0.5, positive: false },
+      ]),
+    ).toBeCloseTo(0.5, 6);
     expect(averagePrecision([{ score: 0.5, positive: false }])).toBe(0);
   });
 
   it('scores a multi-label classifier with exact-match accuracy and binary log loss', () => {
     const multi = evaluate(Float32Array.from([0.9, 0.8, 0.1, 0.2]), Float32Array.from([1, 1, 1, 0]), ['x', 'y'], true);
     expect(multi).toMatchObject({ examples: 2, multiLabel: true, accuracy: 0.5 });
-    expect(multi.confusionMatrix.matrix).toEqual([[1, 1], [1, 1]]);
+    expect(multi.confusionMatrix.matrix).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     const expected = -(Math.log(0.9) + Math.log(0.8) + Math.log(0.1) + Math.log(0.8)) / 4;
     expect(multi.logLoss).toBeCloseTo(expected, 5);
   });

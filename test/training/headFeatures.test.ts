@@ -26,13 +26,16 @@ describe('what the head learns from: feature specs and standardisation', () => {
     for (const bad of ['conv_28:mean', 'conv_28:avg+avg', 'a,,b', 'conv_28:avg:max']) expect(() => parseFeatureLayers(bad)).toThrow(BackboneError);
   });
 
-  it('concatenates several layers\' pooled maps, prefers a spec only when the backbone has its layers, and embeds the same through fused kernels', async () => {
+  it("concatenates several layers' pooled maps, prefers a spec only when the backbone has its layers, and embeds the same through fused kernels", async () => {
     const mixed = await loadBackbone(tf, { kind: 'folder', dir: tiny, featureLayer: 'add_9,conv_34:avg+max' });
     expect(mixed.info).toMatchObject({ featureLayer: 'add_9,conv_34:avg+max', featureSize: 16 + 64 + 64 });
     expect(mixed.info.id).toMatch(/:add_9,conv_34:avg\+max$/);
     const pixels = Uint8Array.from({ length: 2 * 32 * 32 * 3 }, (_, i) => (i * 37) % 256);
     const embedded = mixed.embed(pixels, 2);
-    const input = tf.tensor4d(Float32Array.from(pixels, (p) => p / 127.5 - 1), [2, 32, 32, 3]);
+    const input = tf.tensor4d(
+      Float32Array.from(pixels, (p) => p / 127.5 - 1),
+      [2, 32, 32, 3],
+    );
     const expected = (mixed.features.predict(input) as import('@tensorflow/tfjs').Tensor).dataSync();
     input.dispose();
     expect(embedded).toHaveLength(2 * 144);

@@ -111,7 +111,9 @@ describe('image sources: local rows by default, remote only where TRAINING_REMOT
     const capped = new SourceReader({ remote: parseRemoteSources(`http://public.example:${port}`), maxBytes: 10, ...asIfPublic });
     await expect(capped.read(`http://public.example:${port}/red.jpg`)).rejects.toThrow(/larger than 10 bytes/);
     // https is the default scheme of a listed host: plain http needs `http://` in the list.
-    await expect(new SourceReader({ remote: parseRemoteSources(`public.example:${port}`), ...asIfPublic }).read(`http://public.example:${port}/red.jpg`)).rejects.toThrow(/not allowed/);
+    await expect(new SourceReader({ remote: parseRemoteSources(`public.example:${port}`), ...asIfPublic }).read(`http://public.example:${port}/red.jpg`)).rejects.toThrow(
+      /not allowed/,
+    );
   });
 
   it('trains from a CSV mixing local paths and gs:// objects; rows aimed at loopback are listed as failures, never fetched', async () => {

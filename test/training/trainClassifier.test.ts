@@ -44,7 +44,19 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
     const tensorsBefore = tf.memory().numTensors;
     const result = await trainClassifier(
       tf,
-      { data: { kind: 'folder', dir: colours }, out, backbone, fineTuneFrom: 'add_9', epochs: 12, learningRate: 0.01, fineTuneEpochs: 3, fineTuneLearningRate: 0.001, seed: 7, cacheDir, split: { validation: 0.15, test: 0.25 } },
+      {
+        data: { kind: 'folder', dir: colours },
+        out,
+        backbone,
+        fineTuneFrom: 'add_9',
+        epochs: 12,
+        learningRate: 0.01,
+        fineTuneEpochs: 3,
+        fineTuneLearningRate: 0.001,
+        seed: 7,
+        cacheDir,
+        split: { validation: 0.15, test: 0.25 },
+      },
       (p) => progress.push(p),
     );
     expect(tf.memory().numTensors).toBe(tensorsBefore);
@@ -63,10 +75,15 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
     expect(metadata.training).toMatchObject({ fineTunedFrom: 'add_9', fineTuneEpochs: 3, mirror: true });
     expect(metadata.evaluation).toEqual(readJson(path.join(out, 'evaluation.json')));
     const evaluation = readJson(path.join(out, 'evaluation.json'));
-    expect(Object.keys(evaluation)).toEqual(
-      expect.arrayContaining(['accuracy', 'perClass', 'auPrc', 'logLoss', 'confusionMatrix', 'confidenceMetrics']),
-    );
-    expect(evaluation.perClass[0]).toEqual({ label: 'blue', precision: expect.any(Number), recall: expect.any(Number), f1: expect.any(Number), support: 3, auPrc: expect.any(Number) });
+    expect(Object.keys(evaluation)).toEqual(expect.arrayContaining(['accuracy', 'perClass', 'auPrc', 'logLoss', 'confusionMatrix', 'confidenceMetrics']));
+    expect(evaluation.perClass[0]).toEqual({
+      label: 'blue',
+      precision: expect.any(Number),
+      recall: expect.any(Number),
+      f1: expect.any(Number),
+      support: 3,
+      auPrc: expect.any(Number),
+    });
     expect(evaluation.confusionMatrix.labels).toEqual(['blue', 'green', 'red']);
     expect(evaluation.confusionMatrix.matrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(9);
     expect(evaluation.confidenceMetrics).toHaveLength(19);
@@ -151,7 +168,7 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
     for (const colour of ['blue', 'green', 'red']) expect(result.evaluation.perClass.find((c) => c.label === colour)!.auPrc).toBeGreaterThan(0.9);
   });
 
-  it('fine-tunes the real MobileNet V2 on a few flower photos, and the gateway serves the folder with the trainer\'s scores', async () => {
+  it("fine-tunes the real MobileNet V2 on a few flower photos, and the gateway serves the folder with the trainer's scores", async () => {
     const v2 = path.join(MODELS_DIR, 'mobilenet_v2_1.0_224');
     if (!hasFlowers || !fs.existsSync(path.join(v2, 'model.json'))) {
       noticeSkipped('fine-tuning the shared MobileNet V2 on a flowers subset');
@@ -178,7 +195,7 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
     expect(await largestServedDifference(tf, out, result.testScores)).toBeLessThan(1e-4);
   });
 
-  it('by default learns from the shipped backbone\'s mid-level features, fine-tuning block 14\'s expansion, and the folder is served fused with test-time mirroring', async () => {
+  it("by default learns from the shipped backbone's mid-level features, fine-tuning block 14's expansion, and the folder is served fused with test-time mirroring", async () => {
     if (!hasFlowers) {
       noticeSkipped('training on the shipped default backbone with a flowers subset');
       return;

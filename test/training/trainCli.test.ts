@@ -18,7 +18,29 @@ describe('npm run train (dist/scripts/train.js, built by the test setup)', () =>
     const out = path.join(root, 'model');
     const { stdout } = await run(
       process.execPath,
-      [script, '--data', path.join(root, 'data'), '--out', out, '--backbone', tiny, '--epochs', '4', '--fine-tune-from', 'conv_33', '--fine-tune-epochs', '1', '--batch-size', '8', '--seed', '2', '--test', '0.34', '--cache-dir', path.join(root, 'cache')],
+      [
+        script,
+        '--data',
+        path.join(root, 'data'),
+        '--out',
+        out,
+        '--backbone',
+        tiny,
+        '--epochs',
+        '4',
+        '--fine-tune-from',
+        'conv_33',
+        '--fine-tune-epochs',
+        '1',
+        '--batch-size',
+        '8',
+        '--seed',
+        '2',
+        '--test',
+        '0.34',
+        '--cache-dir',
+        path.join(root, 'cache'),
+      ],
       { cwd: repo },
     );
     expect(stdout).toMatch(/backbone tiny@[0-9a-f]{12}:global_average_pooling on (wasm|tensorflow); 3 labels \(single-label, softmax\)/);
@@ -34,7 +56,11 @@ describe('npm run train (dist/scripts/train.js, built by the test setup)', () =>
   it('explains its usage on --help, and in one line (exit 2, no stack) for a missing input or an unknown option', async () => {
     const { stdout } = await run(process.execPath, [script, '--help'], { cwd: repo });
     expect(stdout).toMatch(/^Usage: npm run train/);
-    for (const args of [['--out', 'x'], ['--data', '/no/such/dir', '--out', 'x'], ['--data', '.', '--out', 'x', '--bogus']]) {
+    for (const args of [
+      ['--out', 'x'],
+      ['--data', '/no/such/dir', '--out', 'x'],
+      ['--data', '.', '--out', 'x', '--bogus'],
+    ]) {
       const failure = await run(process.execPath, [script, ...args], { cwd: repo }).catch((error) => error);
       expect(failure.code).toBe(2);
       const [first] = failure.stderr.split('\n');

@@ -64,7 +64,14 @@ describe('trainModel / trainingJob through the gateway', () => {
       if (list.data.trainingJobs[0].stage) stages.add(list.data.trainingJobs[0].stage);
     });
     // 20 epochs of the head: the tiny backbone lacks the default feature layers, so nothing is fine-tuned.
-    expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 1, epoch: 20, epochs: 20, error: null, backbone: expect.stringMatching(/^tiny@[0-9a-f]{12}:global_average_pooling$/) });
+    expect(job).toMatchObject({
+      status: 'SUCCEEDED',
+      progress: 1,
+      epoch: 20,
+      epochs: 20,
+      error: null,
+      backbone: expect.stringMatching(/^tiny@[0-9a-f]{12}:global_average_pooling$/),
+    });
     expect(job.model).toEqual({ id: 'colours', labels: ['blue', 'green', 'red'] });
     expect(job.evaluation).toMatchObject({ examples: 9, multiLabel: false, confusionMatrix: { labels: ['blue', 'green', 'red'] } });
     expect(job.evaluation.accuracy).toBeGreaterThanOrEqual(0.8);
@@ -121,7 +128,10 @@ const tester = anonymousCaller('127.0.0.1', SCOPES);
 describe('TrainingJobs', () => {
   it('refuses to train when TRAINING_DATA_ROOT is unset', async () => {
     const jobs = new TrainingJobs({ modelsDir: temporaryDir('models-'), maxImagePixels: 1e7 });
-    await expect(jobs.start({ modelId: 'x', data: 'y' }, tester)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/TRAINING_DATA_ROOT/) });
+    await expect(jobs.start({ modelId: 'x', data: 'y' }, tester)).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+      message: expect.stringMatching(/TRAINING_DATA_ROOT/),
+    });
   });
 
   it('never overwrites a model folder that training did not write', async () => {

@@ -108,7 +108,16 @@ describe('training stays inside its root and its own model folders', () => {
   it('writeModelFolder writes the marker, replaces a folder that has one, and refuses one that does not', async () => {
     const { tf } = await initBackend();
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 2, activation: 'softmax' })] });
-    const metadata: TrainedModelMetadata = { labels: ['a', 'b'], inputSize: 2, inputRange: [0, 1], outputs: 'probabilities', multiLabel: false, backbone: 'x', evaluation: {}, training: {} };
+    const metadata: TrainedModelMetadata = {
+      labels: ['a', 'b'],
+      inputSize: 2,
+      inputRange: [0, 1],
+      outputs: 'probabilities',
+      multiLabel: false,
+      backbone: 'x',
+      evaluation: {},
+      training: {},
+    };
     const dir = path.join(modelsDir, 'mine');
     await writeModelFolder(tf, model, dir, metadata, { owner: 'caller-1', jobId: 'job-1' });
     expect(fs.readdirSync(dir)).toContain(GATEWAY_MARKER_FILE);

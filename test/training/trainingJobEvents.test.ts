@@ -1,7 +1,16 @@
 import { TrainingJobEvents, type TrainingJobEvent } from '../../src/training/TrainingJobEvents';
 import type { TrainingJob } from '../../src/training/trainingJob';
 
-const job = (status: TrainingJob['status'], extra: Partial<TrainingJob> = {}): TrainingJob => ({ id: 'j1', modelId: 'm', owner: 'anon:test', status, progress: 0, epochs: 2, createdAt: new Date(0), ...extra });
+const job = (status: TrainingJob['status'], extra: Partial<TrainingJob> = {}): TrainingJob => ({
+  id: 'j1',
+  modelId: 'm',
+  owner: 'anon:test',
+  status,
+  progress: 0,
+  epochs: 2,
+  createdAt: new Date(0),
+  ...extra,
+});
 
 async function drain(events: AsyncIterableIterator<TrainingJobEvent>): Promise<TrainingJobEvent[]> {
   const seen: TrainingJobEvent[] = [];

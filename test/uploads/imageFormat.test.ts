@@ -16,7 +16,10 @@ const XXE_SVG = Buffer.from(
 );
 const TEXT = Buffer.from('Dear diary, this is plainly not a photograph.\n');
 const LIBRARY_TEXT = /glib|xml|entity|rsvg|vips|corrupt header|unsupported image format/i;
-const image = (format: 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff') => sharp({ create: { width: 16, height: 16, channels: 3, background: '#ff0000' } })[format]().toBuffer();
+const image = (format: 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff') => {
+  const red = sharp({ create: { width: 16, height: 16, channels: 3, background: '#ff0000' } });
+  return red[format]().toBuffer();
+};
 
 describe('sniffImageFormat', () => {
   it('names JPEG, PNG, GIF and WebP by their magic bytes, and nothing else', async () => {
@@ -58,7 +61,7 @@ describe('decodeImage refuses what is not an accepted image without a library me
 });
 
 describe('restrictImageLoaders (main.ts)', () => {
-  it('leaves libvips only the accepted formats\' buffer loaders', async () => {
+  it("leaves libvips only the accepted formats' buffer loaders", async () => {
     const tiff = await image('tiff');
     const undo = restrictImageLoaders();
     try {

@@ -9,7 +9,10 @@ import { VisionFake } from '../fakes/vision/VisionFake';
 import { testTempDir } from '../support/tempDirs';
 import { runTypeScript } from './support/runTypeScript';
 
-const png = (background: string) => sharp({ create: { width: 24, height: 16, channels: 3, background } }).png().toBuffer();
+const png = (background: string) =>
+  sharp({ create: { width: 24, height: 16, channels: 3, background } })
+    .png()
+    .toBuffer();
 
 describe('VisionLabeler against a loopback Vision gRPC endpoint', () => {
   let fake: VisionFake;

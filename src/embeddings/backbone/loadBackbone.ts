@@ -69,7 +69,12 @@ function featuresOutput(tf: Tf, model: LayersModel, features: FeatureLayer[]): S
     try {
       output = model.getLayer(layer).output as SymbolicTensor;
     } catch {
-      throw new BackboneError(`the backbone has no layer "${layer}"; its layers end with: ${model.layers.slice(-8).map((l) => l.name).join(', ')}`);
+      throw new BackboneError(
+        `the backbone has no layer "${layer}"; its layers end with: ${model.layers
+          .slice(-8)
+          .map((l) => l.name)
+          .join(', ')}`,
+      );
     }
     if (output.shape.length !== 4) {
       if (pools) throw new BackboneError(`layer "${layer}" gives vectors, not maps: it cannot be pooled (:${pools.join('+')})`);

@@ -41,12 +41,7 @@ const LIST_ITEM_COST: Record<string, number> = { classes: 200 };
  * Fragments are costed once each and reused at every spread: a document whose fragments spread each
  * other twice per level (2^n fields once expanded) costs n walks, not 2^n.
  */
-export function estimateCost(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  inputs: Record<string, unknown>,
-): number {
+export function estimateCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, inputs: Record<string, unknown>): number {
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], inputs, { maxErrors: 1 });
   if (coerced.errors) throw coerced.errors[0];
   const variables = coerced.coerced;

@@ -88,7 +88,9 @@ function validateWithLimits(limits: QueryLimits) {
   const rules = [...specifiedRules, ...queryLimitRules(limits)];
   return (schema: GraphQLSchema, document: DocumentNode): GraphQLError[] =>
     validate(schema, document, rules).map((error) =>
-      error.extensions.code ? error : new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+      error.extensions.code
+        ? error
+        : new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
     );
 }
 

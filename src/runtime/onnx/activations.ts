@@ -78,7 +78,10 @@ export const ACTIVATION_LAYERS: Record<string, LayerConverter> = {
     return { ...x, name: context.graph.node('LeakyRelu', [x.name], { alpha }, `${context.call.name}_leaky`) };
   },
   ELU: (context, [x]) => ({ ...x, name: context.graph.node('Elu', [x.name], { alpha: numberOr(context.config.alpha, 1) }, `${context.call.name}_elu`) }),
-  ThresholdedReLU: (context, [x]) => ({ ...x, name: context.graph.node('ThresholdedRelu', [x.name], { alpha: numberOr(context.config.theta, 1) }, `${context.call.name}_thresholded`) }),
+  ThresholdedReLU: (context, [x]) => ({
+    ...x,
+    name: context.graph.node('ThresholdedRelu', [x.name], { alpha: numberOr(context.config.theta, 1) }, `${context.call.name}_thresholded`),
+  }),
   Softmax: (context, [x]) => {
     const axis = Array.isArray(context.config.axis) ? context.config.axis : [context.config.axis ?? -1];
     if (axis.length !== 1 || typeof axis[0] !== 'number') throw unsupported(context, `softmax over axes ${JSON.stringify(context.config.axis)}`);

@@ -49,8 +49,7 @@ export function oihw(hwio: Float32Array, [kh, kw, cin, cout]: number[], scale?: 
   const out = new Float32Array(hwio.length);
   for (let h = 0; h < kh; h++)
     for (let w = 0; w < kw; w++)
-      for (let i = 0; i < cin; i++)
-        for (let o = 0; o < cout; o++) out[((o * cin + i) * kh + h) * kw + w] = hwio[((h * kw + w) * cin + i) * cout + o] * (scale ? scale[o] : 1);
+      for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) out[((o * cin + i) * kh + h) * kw + w] = hwio[((h * kw + w) * cin + i) * cout + o] * (scale ? scale[o] : 1);
   return out;
 }
 
@@ -77,7 +76,17 @@ function biasOf(context: LayerContext, channels: number, useBias: boolean, kind 
   return out;
 }
 
-function conv(context: LayerContext, x: Value, weights: Float32Array, weightDims: number[], bias: Float32Array | undefined, window: Window, group: number, channels: number, base: string): Value {
+function conv(
+  context: LayerContext,
+  x: Value,
+  weights: Float32Array,
+  weightDims: number[],
+  bias: Float32Array | undefined,
+  window: Window,
+  group: number,
+  channels: number,
+  base: string,
+): Value {
   const graph = context.graph;
   const inputs = [toNchw(graph, x).name, graph.floats(`${base}_W`, weights, weightDims)];
   if (bias) inputs.push(graph.floats(`${base}_B`, bias, [channels]));

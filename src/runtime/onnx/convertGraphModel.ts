@@ -14,7 +14,15 @@ import type { WeightMap } from './weightData';
  * Pad. Anything else (another op, NCHW or explicit padding, a fused batch norm, control flow) is refused
  * with the node named. Tensors stay NHWC at the input and output, channels-first inside as for layers.
  */
-type Attr = { s?: string; i?: string | number; f?: number; b?: boolean; list?: { i?: Array<string | number>; s?: string[] }; shape?: { dim?: Array<{ size?: string | number }>; unknownRank?: boolean }; tensor?: { tensorShape?: { dim?: Array<{ size?: string | number }> } } };
+type Attr = {
+  s?: string;
+  i?: string | number;
+  f?: number;
+  b?: boolean;
+  list?: { i?: Array<string | number>; s?: string[] };
+  shape?: { dim?: Array<{ size?: string | number }>; unknownRank?: boolean };
+  tensor?: { tensorShape?: { dim?: Array<{ size?: string | number }> } };
+};
 interface TfNode {
   name: string;
   op: string;
@@ -69,7 +77,10 @@ export function convertGraphModel(topology: { node?: unknown }, weights: WeightM
     if (!node) throw new UnsupportedModelError(`no node "${name}" in the graph model`);
     if (visiting.has(name)) throw new UnsupportedModelError(`node "${name}" (${node.op}) depends on itself: control flow is not converted`);
     visiting.add(name);
-    const operand = convertNode(node, (node.input ?? []).filter((i) => !i.startsWith('^')).map((i) => evaluate(sourceName(i))));
+    const operand = convertNode(
+      node,
+      (node.input ?? []).filter((i) => !i.startsWith('^')).map((i) => evaluate(sourceName(i))),
+    );
     visiting.delete(name);
     done.set(name, operand);
     converted++;
@@ -128,7 +139,11 @@ export function convertGraphModel(topology: { node?: unknown }, weights: WeightM
         const conv = [toNchw(graph, x).name, graph.floats(`${node.name}_W`, weight, depthwise ? [channels, 1, kh, kw] : [cout, cin, kh, kw])];
         const fused = texts(attr.fused_ops);
         if (fused[0] === 'BiasAdd') conv.push(graph.floats(`${node.name}_B`, constant(2).data, [channels]));
-        const value: Value = { name: graph.node('Conv', conv, { ...window.attributes, dilations: window.dilations, group }, `${node.name}_conv`), shape: [x.shape[0], ...window.outSize, channels], layout: 'nchw' };
+        const value: Value = {
+          name: graph.node('Conv', conv, { ...window.attributes, dilations: window.dilations, group }, `${node.name}_conv`),
+          shape: [x.shape[0], ...window.outSize, channels],
+          layout: 'nchw',
+        };
         return out(fusedActivation(context, value, fused, attr, refuse));
       }
       case 'MatMul':
@@ -156,7 +171,11 @@ export function convertGraphModel(topology: { node?: unknown }, weights: WeightM
           return out({ name: graph.node('Flatten', [pooled], { axis: 1 }, node.name), shape: [x.shape[0], x.shape[3]], layout: 'keras' });
         }
         const shape = keep ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
-        return out({ name: graph.node(node.op === 'Mean' ? 'ReduceMean' : 'ReduceMax', [toKeras(graph, x).name], { axes, keepdims: keep ? 1 : 0 }, node.name), shape, layout: 'keras' });
+        return out({
+          name: graph.node(node.op === 'Mean' ? 'ReduceMean' : 'ReduceMax', [toKeras(graph, x).name], { axes, keepdims: keep ? 1 : 0 }, node.name),
+          shape,
+          layout: 'keras',
+        });
       }
       case 'AvgPool':
       case 'MaxPool': {
@@ -193,7 +212,16 @@ export function convertGraphModel(topology: { node?: unknown }, weights: WeightM
         const shape = [...parts[0].shape];
         const sizes = parts.map((x) => x.shape[positive]);
         shape[positive] = sizes.every((s) => typeof s === 'number') ? (sizes as number[]).reduce((a, b) => a + b, 0) : null;
-        return out({ name: graph.node('Concat', aligned.map((x) => x.name), { axis: storedAxis(aligned[0], axis) }, node.name), shape, layout: aligned[0].layout });
+        return out({
+          name: graph.node(
+            'Concat',
+            aligned.map((x) => x.name),
+            { axis: storedAxis(aligned[0], axis) },
+            node.name,
+          ),
+          shape,
+          layout: aligned[0].layout,
+        });
       }
       case 'Pad':
       case 'PadV2': {
@@ -203,7 +231,11 @@ export function convertGraphModel(topology: { node?: unknown }, weights: WeightM
         if (x.shape.length !== 4 || pads[0] || pads[1] || pads[6] || pads[7]) throw refuse('only spatial padding of a 4-D map');
         const onnxPads = graph.int64s(`${node.name}_pads`, [0, 0, pads[2], pads[4], 0, 0, pads[3], pads[5]]);
         const grow = (d: number | null, extra: number) => (d === null ? null : d + extra);
-        return out({ name: graph.node('Pad', [toNchw(graph, x).name, onnxPads], { mode: 'constant' }, node.name), shape: [x.shape[0], grow(x.shape[1], pads[2] + pads[3]), grow(x.shape[2], pads[4] + pads[5]), x.shape[3]], layout: 'nchw' });
+        return out({
+          name: graph.node('Pad', [toNchw(graph, x).name, onnxPads], { mode: 'constant' }, node.name),
+          shape: [x.shape[0], grow(x.shape[1], pads[2] + pads[3]), grow(x.shape[2], pads[4] + pads[5]), x.shape[3]],
+          layout: 'nchw',
+        });
       }
       default:
         throw refuse('no ONNX conversion for this TF op');

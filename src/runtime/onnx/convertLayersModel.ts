@@ -142,10 +142,15 @@ function convert(topology: unknown, weights: WeightMap, options: ConvertOptions)
 
   const last = toKeras(graph, values.get(outputKey)!);
   const output = { ...last, name: graph.output(last.name, outputName) };
-  const onnx = graph.encode('tfjs_layers_model', { name: inputName, dims: model.input.shape }, { name: output.name, dims: output.shape }, {
-    converter_version: String(CONVERTER_VERSION),
-    ...options.metadata,
-  });
+  const onnx = graph.encode(
+    'tfjs_layers_model',
+    { name: inputName, dims: model.input.shape },
+    { name: output.name, dims: output.shape },
+    {
+      converter_version: String(CONVERTER_VERSION),
+      ...options.metadata,
+    },
+  );
   return {
     kind: 'converted',
     format: 'layers-model',
@@ -178,7 +183,8 @@ function weightLookup(weights: WeightMap, call: LayerCall): LayerContext['weight
     }
     if (!found) throw new UnsupportedModelError(`layer "${call.name}" (${call.className}): no weight "${call.name}/${kind}" in the weights manifest`);
     const size = shape.reduce((a, b) => a * b, 1);
-    if (found.length !== size) throw new UnsupportedModelError(`layer "${call.name}" (${call.className}): weight ${kind} has ${found.length} values, expected [${shape.join(', ')}]`);
+    if (found.length !== size)
+      throw new UnsupportedModelError(`layer "${call.name}" (${call.className}): weight ${kind} has ${found.length} values, expected [${shape.join(', ')}]`);
     return found;
   };
 }
@@ -188,5 +194,8 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function concatenate(data: io.WeightData | undefined): ArrayBuffer {
   if (data === undefined) return new ArrayBuffer(0);
   if (!Array.isArray(data)) return data;
-  return concatenateArrays(Uint8Array, data.map((part) => new Uint8Array(part))).buffer as ArrayBuffer;
+  return concatenateArrays(
+    Uint8Array,
+    data.map((part) => new Uint8Array(part)),
+  ).buffer as ArrayBuffer;
 }

@@ -53,12 +53,7 @@ export async function convertModelFolderCached(dir: string, cacheDir: string): P
 
 /** sha256 (hex) of the converter version, model.json's bytes and the concatenated weight shards. */
 export function sourceHash(modelJson: Uint8Array, weightData: ArrayBuffer): string {
-  return createHash('sha256')
-    .update(`tfjs-layers-to-onnx v${CONVERTER_VERSION}\n`)
-    .update(modelJson)
-    .update('\n')
-    .update(new Uint8Array(weightData))
-    .digest('hex');
+  return createHash('sha256').update(`tfjs-layers-to-onnx v${CONVERTER_VERSION}\n`).update(modelJson).update('\n').update(new Uint8Array(weightData)).digest('hex');
 }
 
 /**

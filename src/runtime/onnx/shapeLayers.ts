@@ -48,7 +48,13 @@ function merge(op: 'Add' | 'Mul' | 'Sub' | 'Max' | 'Min' | 'Mean'): LayerConvert
     if (op === 'Add' || op === 'Mul' || op === 'Sub') {
       name = values[0].name;
       values.slice(1).forEach((x, i) => (name = graph.node(op, [name, x.name], {}, i === values.length - 2 ? context.call.name : `${context.call.name}_${i}`)));
-    } else name = graph.node(op, values.map((x) => x.name), {}, context.call.name);
+    } else
+      name = graph.node(
+        op,
+        values.map((x) => x.name),
+        {},
+        context.call.name,
+      );
     return { name, shape: values[0].shape, layout: values[0].layout };
   };
 }
@@ -61,7 +67,16 @@ const Concatenate: LayerConverter = (context, inputs) => {
   const shape = [...values[0].shape];
   const sizes = values.map((x) => x.shape[positive]);
   shape[positive] = sizes.every((s) => typeof s === 'number') ? (sizes as number[]).reduce((a, b) => a + b, 0) : null;
-  return { name: context.graph.node('Concat', values.map((x) => x.name), { axis: storedAxis(values[0], keras) }, context.call.name), shape, layout: values[0].layout };
+  return {
+    name: context.graph.node(
+      'Concat',
+      values.map((x) => x.name),
+      { axis: storedAxis(values[0], keras) },
+      context.call.name,
+    ),
+    shape,
+    layout: values[0].layout,
+  };
 };
 
 const product = (dims: Dims): number | null => (dims.every((d) => typeof d === 'number') ? (dims as number[]).reduce((a, b) => a * b, 1) : null);
@@ -97,7 +112,10 @@ function edges(context: LayerContext, value: unknown, fallback: number): [[numbe
   if (Array.isArray(value) && value.every(Array.isArray)) return [pair(value[0], 0), pair(value[1], 0)];
   try {
     const [vertical, horizontal] = pair(value, fallback);
-    return [[vertical, vertical], [horizontal, horizontal]];
+    return [
+      [vertical, vertical],
+      [horizontal, horizontal],
+    ];
   } catch {
     throw unsupported(context, `padding / cropping ${JSON.stringify(value)}`);
   }
@@ -109,7 +127,11 @@ const ZeroPadding2D: LayerConverter = (context, [x]) => {
   const graph = context.graph;
   const pads = graph.int64s(`${context.call.name}_pads`, [0, 0, top, left, 0, 0, bottom, right]);
   const grow = (d: number | null, extra: number) => (d === null ? null : d + extra);
-  return { name: graph.node('Pad', [toNchw(graph, x).name, pads], { mode: 'constant' }, context.call.name), shape: [x.shape[0], grow(x.shape[1], top + bottom), grow(x.shape[2], left + right), x.shape[3]], layout: 'nchw' };
+  return {
+    name: graph.node('Pad', [toNchw(graph, x).name, pads], { mode: 'constant' }, context.call.name),
+    shape: [x.shape[0], grow(x.shape[1], top + bottom), grow(x.shape[2], left + right), x.shape[3]],
+    layout: 'nchw',
+  };
 };
 
 const Cropping2D: LayerConverter = (context, [x]) => {
@@ -117,9 +139,18 @@ const Cropping2D: LayerConverter = (context, [x]) => {
   const [[top, bottom], [left, right]] = edges(context, context.config.cropping, 0);
   const graph = context.graph;
   const end = (cut: number) => (cut === 0 ? Number.MAX_SAFE_INTEGER : -cut);
-  const inputs = [toNchw(graph, x).name, graph.int64s(`${context.call.name}_starts`, [top, left]), graph.int64s(`${context.call.name}_ends`, [end(bottom), end(right)]), graph.int64s(`${context.call.name}_axes`, [2, 3])];
+  const inputs = [
+    toNchw(graph, x).name,
+    graph.int64s(`${context.call.name}_starts`, [top, left]),
+    graph.int64s(`${context.call.name}_ends`, [end(bottom), end(right)]),
+    graph.int64s(`${context.call.name}_axes`, [2, 3]),
+  ];
   const shrink = (d: number | null, cut: number) => (d === null ? null : d - cut);
-  return { name: graph.node('Slice', inputs, {}, context.call.name), shape: [x.shape[0], shrink(x.shape[1], top + bottom), shrink(x.shape[2], left + right), x.shape[3]], layout: 'nchw' };
+  return {
+    name: graph.node('Slice', inputs, {}, context.call.name),
+    shape: [x.shape[0], shrink(x.shape[1], top + bottom), shrink(x.shape[2], left + right), x.shape[3]],
+    layout: 'nchw',
+  };
 };
 
 const Rescaling: LayerConverter = (context, [x]) => {

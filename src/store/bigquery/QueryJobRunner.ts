@@ -95,10 +95,7 @@ export class QueryJobRunner {
 
   /** Best effort: a job abandoned at the deadline should not keep running (and billing). */
   private cancel(job: NonNullable<ResultPage['jobReference']>): void {
-    this.client.request(
-      { method: 'POST', uri: `/jobs/${encodeURIComponent(job.jobId)}/cancel`, qs: { location: job.location ?? this.location } },
-      () => undefined,
-    );
+    this.client.request({ method: 'POST', uri: `/jobs/${encodeURIComponent(job.jobId)}/cancel`, qs: { location: job.location ?? this.location } }, () => undefined);
   }
 
   private send<T>(deadline: Deadline, request: { method?: string; uri: string; json?: unknown; qs?: Record<string, unknown> }): Promise<T> {

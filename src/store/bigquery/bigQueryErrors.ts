@@ -41,8 +41,19 @@ export class DeadlineExceededError extends Error {
 // Reasons documented at https://cloud.google.com/bigquery/docs/error-messages
 const RETRYABLE_REASONS = new Set(['backendError', 'internalError', 'rateLimitExceeded', 'userRateLimitExceeded', 'jobBackendError', 'jobInternalError']);
 const FATAL_REASONS = new Set([
-  'invalidQuery', 'invalid', 'notFound', 'accessDenied', 'duplicate', 'quotaExceeded', 'billingNotEnabled',
-  'billingTierLimitExceeded', 'resourcesExceeded', 'responseTooLarge', 'blocked', 'notImplemented', 'stopped',
+  'invalidQuery',
+  'invalid',
+  'notFound',
+  'accessDenied',
+  'duplicate',
+  'quotaExceeded',
+  'billingNotEnabled',
+  'billingTierLimitExceeded',
+  'resourcesExceeded',
+  'responseTooLarge',
+  'blocked',
+  'notImplemented',
+  'stopped',
 ]);
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'UND_ERR_SOCKET']);

@@ -55,11 +55,7 @@ export interface RetryNotice {
  * or the deadline passes (then `DeadlineExceededError`). Backoff is exponential with jitter (half
  * fixed, half random), so that clients that failed together do not retry together.
  */
-export async function retryWithinDeadline<T>(
-  attempt: (deadline: Deadline) => Promise<T>,
-  policy: RetryPolicy,
-  onRetry: (notice: RetryNotice) => void = () => {},
-): Promise<T> {
+export async function retryWithinDeadline<T>(attempt: (deadline: Deadline) => Promise<T>, policy: RetryPolicy, onRetry: (notice: RetryNotice) => void = () => {}): Promise<T> {
   const deadline = new Deadline(policy.deadlineMs);
   let lastError: Error | undefined;
   for (let attempts = 1; ; attempts += 1) {

@@ -22,7 +22,8 @@ export async function assertTreeInside(root: string, dir: string, safeWhat: stri
   const realRoot = await fs.realpath(root);
   const walk = async (current: string, depth: number): Promise<void> => {
     const real = await fs.realpath(current);
-    if (!isInside(realRoot, real)) throw new SourceRefusedError(`${current} (in ${safeWhat}) is outside the training data root`, `${safeWhat} holds a file that resolves outside TRAINING_DATA_ROOT`);
+    if (!isInside(realRoot, real))
+      throw new SourceRefusedError(`${current} (in ${safeWhat}) is outside the training data root`, `${safeWhat} holds a file that resolves outside TRAINING_DATA_ROOT`);
     const stat = await fs.stat(real);
     if (!stat.isDirectory() || depth > 4) return;
     for (const name of await fs.readdir(real)) await walk(path.join(current, name), depth + 1);

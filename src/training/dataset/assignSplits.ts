@@ -27,7 +27,10 @@ export function assignSplits(dataset: Dataset, fractions: SplitFractions, seed: 
   const assigned = new Map<DatasetItem, Split>();
   const random = seededRandom(seed);
   for (const key of [...groups.keys()].sort()) {
-    const group = shuffle([...groups.get(key)!].sort((a, b) => (a.source < b.source ? -1 : 1)), random);
+    const group = shuffle(
+      [...groups.get(key)!].sort((a, b) => (a.source < b.source ? -1 : 1)),
+      random,
+    );
     const n = group.length;
     let testCount = Math.round(n * test);
     if (test > 0 && n >= 2) testCount = Math.max(1, testCount);

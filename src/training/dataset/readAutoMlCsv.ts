@@ -41,10 +41,7 @@ export async function readAutoMlCsv(file: string, options: CsvOptions = {}): Pro
     const fields = row.map((value) => value.trim());
     const hasSplit = fields[0].toLowerCase() in SPLITS;
     if (!hasSplit && !looksLikeImage(fields[0])) {
-      throw new DatasetError(
-        `line ${line}: "${fields[0]}" is neither a split (TRAIN, VALIDATION, TEST) nor an image path`,
-        `line ${line} of the CSV is not \`split,path,label\``,
-      );
+      throw new DatasetError(`line ${line}: "${fields[0]}" is neither a split (TRAIN, VALIDATION, TEST) nor an image path`, `line ${line} of the CSV is not \`split,path,label\``);
     }
     const split = hasSplit ? SPLITS[fields[0].toLowerCase()] : undefined;
     const location = hasSplit ? fields[1] : fields[0];

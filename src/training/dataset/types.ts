@@ -39,7 +39,10 @@ export function datasetOf(items: DatasetItem[]): Dataset {
   if (items.length === 0) throw new DatasetError('the dataset has no labelled images');
   const labels = [...new Set(items.flatMap((item) => item.labels))].sort();
   if (labels.length < 2) {
-    throw new DatasetError(`a classifier needs at least two labels, found ${labels.length === 1 ? `only "${labels[0]}"` : 'none'}`, `a classifier needs at least two labels, found ${labels.length}`);
+    throw new DatasetError(
+      `a classifier needs at least two labels, found ${labels.length === 1 ? `only "${labels[0]}"` : 'none'}`,
+      `a classifier needs at least two labels, found ${labels.length}`,
+    );
   }
   return { items, labels, multiLabel: items.some((item) => item.labels.length > 1) };
 }

@@ -121,4 +121,3 @@ export class SourceReader {
     return this.storage;
   }
 }
-

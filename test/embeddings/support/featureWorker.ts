@@ -36,7 +36,13 @@ async function main(job: FeatureJob) {
   const pixels = new Uint8Array(32 * 32 * 3);
   for (let i = 0; i < pixels.length; i += 3) pixels.set(job.rgb, i);
   const embedding = await extractor.embed(pixels, 1);
-  return { runtime: extractor.runtime, fallbackReason: extractor.fallbackReason, embedding: [...embedding], tfjs: [...backbone.embed(pixels, 1)], inputRange: backbone.info.inputRange };
+  return {
+    runtime: extractor.runtime,
+    fallbackReason: extractor.fallbackReason,
+    embedding: [...embedding],
+    tfjs: [...backbone.embed(pixels, 1)],
+    inputRange: backbone.info.inputRange,
+  };
 }
 
 main(workerDataOf<FeatureJob>(workerData)).then(

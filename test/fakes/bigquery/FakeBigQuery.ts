@@ -87,7 +87,11 @@ export class FakeBigQuery {
       { method: 'POST', pattern: new RegExp(`^${V2}/queries$`), queryRoute: true, handle: (m, r) => this.runQuery(m[1], r) },
       { method: 'GET', pattern: new RegExp(`^${V2}/queries/([^/]+)$`), queryRoute: true, handle: (m, r) => this.queryResults(m[2], r) },
       { method: 'GET', pattern: new RegExp(`^${V2}/jobs/([^/]+)$`), handle: async (m) => ({ status: 200, body: this.job(m[2]).resource }) },
-      { method: 'POST', pattern: new RegExp(`^${V2}/jobs/([^/]+)/cancel$`), handle: async (m) => ({ status: 200, body: { kind: 'bigquery#jobCancelResponse', job: this.job(m[2]).resource } }) },
+      {
+        method: 'POST',
+        pattern: new RegExp(`^${V2}/jobs/([^/]+)/cancel$`),
+        handle: async (m) => ({ status: 200, body: { kind: 'bigquery#jobCancelResponse', job: this.job(m[2]).resource } }),
+      },
       { method: 'GET', pattern: new RegExp(`^${V2}/datasets/([^/]+)$`), handle: (m) => this.getDataset(m[1], m[2]) },
       { method: 'POST', pattern: new RegExp(`^${V2}/datasets$`), handle: (m, r) => this.insertDataset(m[1], r) },
       { method: 'GET', pattern: new RegExp(`^${V2}/datasets/([^/]+)/tables/([^/]+)$`), handle: (m) => this.getTable(m[1], m[2], m[3]) },
@@ -162,9 +166,10 @@ export class FakeBigQuery {
       if (fault?.kind === 'error') throw new BigQueryApiError(fault.status, fault.reason, fault.message ?? `Injected ${fault.reason}`);
       reply = await route.handle(route.pattern.exec(url.pathname)!, parsed);
     } catch (error) {
-      reply = error instanceof BigQueryApiError
-        ? { status: error.status, body: errorBody(error.status, error.reason, error.message) }
-        : { status: 500, body: errorBody(500, 'internalError', error instanceof Error ? error.message : String(error)) };
+      reply =
+        error instanceof BigQueryApiError
+          ? { status: error.status, body: errorBody(error.status, error.reason, error.message) }
+          : { status: 500, body: errorBody(500, 'internalError', error instanceof Error ? error.message : String(error)) };
     }
     send(res, reply.status, reply.body === undefined ? '' : JSON.stringify(reply.body));
   }
@@ -275,7 +280,8 @@ export class FakeBigQuery {
     const job = this.createJob(project, resource.jobReference?.location, { load }, resource.jobReference?.jobId);
     const status = job.resource.status as Record<string, unknown>;
     try {
-      if (load.sourceFormat !== 'NEWLINE_DELIMITED_JSON') throw new BigQueryApiError(400, 'invalid', `The fake loads NEWLINE_DELIMITED_JSON only, not ${load.sourceFormat ?? 'CSV'}`);
+      if (load.sourceFormat !== 'NEWLINE_DELIMITED_JSON')
+        throw new BigQueryApiError(400, 'invalid', `The fake loads NEWLINE_DELIMITED_JSON only, not ${load.sourceFormat ?? 'CSV'}`);
       const { projectId = project, datasetId, tableId } = load.destinationTable;
       const exists = await this.warehouse.describeTable(projectId, datasetId, tableId);
       if (!exists) {
@@ -351,4 +357,3 @@ function send(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
-

@@ -133,7 +133,8 @@ export class FakeWarehouse {
     const known = new Set(described.fields.map((f) => f.name));
     rows.forEach((row, index) => {
       for (const key of Object.keys(row)) {
-        if (!known.has(key)) throw new BigQueryApiError(400, 'invalid', `Error while reading data, error message: JSON parsing error in row starting at position ${index}: No such field: ${key}.`);
+        if (!known.has(key))
+          throw new BigQueryApiError(400, 'invalid', `Error while reading data, error message: JSON parsing error in row starting at position ${index}: No such field: ${key}.`);
       }
       for (const field of described.fields) {
         const value = row[field.name];

@@ -15,7 +15,6 @@ export function sharedPath(relative: string, fallbackNote: string): string | und
   return undefined;
 }
 
-export const sharedModel = (name: string) =>
-  sharedPath(`models/${name}`, 'pretrained-model assertions are skipped; generated images and a tiny model are used instead');
+export const sharedModel = (name: string) => sharedPath(`models/${name}`, 'pretrained-model assertions are skipped; generated images and a tiny model are used instead');
 
 export const sharedPhoto = (file: string) => sharedPath(`data/photos/${file}`, 'real-photo assertions are skipped');

@@ -65,10 +65,13 @@ export async function writeTinyGraphModel(dir: string): Promise<string> {
     convertedBy: 'hand-written',
     modelTopology: topology,
     weightsManifest: [
-      { paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'], weights: [
-        { name: 'axes', shape: [2], dtype: 'int32' },
-        { name: 'weights', shape: [3, 4], dtype: 'float32' },
-      ] },
+      {
+        paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'],
+        weights: [
+          { name: 'axes', shape: [2], dtype: 'int32' },
+          { name: 'weights', shape: [3, 4], dtype: 'float32' },
+        ],
+      },
     ],
   };
   const data = Buffer.concat([Buffer.from(new Int32Array([1, 2]).buffer), Buffer.from(weights.buffer)]);

@@ -46,7 +46,8 @@ export function tinyOnnxModel({ layout = 'NHWC', size = 16, background = false, 
     },
     { name: 'dense', opType: 'MatMul', input: ['channels', 'weights'], output: [softmax ? 'logits' : 'scores'] },
   ];
-  if (softmax) nodes.push({ name: 'softmax', opType: 'Softmax', input: ['logits'], output: ['scores'], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 }] });
+  if (softmax)
+    nodes.push({ name: 'softmax', opType: 'Softmax', input: ['logits'], output: ['scores'], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 }] });
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'openimages-gateway tests',

@@ -49,10 +49,25 @@ describe('unsupported models come back with the reason, never a throw', () => {
       class_name: 'Model',
       config: {
         name: 'm',
-        layers: ['a', 'b'].map((name) => ({ class_name: 'InputLayer', name, config: { batch_input_shape: [null, 2], name }, inbound_nodes: [] })).concat([
-          { class_name: 'Add', name: 'sum', config: { name: 'sum' } as never, inbound_nodes: [[['a', 0, 0, {}], ['b', 0, 0, {}]]] as never },
-        ]),
-        input_layers: [['a', 0, 0], ['b', 0, 0]],
+        layers: ['a', 'b']
+          .map((name) => ({ class_name: 'InputLayer', name, config: { batch_input_shape: [null, 2], name }, inbound_nodes: [] }))
+          .concat([
+            {
+              class_name: 'Add',
+              name: 'sum',
+              config: { name: 'sum' } as never,
+              inbound_nodes: [
+                [
+                  ['a', 0, 0, {}],
+                  ['b', 0, 0, {}],
+                ],
+              ] as never,
+            },
+          ]),
+        input_layers: [
+          ['a', 0, 0],
+          ['b', 0, 0],
+        ],
         output_layers: [['sum', 0, 0]],
       },
     };
@@ -95,7 +110,13 @@ describe('model.json forms and weight encodings', () => {
     };
     const kernel = Float32Array.from([1, -1, 0.5, 2, -0.25, 0]);
     const bias = Float32Array.from([0.1, -0.2]);
-    const result = convertLayersModel({ modelTopology: model }, new Map([['fc/kernel', kernel], ['fc/bias', bias]]));
+    const result = convertLayersModel(
+      { modelTopology: model },
+      new Map([
+        ['fc/kernel', kernel],
+        ['fc/bias', bias],
+      ]),
+    );
     if (result.kind !== 'converted') throw new Error(result.reason);
     const { data } = await runOnnx(result.onnx, 'x', 'fc', Float32Array.from([1, 2, 3]), [1, 3]);
     const logits = [0, 1].map((j) => 1 * kernel[j] + 2 * kernel[2 + j] + 3 * kernel[4 + j] + bias[j]);
@@ -125,7 +146,7 @@ describe('model.json forms and weight encodings', () => {
     expect([...weights.get('c')!]).toEqual([1, -2, 0.333251953125]);
   });
 
-  test('a weight saved under its nested model\'s name is found', async () => {
+  test("a weight saved under its nested model's name is found", async () => {
     const model = topology([2], [{ class_name: 'Dense', name: 'fc', config: { units: 1, use_bias: false, name: 'fc' } }]);
     const result = convertLayersModel({ modelTopology: model }, new Map([['outer_model/fc/kernel', Float32Array.from([2, 3])]]));
     if (result.kind !== 'converted') throw new Error(result.reason);

@@ -17,9 +17,14 @@ test('default-model/ converted to ONNX agrees with TF.js on the shared photos', 
   const [tfjs] = await loadModels([shippedModelDir()]);
   const onnx = await OnnxScorer.load(shippedModelDir(), tfjs);
   try {
-    const images = await decodeAll(PHOTOS.map((file) => path.join(PHOTOS_DIR, file)), inputOf(tfjs));
+    const images = await decodeAll(
+      PHOTOS.map((file) => path.join(PHOTOS_DIR, file)),
+      inputOf(tfjs),
+    );
     const figures = await compareRuntimes(tfjs, onnx, images);
-    console.info(`default-model ONNX vs TF.js on ${figures.images} photos: top-1 agreement ${100 * figures.top1Agreement}%, largest score difference ${figures.maxScoreDiff.toExponential(2)}`);
+    console.info(
+      `default-model ONNX vs TF.js on ${figures.images} photos: top-1 agreement ${100 * figures.top1Agreement}%, largest score difference ${figures.maxScoreDiff.toExponential(2)}`,
+    );
     expect(figures.disagreements).toEqual([]);
     expect(figures.maxScoreDiff).toBeLessThan(1e-4);
     // What the shared README says the model sees in two of them.

@@ -69,7 +69,12 @@ async function expectAgreement(writer: GraphModelWriter, dims: number[]): Promis
   expect(result.kind === 'converted' ? result.format : result.reason).toBe('graph-model');
   if (result.kind !== 'converted') return;
   const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
-  const input = randomValues(dims.reduce((a, b) => a * b, 1), 5, 0, 255);
+  const input = randomValues(
+    dims.reduce((a, b) => a * b, 1),
+    5,
+    0,
+    255,
+  );
   const expected = tf.tidy(() => (model.predict(tf.tensor(input, dims)) as Tensor).dataSync() as Float32Array);
   const actual = await runOnnx(result.onnx, result.inputName, result.outputName, input, dims);
   expect(actual.data.length).toBe(expected.length);
@@ -92,7 +97,13 @@ test('an AutoML-Edge-like MobileNet graph: preprocessing, fused convs, residual,
   const gated = g.op('gated', 'Mul', [residual, g.constant('gate', [8])]);
   const pooled = g.op('pooled', 'AvgPool', [gated], { ksize: list([1, 3, 3, 1]), strides: list([1, 2, 2, 1]), padding: { s: b64('SAME') }, data_format: { s: b64('NHWC') } });
   const mean = g.op('mean', 'Mean', [pooled, g.constant('axes', [2], [1, 2], 'int32')], { Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } });
-  const logits = g.op('logits', '_FusedMatMul', [mean, g.constant('fc_w', [8, 4]), g.constant('fc_b', [4])], { transpose_a: { b: false }, transpose_b: { b: false }, fused_ops: { list: { s: [b64('BiasAdd')] } }, num_args: { i: '1' }, epsilon: { f: 0 } });
+  const logits = g.op('logits', '_FusedMatMul', [mean, g.constant('fc_w', [8, 4]), g.constant('fc_b', [4])], {
+    transpose_a: { b: false },
+    transpose_b: { b: false },
+    fused_ops: { list: { s: [b64('BiasAdd')] } },
+    num_args: { i: '1' },
+    epsilon: { f: 0 },
+  });
   g.op('scores', 'Softmax', [logits]);
   await expectAgreement(g, [2, 9, 9, 3]);
 });

@@ -84,6 +84,10 @@ test('an unsupported model is reported, and nothing is cached for it', async () 
   const model = tf.model({ inputs: input, outputs: tf.layers.upSampling2d({ name: 'up' }).apply(input) as SymbolicTensor });
   const dir = await saveModel(tf, model, path.join(root, 'models', 'upsampling'));
   const emptyCache = path.join(root, 'other-cache');
-  expect(await convertModelFolderCached(dir, emptyCache)).toEqual({ kind: 'unsupported', reason: 'layer "up" (UpSampling2D): no ONNX conversion for this layer class', hash: expect.any(String) });
+  expect(await convertModelFolderCached(dir, emptyCache)).toEqual({
+    kind: 'unsupported',
+    reason: 'layer "up" (UpSampling2D): no ONNX conversion for this layer class',
+    hash: expect.any(String),
+  });
   expect(fs.existsSync(emptyCache)).toBe(false);
 });

@@ -22,9 +22,7 @@ export async function colourImage(colour: Colour, seed: number, shape: 'circle' 
     const y = 10 + random() * (size - 40);
     const grey = Math.round(80 + random() * 120);
     const fill = `rgb(${grey},${grey},${grey})`;
-    return shape === 'circle'
-      ? `<circle cx="${x + 12}" cy="${y + 12}" r="12" fill="${fill}"/>`
-      : `<rect x="${x}" y="${y}" width="24" height="24" fill="${fill}"/>`;
+    return shape === 'circle' ? `<circle cx="${x + 12}" cy="${y + 12}" r="12" fill="${fill}"/>` : `<rect x="${x}" y="${y}" width="24" height="24" fill="${fill}"/>`;
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="hsl(${hue},70%,${light}%)"/>${figures.join('')}</svg>`;
   return sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer();
@@ -53,7 +51,11 @@ export async function writeClassFolders(root: string, perClass: number): Promise
   }
   for (const label of FLOWER_CLASSES) {
     fs.mkdirSync(path.join(root, label), { recursive: true });
-    const files = fs.readdirSync(path.join(FLOWERS_DIR, label)).filter((f) => f.endsWith('.jpg')).sort().slice(0, perClass);
+    const files = fs
+      .readdirSync(path.join(FLOWERS_DIR, label))
+      .filter((f) => f.endsWith('.jpg'))
+      .sort()
+      .slice(0, perClass);
     for (const file of files) fs.copyFileSync(path.join(FLOWERS_DIR, label, file), path.join(root, label, file));
   }
   return { kind: 'flowers', classes: FLOWER_CLASSES };

@@ -68,7 +68,11 @@ export function ClassPicker({ label, onPick, exclude = [] }: { label: string; on
         onKeyDown={onKeyDown}
         onBlur={() => setTimeout(() => setOpen(false), 150)}
       />
-      {loading && debounced !== '' && <span className="combobox-busy" role="status">Looking up classes…</span>}
+      {loading && debounced !== '' && (
+        <span className="combobox-busy" role="status">
+          Looking up classes…
+        </span>
+      )}
       <ul id={`${id}-list`} role="listbox" aria-label={`${label} suggestions`} className="combobox-list" hidden={!expanded}>
         {options.map((option, i) => (
           <li

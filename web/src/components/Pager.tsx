@@ -2,7 +2,14 @@
  * Cursor paging forward: `after` and the page number live in the URL, so a page can be shared.
  * Cursors only go forward; "First page" starts over.
  */
-export function Pager({ page, pageSize, total, shown, nextCursor, onPage }: {
+export function Pager({
+  page,
+  pageSize,
+  total,
+  shown,
+  nextCursor,
+  onPage,
+}: {
   page: number;
   pageSize: number;
   total: number;

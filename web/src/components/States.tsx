@@ -23,7 +23,15 @@ export function Empty({ children }: { children: ReactNode }) {
  * An error box; `hints` turns known codes into a sentence a person can act on. Refusals of the caller
  * (UNAUTHENTICATED, FORBIDDEN) get theirs here, on every page, with a way to sign in or out.
  */
-export function ErrorMessage({ error, hints = {}, title = 'Something went wrong' }: { error: ApolloError | Error | ShownError | undefined; hints?: Record<string, ReactNode>; title?: string }) {
+export function ErrorMessage({
+  error,
+  hints = {},
+  title = 'Something went wrong',
+}: {
+  error: ApolloError | Error | ShownError | undefined;
+  hints?: Record<string, ReactNode>;
+  title?: string;
+}) {
   if (!error) return null;
   const shown = error instanceof Error ? shownError(error) : error;
   if (!shown) return null;
@@ -52,9 +60,7 @@ function CallerHint({ shown }: { shown: ShownError }) {
     const reason = /refused \((.*)\);/.exec(shown.message)?.[1];
     return (
       <>
-        <span>
-          {reason ? `The gateway said: ${reason}. ` : ''}Sign in again with a valid token or API key, or sign out to continue without one.
-        </span>{' '}
+        <span>{reason ? `The gateway said: ${reason}. ` : ''}Sign in again with a valid token or API key, or sign out to continue without one.</span>{' '}
         <span className="error-actions">
           <button type="button" onClick={openSignIn}>
             Sign in again

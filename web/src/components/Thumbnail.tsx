@@ -15,15 +15,7 @@ export function Thumbnail({ id, url, alt, size = 'small' }: { id: string; url: s
         </span>
       )}
       {state !== 'failed' && (
-        <img
-          key={url}
-          src={url}
-          alt={alt ?? `Image ${id}`}
-          loading="lazy"
-          decoding="async"
-          onLoad={() => setState('loaded')}
-          onError={() => setState('failed')}
-        />
+        <img key={url} src={url} alt={alt ?? `Image ${id}`} loading="lazy" decoding="async" onLoad={() => setState('loaded')} onError={() => setState('failed')} />
       )}
     </span>
   );

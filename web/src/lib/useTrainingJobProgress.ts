@@ -3,12 +3,7 @@ import { addTypenameToDocument } from '@apollo/client/utilities';
 import { print } from 'graphql';
 import { createClient } from 'graphql-sse';
 import { useEffect, useState } from 'react';
-import {
-  ExplorerTrainingJobDocument,
-  ExplorerTrainingJobEventsDocument,
-  type ExplorerTrainingJobEventsSubscription,
-  type ExplorerTrainingJobQuery,
-} from '../generated/graphql';
+import { ExplorerTrainingJobDocument, ExplorerTrainingJobEventsDocument, type ExplorerTrainingJobEventsSubscription, type ExplorerTrainingJobQuery } from '../generated/graphql';
 import { authorizationHeaders, useCredential } from './auth';
 
 const POLL_MS = 1000;

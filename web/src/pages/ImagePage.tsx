@@ -50,11 +50,15 @@ export default function ImagePage() {
                 {image.relations.map((r, i) => (
                   <li key={i} className="triple">
                     <Link href={searchHref([r.subject.description])}>{r.subject.description}</Link>
-                    <span className="arrow" aria-label="then">→</span>
+                    <span className="arrow" aria-label="then">
+                      →
+                    </span>
                     <Link href={`/relations?relation=${encodeURIComponent(r.relation)}`}>
                       <strong>{r.relation}</strong>
                     </Link>
-                    <span className="arrow" aria-label="then">→</span>
+                    <span className="arrow" aria-label="then">
+                      →
+                    </span>
                     <Link href={searchHref([r.object.description])}>{r.object.description}</Link>
                   </li>
                 ))}
@@ -62,7 +66,14 @@ export default function ImagePage() {
             )}
             {image.classes.length > 1 && (
               <p>
-                <Link href={searchHref(image.classes.map((c) => c.description), 'ALL')}>Images with all of these classes</Link>
+                <Link
+                  href={searchHref(
+                    image.classes.map((c) => c.description),
+                    'ALL',
+                  )}
+                >
+                  Images with all of these classes
+                </Link>
               </p>
             )}
           </div>

@@ -182,8 +182,7 @@ function Labels({ labels }: { labels: string[] }) {
   return (
     <section aria-labelledby="labels-heading">
       <h3 id="labels-heading">Labels</h3>
-      <label htmlFor="label-filter">Filter labels</label>{' '}
-      <input id="label-filter" type="search" value={filter} onChange={(event) => setFilter(event.target.value)} />
+      <label htmlFor="label-filter">Filter labels</label> <input id="label-filter" type="search" value={filter} onChange={(event) => setFilter(event.target.value)} />
       <p className="muted" role="status">
         {formatCount(shown.length)} of {formatCount(labels.length)}
       </p>

@@ -71,9 +71,13 @@ export default function RelationsPage() {
               </Link>
               <p className="triple">
                 <Link href={searchHref([node.subject.description])}>{node.subject.description}</Link>
-                <span className="arrow" aria-label="then">→</span>
+                <span className="arrow" aria-label="then">
+                  →
+                </span>
                 <strong>{node.relation}</strong>
-                <span className="arrow" aria-label="then">→</span>
+                <span className="arrow" aria-label="then">
+                  →
+                </span>
                 <Link href={searchHref([node.object.description])}>{node.object.description}</Link>
               </p>
               <Link href={imageHref(node.image.id)} className="image-id">

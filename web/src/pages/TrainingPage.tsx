@@ -47,7 +47,8 @@ export default function TrainingPage() {
     <section>
       <PageTitle title="Training">Train a classifier</PageTitle>
       <p>
-        Transfer learning on a folder of class folders (folder name = label) under the gateway’s training root (<code>TRAINING_DATA_ROOT</code>). The model is served as soon as it is written.
+        Transfer learning on a folder of class folders (folder name = label) under the gateway’s training root (<code>TRAINING_DATA_ROOT</code>). The model is served as soon as it
+        is written.
       </p>
       <form
         className="toolbar training-form"
@@ -58,7 +59,14 @@ export default function TrainingPage() {
       >
         <div className="field">
           <label htmlFor="train-model">Model id</label>
-          <input id="train-model" required pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,99}" placeholder="e.g. flowers" value={form.modelId} onChange={(event) => setForm({ ...form, modelId: event.target.value })} />
+          <input
+            id="train-model"
+            required
+            pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,99}"
+            placeholder="e.g. flowers"
+            value={form.modelId}
+            onChange={(event) => setForm({ ...form, modelId: event.target.value })}
+          />
         </div>
         <div className="field">
           <label htmlFor="train-data">Folder under the training root</label>
@@ -71,9 +79,25 @@ export default function TrainingPage() {
         <details className="advanced">
           <summary>More options</summary>
           <div className="toolbar">
-            <NumberField id="train-lr" label="Learning rate" value={form.learningRate} step="any" min={0.000001} max={1} onChange={(learningRate) => setForm({ ...form, learningRate })} />
+            <NumberField
+              id="train-lr"
+              label="Learning rate"
+              value={form.learningRate}
+              step="any"
+              min={0.000001}
+              max={1}
+              onChange={(learningRate) => setForm({ ...form, learningRate })}
+            />
             <NumberField id="train-augment" label="Augmented copies per image" value={form.augment} min={0} max={20} onChange={(augment) => setForm({ ...form, augment })} />
-            <NumberField id="train-test" label="Test share (images without a split)" value={form.testFraction} step="0.05" min={0} max={0.9} onChange={(testFraction) => setForm({ ...form, testFraction })} />
+            <NumberField
+              id="train-test"
+              label="Test share (images without a split)"
+              value={form.testFraction}
+              step="0.05"
+              min={0}
+              max={0.9}
+              onChange={(testFraction) => setForm({ ...form, testFraction })}
+            />
             <NumberField id="train-seed" label="Seed" value={form.seed} min={0} onChange={(seed) => setForm({ ...form, seed })} />
           </div>
         </details>
@@ -100,7 +124,11 @@ export default function TrainingPage() {
         <section aria-labelledby="job-heading" className="job">
           <h2 id="job-heading">Job {jobId}</h2>
           {loading && <Loading what="Loading the job" />}
-          <ErrorMessage error={error} hints={{ TRAINING_JOB_NOT_FOUND: 'Jobs are kept in memory: this one was forgotten when the gateway restarted.' }} title="The job could not be read" />
+          <ErrorMessage
+            error={error}
+            hints={{ TRAINING_JOB_NOT_FOUND: 'Jobs are kept in memory: this one was forgotten when the gateway restarted.' }}
+            title="The job could not be read"
+          />
           {job && <JobProgress job={job} transport={transport} events={events} onCancel={cancelling.loading ? undefined : cancelJob} />}
         </section>
       )}
@@ -121,7 +149,13 @@ export default function TrainingPage() {
                 {(j.status === 'QUEUED' || j.status === 'RUNNING') && (
                   <>
                     {' '}
-                    <button type="button" className="secondary small" disabled={cancelling.loading} aria-label={`Cancel the job training ${j.modelId}`} onClick={() => cancelJob(j.id)}>
+                    <button
+                      type="button"
+                      className="secondary small"
+                      disabled={cancelling.loading}
+                      aria-label={`Cancel the job training ${j.modelId}`}
+                      onClick={() => cancelJob(j.id)}
+                    >
                       Cancel
                     </button>
                   </>
@@ -135,7 +169,21 @@ export default function TrainingPage() {
   );
 }
 
-function NumberField({ id, label, value, onChange, ...limits }: { id: string; label: string; value: string; onChange: (value: string) => void; min?: number; max?: number; step?: string }) {
+function NumberField({
+  id,
+  label,
+  value,
+  onChange,
+  ...limits
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  min?: number;
+  max?: number;
+  step?: string;
+}) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -228,8 +276,8 @@ function JobProgress({ job, transport, events, onCancel }: { job: TrainingJobVie
       )}
       {job.status === 'SUCCEEDED' && (
         <p>
-          Done{job.evaluation && `: accuracy ${formatPercent(job.evaluation.accuracy)} on the TEST split`}. <Link href={hrefWith('/models', { model: job.modelId })}>See the evaluation</Link> or{' '}
-          <Link href={hrefWith('/classify', { model: job.modelId })}>classify with it</Link>.
+          Done{job.evaluation && `: accuracy ${formatPercent(job.evaluation.accuracy)} on the TEST split`}.{' '}
+          <Link href={hrefWith('/models', { model: job.modelId })}>See the evaluation</Link> or <Link href={hrefWith('/classify', { model: job.modelId })}>classify with it</Link>.
         </p>
       )}
     </div>

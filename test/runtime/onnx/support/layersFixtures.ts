@@ -34,7 +34,13 @@ export function randomValues(count: number, seed: number, low = -1, high = 1): F
   return out;
 }
 
-export async function runOnnx(bytes: Uint8Array, inputName: string, outputName: string, input: Float32Array, dims: number[]): Promise<{ data: Float32Array; dims: readonly number[] }> {
+export async function runOnnx(
+  bytes: Uint8Array,
+  inputName: string,
+  outputName: string,
+  input: Float32Array,
+  dims: number[],
+): Promise<{ data: Float32Array; dims: readonly number[] }> {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   try {
     const output = (await session.run({ [inputName]: new ort.Tensor('float32', input, dims) }))[outputName];
@@ -58,7 +64,10 @@ export interface Agreement {
 export async function agreement(tf: Tf, model: LayersModel, dir: string, dims: number[], seed = 1): Promise<Agreement> {
   await saveModel(tf, model, dir);
   const result = await convertModelFolder(dir);
-  const input = randomValues(dims.reduce((a, b) => a * b, 1), seed);
+  const input = randomValues(
+    dims.reduce((a, b) => a * b, 1),
+    seed,
+  );
   const expected = tf.tidy(() => {
     const output = model.predict(tf.tensor(input, dims)) as Tensor;
     return { data: output.dataSync() as Float32Array, dims: output.shape };
