@@ -77,14 +77,12 @@ export class TrainingJobs {
    */
   async start(request: StartTrainingRequest, caller: Caller): Promise<TrainingJob> {
     if (this.closed) throw new GatewayError(ErrorCode.ShuttingDown, 'The gateway is shutting down; retry on another instance.');
-    this.checkRoom(caller);
-    if (this.activeJobs().some((entry) => entry.job.modelId === request.modelId)) {
-      throw new GatewayError(ErrorCode.BadUserInput, `A job is already training model ${quoteInput(request.modelId)}; wait for it or cancel it.`, { argument: 'modelId' });
-    }
+    this.checkAdmission(request.modelId, caller);
     await this.options.checkModelId?.(request.modelId, caller, request.replace === true);
     const id = randomUUID();
     const options = { ...(await trainOptionsFor(request, this.options)), owner: caller.id, jobId: id };
-    this.checkRoom(caller); // the checks above awaited: another request may have taken the last place meanwhile
+    // The checks above awaited: another request may meanwhile have taken the last place, or the same model id.
+    this.checkAdmission(request.modelId, caller);
     const job: TrainingJob = {
       id,
       modelId: request.modelId,
@@ -147,6 +145,14 @@ export class TrainingJobs {
 
   private activeJobs(): Entry[] {
     return [...this.entries.values()].filter((entry) => isActive(entry.job));
+  }
+
+  /** One job per model id at a time, and room in the queue for the caller: refused at once otherwise. */
+  private checkAdmission(modelId: string, caller: Caller): void {
+    this.checkRoom(caller);
+    if (this.activeJobs().some((entry) => entry.job.modelId === modelId)) {
+      throw new GatewayError(ErrorCode.BadUserInput, `A job is already training model ${quoteInput(modelId)}; wait for it or cancel it.`, { argument: 'modelId' });
+    }
   }
 
   private checkRoom(caller: Caller): void {
