@@ -64,7 +64,9 @@ export function authenticate(options: AuthenticateOptions): express.RequestHandl
         if (error instanceof Refusal || error instanceof InvalidToken) {
           options.metrics?.authentications.inc({ result: 'invalid' });
           log.info({ requestId: res.locals.requestId, reason: error.message }, 'credential refused');
-          res.setHeader('www-authenticate', `Bearer realm="openimages-gateway", error="invalid_token", error_description="${describe(error)}"`);
+          // RFC 6750: error_description may hold neither `"` nor `\`.
+          const description = describe(error).replace(/["\\]/g, "'");
+          res.setHeader('www-authenticate', `Bearer realm="openimages-gateway", error="invalid_token", error_description="${description}"`);
           return refuse(res, 401, ErrorCode.Unauthenticated, `The credential was refused (${describe(error)}); send a valid token or API key, or none.`);
         }
         options.metrics?.authentications.inc({ result: 'unavailable' });

@@ -100,6 +100,11 @@ describe('identity: bearer JWTs from a JWKS endpoint, and API keys (production)'
     expect(body.data).toBeUndefined();
   });
 
+  it('keeps the WWW-Authenticate challenge well-formed whatever the reason says (no quote inside error_description)', async () => {
+    const { challenge } = await post(gw, MODELS, { authorization: 'Basic dXNlcjpwYXNz' });
+    expect(challenge).toMatch(/^Bearer realm="openimages-gateway", error="invalid_token", error_description="[^"\\]*"$/);
+  });
+
   it('refuses an unknown API key, a malformed Authorization header and two credentials at once', async () => {
     const attempts: Record<string, string>[] = [
       { 'x-api-key': 'oig_not-a-key' },
