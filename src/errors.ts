@@ -2,6 +2,8 @@ import { GraphQLError } from 'graphql';
 
 /** Every `extensions.code` a client can see, in one place. Apollo's own codes (parse/validation) are kept as they are. */
 export enum ErrorCode {
+  /** A request refused before GraphQL runs: a body that is not JSON, a broken multipart body, CSRF prevention, no operation to run (HTTP 400/413). */
+  BadRequest = 'BAD_REQUEST',
   BadUserInput = 'BAD_USER_INPUT',
   BackendError = 'BACKEND_ERROR',
   BackendTimeout = 'BACKEND_TIMEOUT',
