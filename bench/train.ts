@@ -7,7 +7,8 @@ import { seededRandom, shuffle } from '../src/embeddings/random';
 import { decodeImage } from '../src/models/decodeImage';
 import { LoadedModel } from '../src/models/loadedModel';
 import { initBackend } from '../src/models/tfBackend';
-import { DEFAULT_TRAINING_FEATURES, SUGGESTED_FINE_TUNE_FROM, trainClassifier, TRAINING_DEFAULTS, type TrainOptions } from '../src/training/trainClassifier';
+import { DEFAULT_TRAINING_FEATURES, SUGGESTED_FINE_TUNE_FROM, trainClassifier, type TrainOptions } from '../src/training/trainClassifier';
+import { TRAINING_DEFAULTS } from '../src/training/trainingDefaults';
 import { CliFailure, existingDir, numberOption, runCli } from '../scripts/support/cli';
 
 const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared');

@@ -7,11 +7,11 @@ import {
   DEFAULT_FINE_TUNE_FROM,
   DEFAULT_TRAINING_FEATURES,
   SUGGESTED_FINE_TUNE_FROM,
-  TRAINING_DEFAULTS,
   trainClassifier,
   type TrainProgress,
   type TrainingData,
 } from '../src/training/trainClassifier';
+import { TRAINING_DEFAULTS } from '../src/training/trainingDefaults';
 import { CliFailure, existingDir, existingFile, numberOption, runCli, UsageError } from './support/cli';
 
 const D = TRAINING_DEFAULTS;

@@ -1,7 +1,7 @@
-import { GraphQLError } from 'graphql';
-
 /** Every `extensions.code` a client can see, in one place. Apollo's own codes (parse/validation) are kept as they are. */
 export enum ErrorCode {
+  /** A request refused before GraphQL runs: a body that is not JSON, a broken multipart body, CSRF prevention, no operation to run (HTTP 400/413). */
+  BadRequest = 'BAD_REQUEST',
   BadUserInput = 'BAD_USER_INPUT',
   BackendError = 'BACKEND_ERROR',
   BackendTimeout = 'BACKEND_TIMEOUT',
@@ -52,15 +52,25 @@ export enum ErrorCode {
   InternalServerError = 'INTERNAL_SERVER_ERROR',
 }
 
-/** A failure with a code that clients may branch on; its message is safe to show in production. */
-export class GatewayError extends GraphQLError {
+/**
+ * A failure with a code that clients may branch on; its message is safe to show in production. A plain
+ * error of the domain: the GraphQL edge (src/graphql/formatError.ts) turns it into a GraphQL error whose
+ * `extensions` are `code` and the extras given here (graphql-js and Apollo copy an original error's
+ * `extensions` onto the GraphQLError they wrap it in).
+ */
+export class GatewayError extends Error {
+  override readonly name = 'GatewayError';
+  /** `code` and the extras: what a client sees as the error's `extensions`. */
+  readonly extensions: Readonly<Record<string, unknown>>;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
     extra: Record<string, unknown> = {},
     options: { cause?: unknown } = {},
   ) {
-    super(message, { extensions: { code, ...extra }, originalError: options.cause instanceof Error ? options.cause : undefined });
+    super(message, options.cause instanceof Error ? { cause: options.cause } : undefined);
+    this.extensions = { code, ...extra };
   }
 }
 

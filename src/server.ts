@@ -246,6 +246,6 @@ function requestErrorHandler(production: boolean): express.ErrorRequestHandler {
     const status = given >= 400 && given < 500 ? given : req.is('multipart/form-data') ? 400 : 500;
     if (status >= 500) logger.error({ err: error, requestId: res.locals.requestId }, 'request failed before GraphQL execution');
     const message = status < 500 || !production ? String(error?.message ?? error) : 'Internal server error';
-    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : ErrorCode.InternalServerError } }] });
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BadRequest : ErrorCode.InternalServerError } }] });
   };
 }

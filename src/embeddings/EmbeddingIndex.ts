@@ -200,7 +200,7 @@ export class EmbeddingIndex {
 
   /** The backbone thread, started again if it died or failed to start. */
   private liveThread(backbone: BackboneInfo): Promise<BackboneThread> {
-    if (this.closed) return Promise.reject(new GatewayError(ErrorCode.EmbeddingsUnavailable, 'The gateway is shutting down.'));
+    if (this.closed) return Promise.reject(new GatewayError(ErrorCode.ShuttingDown, 'The gateway is shutting down.'));
     if (this.thread && this.startedThread?.alive !== false) return this.thread;
     this.startedThread = undefined;
     const starting = BackboneThread.start(backbone.source, { runtime: this.options.runtime, onnxCacheDir: this.options.onnxCacheDir }).then((thread) => {

@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ErrorCode, isGatewayError } from '../errors';
+import { ErrorCode, isGatewayError, type GatewayError } from '../errors';
 
 const GATEWAY_CODES = new Set<unknown>(Object.values(ErrorCode));
 
@@ -50,12 +50,25 @@ function bounded(formatted: GraphQLFormattedError): GraphQLFormattedError {
   return { ...formatted, message: cut(formatted.message, MAX_MESSAGE_CHARS), ...(formatted.extensions ? { extensions: boundedExtensions } : {}) };
 }
 
-function shape(production: boolean, formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+/**
+ * The gateway error behind what graphql-js or Apollo reports: a resolver's is wrapped with its path
+ * (`unwrapResolverError`), one thrown elsewhere (a plugin, the SSE route) is the `originalError` of a
+ * GraphQLError without one.
+ */
+function gatewayErrorOf(error: unknown): GatewayError | undefined {
   const original = unwrapResolverError(error);
-  if (isGatewayError(original)) {
+  if (isGatewayError(original)) return original;
+  const wrapped = original instanceof GraphQLError ? original.originalError : undefined;
+  return isGatewayError(wrapped) ? wrapped : undefined;
+}
+
+function shape(production: boolean, formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const gatewayError = gatewayErrorOf(error);
+  if (gatewayError) {
     // An expected failure (bad input, an unreachable upstream): its code and message say it all, in development too.
+    // Its extensions are its code and extras, whatever the transport made of them; never a stack.
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    return { ...formatted, extensions: { ...extensions, ...gatewayError.extensions } };
   }
   const code = ruleCode(error) ?? formatted.extensions?.code ?? ErrorCode.InternalServerError;
   if (code === ErrorCode.InternalServerError && production) {

@@ -48,9 +48,9 @@ export function bodyMemoryBudget(options: BodyBudgetOptions): express.RequestHan
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     let bytes: number;
     if (req.is('multipart/form-data')) {
-      if (declared === undefined) return refuse(res, 411, 'BAD_REQUEST', 'A multipart request must send Content-Length.');
+      if (declared === undefined) return refuse(res, 411, ErrorCode.BadRequest, 'A multipart request must send Content-Length.');
       if (declared > options.maxMultipartBytes) {
-        return refuse(res, 413, 'BAD_REQUEST', `The request body is larger than the ${options.maxMultipartBytes} bytes the upload limits allow.`);
+        return refuse(res, 413, ErrorCode.BadRequest, `The request body is larger than the ${options.maxMultipartBytes} bytes the upload limits allow.`);
       }
       bytes = declared;
     } else {

@@ -368,4 +368,4 @@ export class InferencePool {
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
-const shuttingDown = () => new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime is shutting down.');
+const shuttingDown = () => new GatewayError(ErrorCode.ShuttingDown, 'The model runtime is shutting down.');

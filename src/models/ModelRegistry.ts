@@ -142,7 +142,8 @@ export class ModelRegistry {
   async classify(images: Buffer[], options: LabelOptions & { modelId?: string }): Promise<ImageOutcome[]> {
     const entry = this.resolve(options.modelId);
     const pool = this.startedPool;
-    if (!pool || this.closed) throw new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime is shutting down.');
+    if (this.closed) throw new GatewayError(ErrorCode.ShuttingDown, 'The model runtime is shutting down.');
+    if (!pool) throw new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime is shutting down.');
     decodeGateFor(this.config).assertRoom(images.length);
     const admission = pool.admit(images.length);
     entry.pendingRequests++;
@@ -169,7 +170,7 @@ export class ModelRegistry {
 
   /** Loads (or reloads) a model folder under `id`; requests already running finish on the version they started with. */
   async register(id: string, dir: string): Promise<ModelInfo> {
-    if (this.closed) throw new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime is shutting down.');
+    if (this.closed) throw new GatewayError(ErrorCode.ShuttingDown, 'The model runtime is shutting down.');
     if (!MODEL_ID_PATTERN.test(id)) throw badUserInput(`Model id "${id}" must be letters, digits, ".", "_" or "-" (at most 100)`);
     let spec: ModelSpec;
     try {

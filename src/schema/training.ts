@@ -1,6 +1,6 @@
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DEFAULT_FRACTIONS } from '../training/dataset/assignSplits';
-import { TRAINING_DEFAULTS } from '../training/trainClassifier';
+import { TRAINING_DEFAULTS } from '../training/trainingDefaults';
 import { TRAINING_STATUSES, type TrainingStatus as TrainingStatusName } from '../training/trainingJob';
 
 /** The GraphQL enum of the domain's statuses (training/trainingJob.ts), in the same order. */

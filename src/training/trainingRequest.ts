@@ -6,7 +6,8 @@ import { MODEL_ID_PATTERN } from '../models/discoverModels';
 import { isForeignPath } from '../models/gatewayMarker';
 import { assertInside, assertTreeInside } from './dataset/assertInside';
 import type { RemoteSourcePolicy } from './sources/remoteSources';
-import { TRAINING_DEFAULTS, type TrainOptions } from './trainClassifier';
+import type { TrainOptions } from './trainClassifier';
+import { withTrainingDefaults } from './trainingDefaults';
 
 /** What a client asks for; paths are relative to TRAINING_DATA_ROOT. */
 export interface TrainModelRequest {
@@ -74,19 +75,21 @@ export async function trainOptionsFor(request: TrainModelRequest, settings: Trai
     }
   }
   const backbone = backboneSourceOf(folder, request.featureLayer ?? undefined);
-  const epochs = integerIn('epochs', request.epochs ?? TRAINING_DEFAULTS.epochs, 1, 1000);
+  // The defaults, applied here once: what the client left out (or sent as null), and what it cannot choose (l2, fine-tuning, mirror images).
+  const chosen = withTrainingDefaults(request);
   return {
+    ...chosen,
     data: request.data ? { kind: 'folder', dir: resolved } : { kind: 'csv', file: resolved },
     dataRoot: root,
     remoteSources: settings.remoteSources,
     out,
     backbone,
-    epochs,
-    batchSize: integerIn('batchSize', request.batchSize ?? TRAINING_DEFAULTS.batchSize, 1, 4096),
-    learningRate: numberIn('learningRate', request.learningRate ?? TRAINING_DEFAULTS.learningRate, 1e-6, 1),
-    hiddenUnits: integerIn('hiddenUnits', request.hiddenUnits ?? TRAINING_DEFAULTS.hiddenUnits, 0, 4096),
-    augment: integerIn('augment', request.augment ?? TRAINING_DEFAULTS.augment, 0, 20),
-    seed: integerIn('seed', request.seed ?? TRAINING_DEFAULTS.seed, 0, 2 ** 31 - 1),
+    epochs: integerIn('epochs', chosen.epochs, 1, 1000),
+    batchSize: integerIn('batchSize', chosen.batchSize, 1, 4096),
+    learningRate: numberIn('learningRate', chosen.learningRate, 1e-6, 1),
+    hiddenUnits: integerIn('hiddenUnits', chosen.hiddenUnits, 0, 4096),
+    augment: integerIn('augment', chosen.augment, 0, 20),
+    seed: integerIn('seed', chosen.seed, 0, 2 ** 31 - 1),
     split: splitOf(request),
     cacheDir: settings.cacheDir ?? path.join(settings.modelsDir, '.embedding-cache'),
     cacheMaxBytes: settings.cacheMaxBytes,

@@ -84,7 +84,7 @@ export class VisionLabeler {
   }
 
   private connect(): Promise<ImageAnnotatorClient> {
-    if (this.closed) return Promise.reject(new GatewayError(ErrorCode.VisionUnavailable, 'The Vision client is shutting down.'));
+    if (this.closed) return Promise.reject(new GatewayError(ErrorCode.ShuttingDown, 'The Vision client is shutting down.'));
     this.client ??= this.buildClient().catch((error: unknown) => {
       // Credentials may be provided later (mounted secret); look again after a while, not on every request.
       setTimeout(() => (this.client = undefined), CREDENTIALS_RECHECK_MS).unref();

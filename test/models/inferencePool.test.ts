@@ -103,7 +103,7 @@ describe('InferencePool', () => {
     await pool.close();
   });
 
-  test('close fails queued work with MODEL_UNAVAILABLE and stops the workers', async () => {
+  test('close fails queued work with SHUTTING_DOWN and stops the workers', async () => {
     const pool = await InferencePool.start({ workers: 1, maxBatch: 1, maxWaitMs: 0, queueLimit: 64 });
     const { inputSize } = await pool.load('slow#1', slowDir);
     const admission = pool.admit(3);
@@ -112,7 +112,7 @@ describe('InferencePool', () => {
       Array.from({ length: 3 }, () => new Uint8Array(inputSize * inputSize * 3)),
       admission,
     );
-    const failed = expect(work).rejects.toMatchObject({ code: ErrorCode.ModelUnavailable });
+    const failed = expect(work).rejects.toMatchObject({ code: ErrorCode.ShuttingDown });
     await pool.close();
     await failed;
     expect(pool.liveWorkers).toBe(0);

@@ -179,7 +179,7 @@ describe('ModelRegistry with no model installed', () => {
     });
     expect((await registry.classify([await solidPng('#ff0000')], { modelId: 'tiny', ...everything }))[0].labels![0].name).toBe('red');
     await registry.close();
-    await expect(registry.classify([await solidPng('#ff0000')], { modelId: 'tiny', ...everything })).rejects.toMatchObject({ code: ErrorCode.ModelUnavailable });
+    await expect(registry.classify([await solidPng('#ff0000')], { modelId: 'tiny', ...everything })).rejects.toMatchObject({ code: ErrorCode.ShuttingDown });
     expect(registry.isReady()).toBe(false);
     await fs.rm(root, { recursive: true, force: true });
   });

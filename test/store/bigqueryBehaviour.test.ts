@@ -130,7 +130,7 @@ describe('permanent failures fail at once', () => {
   test('a dataset that does not exist (notFound from the query itself)', async () => {
     const error = await failure(store({ dataset: 'no_such_dataset' }).readCatalog());
     expect(error.code).toBe(ErrorCode.BackendError);
-    expect(String(error.originalError?.message)).toMatch(/404 notFound/);
+    expect(String((error.cause as Error | undefined)?.message)).toMatch(/404 notFound/);
     expect(jobsQueries()).toHaveLength(2); // the catalog's two queries, each tried once
   });
 
@@ -138,7 +138,7 @@ describe('permanent failures fail at once', () => {
     fake.inject({ kind: 'malformed' });
     const error = await failure(store().findImages(['x']));
     expect(error.code).toBe(ErrorCode.BackendError);
-    expect(error.originalError?.name).toBe('MalformedResponseError');
+    expect((error.cause as Error | undefined)?.name).toBe('MalformedResponseError');
     expect(jobsQueries()).toHaveLength(1);
   });
 
@@ -148,7 +148,7 @@ describe('permanent failures fail at once', () => {
     fake.inject({ kind: 'malformed' });
     const error = await failure(store().labelsOfImages(ref.imageIds));
     expect(error.code).toBe(ErrorCode.BackendError);
-    expect(error.originalError?.name).toBe('MalformedResponseError');
+    expect((error.cause as Error | undefined)?.name).toBe('MalformedResponseError');
   });
 });
 
@@ -227,10 +227,10 @@ describe('queries and errors', () => {
     fake.inject({ kind: 'error', status: 403, reason: 'accessDenied', message: `Denied for Bearer ya29.${secret} (access_token=${secret})` });
     const apiError = await failure(store().findImages(['x']));
     for (const error of [transportError, apiError]) {
-      const visible = JSON.stringify({ message: error.message, extensions: error.extensions, cause: error.originalError?.message, json: error.toJSON() });
+      const visible = JSON.stringify({ message: error.message, extensions: error.extensions, cause: (error.cause as Error | undefined)?.message, json: error });
       expect(visible).not.toContain(secret);
     }
-    expect(apiError.originalError?.message).toContain('[redacted]');
+    expect((apiError.cause as Error | undefined)?.message).toContain('[redacted]');
   });
 
   test('a closed store refuses queries', async () => {

@@ -131,9 +131,9 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
         return refusal((error as Error).message, 'GRAPHQL_PARSE_FAILED');
       }
       const operation = getOperationAST(document, params.operationName);
-      if (!operation) return refusal('The document must name the operation to run (`operationName`).', 'BAD_REQUEST');
+      if (!operation) return refusal('The document must name the operation to run (`operationName`).', ErrorCode.BadRequest);
       if (operation.operation !== 'subscription') {
-        return refusal(`Only subscriptions are served as ${EVENT_STREAM}; send queries and mutations as ordinary requests to the same URL.`, 'BAD_REQUEST');
+        return refusal(`Only subscriptions are served as ${EVENT_STREAM}; send queries and mutations as ordinary requests to the same URL.`, ErrorCode.BadRequest);
       }
     },
     subscribe: async (args) => {
@@ -154,7 +154,12 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
   const handler: express.RequestHandler = (req, res, next) => {
     if (!asksForEventStream(req) || (req.method !== 'GET' && req.method !== 'POST')) return next();
     if (mightBeCrossSiteForgery(req)) {
-      return refuse(res, 400, 'BAD_REQUEST', `This request needs a content-type other than a form's, or a non-empty ${PREFLIGHT_HEADERS.join(' or ')} header (CSRF prevention).`);
+      return refuse(
+        res,
+        400,
+        ErrorCode.BadRequest,
+        `This request needs a content-type other than a form's, or a non-empty ${PREFLIGHT_HEADERS.join(' or ')} header (CSRF prevention).`,
+      );
     }
     if (closing) {
       options.metrics?.subscriptionStreamsRefused.inc({ reason: 'shutdown' });
