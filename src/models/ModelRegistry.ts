@@ -143,7 +143,7 @@ export class ModelRegistry {
     const entry = this.resolve(options.modelId);
     const pool = this.startedPool;
     if (this.closed) throw new GatewayError(ErrorCode.ShuttingDown, 'The model runtime is shutting down.');
-    if (!pool) throw new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime is shutting down.');
+    if (!pool) throw new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime has not started: no model could be loaded.');
     decodeGateFor(this.config).assertRoom(images.length);
     const admission = pool.admit(images.length);
     entry.pendingRequests++;
