@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CLI, CONFIG_VARIABLES, ConfigError, loadConfig, loggingConfig } from '../src/config';
 import { checkHost } from '../src/http/checkHost';
+import { renderConfigTable, replaceConfigTable, TABLE_END, TABLE_START } from '../scripts/support/configTable';
 
 const root = path.resolve(__dirname, '..');
 
@@ -129,8 +130,13 @@ describe('configuration', () => {
     // The gateway reads every documented variable but the command-line tools' own.
     const cliOnly = Object.values(CLI).map((v) => v.name);
     expect(documented.filter((name) => !read.has(name) && !cliOnly.includes(name))).toEqual([]);
+  });
+
+  it("the README's configuration table is the one the specs generate (npm run docs:config rewrites it)", () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    expect(documented.filter((name) => !readme.includes(`| \`${name}\` |`))).toEqual([]);
+    const table = readme.slice(readme.indexOf(TABLE_START) + TABLE_START.length, readme.indexOf(TABLE_END)).trim();
+    expect(table).toBe(renderConfigTable(CONFIG_VARIABLES));
+    expect(replaceConfigTable(readme, CONFIG_VARIABLES)).toBe(readme);
   });
 
   it('documents a plain default as the value the parser falls back to', () => {
