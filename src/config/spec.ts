@@ -74,13 +74,14 @@ export function optionalVariable<T>(name: string, doc: string, description: stri
   return variable<T | undefined>(name, unset(doc), description, (env, key) => parse(env, key));
 }
 
-/** A group of variables read together into an object of their values. */
+/** Any variable, whatever its type (a group mixes them). */
 export interface AnyVariable {
   name: string;
   documentedDefault: string;
   description: string;
   parse: (env: Env, name: string, fallback: never) => unknown;
 }
+/** A group of variables read together into an object of their values. */
 export type Group = Record<string, AnyVariable>;
 export type Values<G extends Group> = { [K in keyof G]: ReturnType<G[K]['parse']> };
 
