@@ -1,7 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { backboneSourceOf, DEFAULT_BACKBONE_DIR } from '../src/embeddings/backbone/loadBackbone';
 import { initBackend } from '../src/models/tfBackend';
-import { defaultCacheDir } from '../src/training/cacheDir';
+import { defaultCacheDir } from './support/cacheDir';
 import { parseRemoteSources } from '../src/training/sources/remoteSources';
 import {
   DEFAULT_FINE_TUNE_FROM,

@@ -8,7 +8,7 @@ import { isGatewayError } from './errors';
  * put credentials or image bytes into log fields in the first place.
  *
  * It is built when first imported, before main() loads the configuration, so its settings come from
- * config.ts's lenient reader; loadConfig() then refuses a bad LOG_LEVEL / LOG_FORMAT with one line.
+ * src/config/'s lenient reader (loggingConfig); loadConfig() then refuses a bad LOG_LEVEL / LOG_FORMAT with one line.
  */
 const { level, format } = loggingConfig();
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { logAccessSummary } from './auth/accessSummary';
-import { checkHost, ConfigError, loadConfig, type GatewayConfig } from './config';
+import { ConfigError, loadConfig, type GatewayConfig } from './config';
+import { checkHost } from './http/checkHost';
 import { restrictImageLoaders } from './models/imageFormat';
 import { DatasetLayoutError } from './ingest/datasetLayout';
 import { logger } from './logger';

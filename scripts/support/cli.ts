@@ -83,7 +83,7 @@ export function reportCliError(error: unknown, usage: string): number {
     return 2;
   }
   if (error instanceof CliFailure || (error instanceof Error && error.name === 'ConfigError')) {
-    // A bad environment variable (src/config.ts) is as expected as a bad option: its message names it.
+    // A bad environment variable (src/config/) is as expected as a bad option: its message names it.
     process.stderr.write(`error: ${error.message}\n`);
     return error instanceof CliFailure ? error.exitCode : 1;
   }

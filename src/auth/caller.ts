@@ -1,6 +1,7 @@
-/** What a caller may do; every operation of the schema names the one it needs. */
-export const SCOPES = ['read', 'classify', 'train', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
+import type { Scope } from '../config/scopes';
+
+// The scope list is configuration's too (ANONYMOUS_SCOPES), so it lives in src/config/scopes.ts.
+export { SCOPES, type Scope } from '../config/scopes';
 
 /**
  * Who sent a request, decided once at the HTTP edge (src/auth/authenticate.ts) and carried in

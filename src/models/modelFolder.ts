@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { io } from '@tensorflow/tfjs';
+import { MODEL_FILES } from '../config/modelFiles';
 
 /**
  * A model folder on disk: `model.json` (TF.js layers or graph model) with its weight shards, or
@@ -57,7 +58,8 @@ export class ModelFolderError extends Error {
 
 /** A TF.js folder (`model.json`) or an ONNX one (`model.onnx`, with labels.txt or metadata.json like a TF.js folder's). */
 export async function isModelFolder(dir: string): Promise<boolean> {
-  return (await fileExists(path.join(dir, 'model.json'))) || fileExists(path.join(dir, 'model.onnx'));
+  const found = await Promise.all(MODEL_FILES.map((file) => fileExists(path.join(dir, file))));
+  return found.includes(true);
 }
 
 export async function readModelSpec(dir: string): Promise<ModelSpec> {
