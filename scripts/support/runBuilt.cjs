@@ -81,6 +81,9 @@ function build(reason) {
   const hash = sourceHash();
   const started = Date.now();
   process.stderr.write(`building dist/ (${reason}) ...`);
+  // tsc only adds and overwrites: a source that became a folder (src/config.ts -> src/config/) would leave its old
+  // .js behind, and `require('./config')` would still find the file first. Each build starts from empty folders.
+  for (const dir of SOURCE_DIRS) fs.rmSync(path.join(ROOT, 'dist', dir), { recursive: true, force: true });
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   if (result.status !== 0) {
     process.stderr.write(` failed\n${result.stdout}`);
