@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SymbolicTensor, io } from '@tensorflow/tfjs';
+import type { LayersModel, SymbolicTensor, io } from '@tensorflow/tfjs';
 import type { Tf } from '../../src/models/tfBackend';
 
 /**
@@ -27,6 +27,13 @@ export async function writeTinyBackbone(tf: Tf, dir: string, seed = 1): Promise<
   const last = conv('conv_34', 64, 'relu6').apply(block('b16', residual, 24, 'conv_33')) as SymbolicTensor;
   const pooled = tf.layers.globalAveragePooling2d({ name: 'global_average_pooling' }).apply(last) as SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: pooled, name: 'tiny_backbone' });
+  await saveLayersModel(tf, model, dir);
+  model.dispose();
+  return dir;
+}
+
+/** Saves a TF.js layers model as a model folder (model.json + one weights.bin), as writeModelFolder does. */
+export async function saveLayersModel(tf: Tf, model: LayersModel, dir: string): Promise<string> {
   fs.mkdirSync(dir, { recursive: true });
   await model.save(
     tf.io.withSaveHandler(async (artifacts: io.ModelArtifacts) => {
@@ -38,6 +45,5 @@ export async function writeTinyBackbone(tf: Tf, dir: string, seed = 1): Promise<
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-  model.dispose();
   return dir;
 }

@@ -1,25 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { LayersModel, Tensor, io } from '@tensorflow/tfjs';
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { convertModelFolder, type ConversionResult } from '../../../../src/runtime/onnx/convertLayersModel';
 import type { Tf } from '../../../../src/models/tfBackend';
+import { saveLayersModel } from '../../../support/tinyBackbone';
 
 /** Saves a TF.js layers model as a model folder (model.json + weights.bin), as writeModelFolder does. */
-export async function saveModel(tf: Tf, model: LayersModel, dir: string): Promise<string> {
-  fs.mkdirSync(dir, { recursive: true });
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts: io.ModelArtifacts) => {
-      const data = artifacts.weightData;
-      const parts = Array.isArray(data) ? data : data ? [data] : [];
-      fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.concat(parts.map((part) => Buffer.from(part))));
-      const modelJson = { format: 'layers-model', modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] };
-      fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(modelJson));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return dir;
-}
+export const saveModel = saveLayersModel;
 
 /** Deterministic uniform values in [low, high). */
 export function randomValues(count: number, seed: number, low = -1, high = 1): Float32Array {
