@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import { convertModelFolderCached } from './onnxCache';
 
 /**
@@ -28,5 +27,5 @@ export const noConversion: OnnxConversion = async () => ({ kind: 'unsupported', 
 export const defaultOnnxConversion: OnnxConversion = async (dir, { cacheDir }) => {
   const converted = await convertModelFolderCached(dir, cacheDir);
   if (converted.kind === 'unsupported') return { kind: 'unsupported', reason: converted.reason };
-  return { kind: 'converted', onnx: new Uint8Array(await fs.readFile(converted.file)) };
+  return { kind: 'converted', onnx: converted.onnx };
 };

@@ -10,6 +10,8 @@ export type CachedConversion =
       kind: 'converted';
       /** `<cacheDir>/<hash>.onnx`: pass to `ort.InferenceSession.create(file)`. */
       file: string;
+      /** The model's bytes, as read from the cache or just converted (so callers need not read `file` again). */
+      onnx: Uint8Array;
       hash: string;
       /** True when the file was there already and no conversion ran. */
       fromCache: boolean;
@@ -48,7 +50,7 @@ export async function convertModelFolderCached(dir: string, cacheDir: string): P
     await fs.rm(temporary, { force: true });
     throw error;
   }
-  return { kind: 'converted', file, hash, fromCache: false, inputName: result.inputName, outputName: result.outputName };
+  return { kind: 'converted', file, onnx: result.onnx, hash, fromCache: false, inputName: result.inputName, outputName: result.outputName };
 }
 
 /** sha256 (hex) of the converter version, model.json's bytes and the concatenated weight shards. */
@@ -61,7 +63,7 @@ export function sourceHash(modelJson: Uint8Array, weightData: ArrayBuffer): stri
  * model converted from this source: the source hash is written in metadata_props, which protobuf puts
  * after the graph, so a truncated file lacks it.
  */
-async function readCached(file: string, hash: string): Promise<{ inputName: string; outputName: string } | undefined> {
+async function readCached(file: string, hash: string): Promise<{ onnx: Uint8Array; inputName: string; outputName: string } | undefined> {
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(file);
@@ -74,7 +76,7 @@ async function readCached(file: string, hash: string): Promise<{ inputName: stri
     const inputName = model.graph?.input?.[0]?.name;
     const outputName = model.graph?.output?.[0]?.name;
     if (source !== hash || !inputName || !outputName) return undefined;
-    return { inputName, outputName };
+    return { onnx: new Uint8Array(bytes), inputName, outputName };
   } catch {
     return undefined;
   }
