@@ -8,7 +8,9 @@ FROM node:20-bookworm-slim AS build
 # (npm 11 skips it through package.json's allowScripts; the npm in this image is older).
 ENV ONNXRUNTIME_NODE_INSTALL=skip
 WORKDIR /app
+# npm runs the package's `prepare` script (scripts/support/runBuilt.cjs) after installing; without sources it does nothing.
 COPY package.json package-lock.json ./
+COPY scripts/support/runBuilt.cjs ./scripts/support/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -28,9 +30,14 @@ ENV NODE_ENV=production \
     ONNXRUNTIME_NODE_INSTALL=skip
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY scripts/support/runBuilt.cjs ./scripts/support/
 # The optional @tensorflow/tfjs-node downloads libtensorflow while installing (internet needed);
-# where that fails npm drops it and inference runs on the bundled WebAssembly backend.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# where that fails npm drops it and the TF.js fallback runs on the bundled WebAssembly backend.
+# onnxruntime-node ships binaries for every platform: keep this one's (-245 MB).
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
+ && ort=node_modules/onnxruntime-node/bin/napi-v6 && arch=$(node -p process.arch) \
+ && find "$ort" -mindepth 1 -maxdepth 1 ! -name linux -exec rm -rf {} + \
+ && find "$ort/linux" -mindepth 1 -maxdepth 1 ! -name "$arch" -exec rm -rf {} +
 COPY --from=build /app/dist ./dist
 # Served when DATA_DIR is unset; found relative to package.json (src/paths.ts).
 COPY src/store/demo ./src/store/demo
