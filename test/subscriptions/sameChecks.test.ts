@@ -81,7 +81,7 @@ describe('queries and subscriptions pass the same checks', () => {
 /** Sends the operation as a JSON POST (or a GET), asking for an event stream or not; the first error's code, in the JSON answer or the stream's first event. */
 async function send(url: string, row: Row, document: string, eventStream: boolean): Promise<{ status: number; code: unknown }> {
   const variables = row.variables ?? { id: randomUUID() };
-  const accept = eventStream ? { accept: 'text/event-stream' } : {};
+  const accept: Record<string, string> = eventStream ? { accept: 'text/event-stream' } : {};
   const response =
     row.method === 'GET'
       ? await fetch(`${url}?${new URLSearchParams({ query: document, variables: JSON.stringify(variables) })}`, { headers: { ...accept, ...row.headers } })

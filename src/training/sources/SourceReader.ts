@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { Storage } from '@google-cloud/storage';
 import { safeFetch, type SafeFetchError, type Resolve } from '../../http/safeFetch';
+import { exponentialDelay, retry } from '../../retry';
 import { assertInside } from '../dataset/assertInside';
 import { isRemoteSourceAllowed, type RemoteSourcePolicy } from './remoteSources';
 
@@ -87,7 +88,7 @@ export class SourceReader {
     if ((this.timeoutsByHost.get(host) ?? 0) >= TIMEOUTS_BEFORE_SKIPPING_HOST) {
       throw new SourceError(`${url}: skipped, ${host} did not answer in time ${TIMEOUTS_BEFORE_SKIPPING_HOST} times`);
     }
-    for (let attempt = 0; ; attempt++) {
+    const fetchOnce = async () => {
       try {
         return await safeFetch(url, {
           timeoutMs: this.timeoutMs,
@@ -97,12 +98,14 @@ export class SourceReader {
           allowAddress: this.options.allowAddress,
         });
       } catch (error) {
-        const failure = error as SafeFetchError;
-        if (failure.reason === 'timeout') this.timeoutsByHost.set(host, (this.timeoutsByHost.get(host) ?? 0) + 1);
-        const retryable = failure.reason === 'network' || (failure.reason === 'status' && (failure.status === 429 || failure.status! >= 500));
-        if (!retryable || attempt >= 2) throw new SourceError(`${url}: ${failure.message}`);
-        await new Promise((resolve) => setTimeout(resolve, 200 * 4 ** attempt));
+        if ((error as SafeFetchError).reason === 'timeout') this.timeoutsByHost.set(host, (this.timeoutsByHost.get(host) ?? 0) + 1);
+        throw error;
       }
+    };
+    try {
+      return await retry(fetchOnce, { retries: 2, retryable: isTransient, delayMs: exponentialDelay(200, 4) });
+    } catch (error) {
+      throw new SourceError(`${url}: ${(error as SafeFetchError).message}`);
     }
   }
 
@@ -120,4 +123,10 @@ export class SourceReader {
     }
     return this.storage;
   }
+}
+
+/** Worth another attempt: the network failed, or the host is busy (429) or failing (5xx). */
+function isTransient(error: unknown): boolean {
+  const failure = error as SafeFetchError;
+  return failure.reason === 'network' || (failure.reason === 'status' && (failure.status === 429 || failure.status! >= 500));
 }
