@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import type { Storage } from '@google-cloud/storage';
+import { collectBounded } from '../../http/collectBounded';
 import { safeFetch, type SafeFetchError, type Resolve } from '../../http/safeFetch';
 import { exponentialDelay, retry } from '../../retry';
 import { assertInside } from '../dataset/assertInside';
@@ -60,26 +61,17 @@ export class SourceReader {
     const match = /^gs:\/\/([^/]+)\/(.+)$/i.exec(uri);
     if (!match) throw new SourceError(`${uri}: expected gs://bucket/object`);
     const stream = this.gcs().bucket(match[1]).file(match[2]).createReadStream();
-    return new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const fail = (error: SourceError) => {
-        clearTimeout(timer);
-        stream.destroy();
-        reject(error);
-      };
-      const timer = setTimeout(() => fail(new SourceError(`${uri}: no complete answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > this.maxBytes) fail(new SourceError(`${uri}: larger than ${this.maxBytes} bytes`));
-        else chunks.push(chunk);
+    const timer = setTimeout(() => stream.destroy(new SourceError(`${uri}: no complete answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    try {
+      return await collectBounded(stream, {
+        maxBytes: this.maxBytes,
+        tooLarge: () => new SourceError(`${uri}: larger than ${this.maxBytes} bytes`),
+        failure: (error: Error & { code?: unknown }) =>
+          error instanceof SourceError ? error : new SourceError(`${uri}: ${error.code === 404 ? 'no such object' : error.message}`),
       });
-      stream.on('error', (error: Error & { code?: unknown }) => fail(new SourceError(`${uri}: ${error.code === 404 ? 'no such object' : error.message}`)));
-      stream.on('end', () => {
-        clearTimeout(timer);
-        resolve(Buffer.concat(chunks, size));
-      });
-    });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Transient failures (network errors, 429, 5xx) are retried twice. */
