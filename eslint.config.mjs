@@ -21,7 +21,7 @@ const EDGE = [
   './src/server.ts',
   './src/main.ts',
 ];
-/** The foundation every layer may use: configuration, errors, paths, logging, metrics, uploads, worker spawning, HTTP helpers. */
+/** The foundation every layer may use: configuration, errors, paths, logging, metrics, uploads, worker spawning, HTTP helpers, retries. */
 const FOUNDATION = [
   './src/config',
   './src/errors.ts',
@@ -30,6 +30,7 @@ const FOUNDATION = [
   './src/metrics.ts',
   './src/uploads.ts',
   './src/typedArrays.ts',
+  './src/retry.ts',
   './src/workers',
   './src/http',
 ];

@@ -15,7 +15,7 @@ import { ErrorCode } from './errors';
 import { buildGatewaySchema } from './graphql/buildGatewaySchema';
 import { createFormatError } from './graphql/formatError';
 import { documentShapeCheck } from './graphql/documentShape';
-import { costLimitPlugin, queryLimitRules } from './graphql/plugins/queryLimits';
+import { operationChecks, operationChecksPlugin } from './graphql/operationChecks';
 import { requestObservabilityPlugin } from './graphql/plugins/requestObservability';
 import { subscriptionRoute } from './graphql/sse/subscriptionRoute';
 import { responseSizeLimitPlugin } from './graphql/plugins/responseSizeLimit';
@@ -24,6 +24,7 @@ import { accessLog } from './http/accessLog';
 import { allowedHosts } from './http/allowedHosts';
 import { bodyIdleTimeout } from './http/bodyIdleTimeout';
 import { corsPolicy } from './http/corsPolicy';
+import { csrfPrevention } from './http/csrfPrevention';
 import { refuse } from './http/refusal';
 import { applyServerLimits, serverOptions } from './http/serverLimits';
 import { createMetricsServer, metricsAccessNote, metricsRoute } from './http/metricsAccess';
@@ -67,10 +68,13 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
   applyServerLimits(httpServer, config);
   const uploadBudget = new MemoryBudget(config.uploadMemoryBudgetBytes);
   let stopping = false;
+  // One list of checks for queries, mutations (Apollo) and subscriptions (the SSE route).
+  const checks = operationChecks(config);
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
-    csrfPrevention: true,
+    // The /graphql chain's csrfPrevention middleware checks every transport, Apollo's requests included.
+    csrfPrevention: false,
     // main.ts owns SIGTERM/SIGINT. Apollo's own handler would call stop() first, and a second,
     // concurrent stop() (gateway.close) never resolves in @apollo/server 5.5.1: the process then
     // exits 0 without closing the store, or hangs until the grace timer exits 1.
@@ -80,13 +84,12 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     hideSchemaDetailsFromClientErrors: !config.introspection, // no "Did you mean ...?" either
     includeStacktraceInErrorResponses: !config.production,
     formatError: createFormatError(config.production),
-    // The token limit bounds the parser; with the document's shape checked first, it bounds validation.
-    parseOptions: { maxTokens: config.maxQueryTokens },
-    validationRules: queryLimitRules(config),
+    parseOptions: checks.parseOptions,
+    validationRules: [...checks.validationRules],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      costLimitPlugin(config.maxQueryCost),
+      operationChecksPlugin(checks),
       // willSendResponse hooks run in this order: size first, then the status, then what gets logged.
       responseSizeLimitPlugin(config.maxResponseBytes),
       unavailableStatusPlugin(config.retryAfterSeconds),
@@ -133,11 +136,11 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
       accessLog: res.locals.accessLog,
     };
   };
-  // Subscriptions: `Accept: text/event-stream` requests to /graphql, after the same CORS, body and shape checks as queries.
+  // Subscriptions: `Accept: text/event-stream` requests to /graphql, after the same CORS, CSRF, body and shape checks as queries.
   const subscriptions = subscriptionRoute({
     schema,
     context: requestContext,
-    limits: config,
+    checks,
     maxStreams: config.maxSubscriptionStreams,
     maxStreamsPerCaller: config.maxSubscriptionStreamsPerCaller,
     maxLifetimeMs: config.subscriptionMaxLifetimeS * 1000,
@@ -161,6 +164,7 @@ export async function createGateway(config: GatewayConfig, overrides: ServiceOve
     refuseWhileStopping,
     // Before any body is read: an upload from a refused credential is never buffered.
     authenticate({ ...services.identity, anonymousScopes: config.auth.anonymousScopes, metrics }),
+    csrfPrevention(),
     bodyMemoryBudget({
       budget: uploadBudget,
       maxMultipartBytes: config.maxUploadFiles * config.maxUploadBytes + MULTIPART_OVERHEAD_BYTES,

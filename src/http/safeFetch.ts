@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { collectBounded } from './collectBounded';
 import { isPublicAddress } from './publicAddress';
 
 export type Resolve = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
@@ -117,19 +118,13 @@ function requestOnce(url: URL, options: SafeFetchOptions, signal: AbortSignal): 
         reject(new SafeFetchError(`${url.host}: larger than ${options.maxBytes} bytes`, 'too-large'));
         return response.destroy();
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > options.maxBytes) {
-          // Rejected first: destroying the response emits 'aborted', which must not win.
-          reject(new SafeFetchError(`${url.host}: larger than ${options.maxBytes} bytes`, 'too-large'));
-          response.destroy();
-        } else chunks.push(chunk);
-      });
-      response.on('end', () => resolve({ kind: 'body', body: Buffer.concat(chunks, size) }));
-      response.on('error', (error) => reject(asFetchError(url, error)));
-      response.on('aborted', () => reject(new SafeFetchError(`${url.host}: the answer ended early`, 'network')));
+      // An answer cut short ('aborted') fails as the network did.
+      response.on('aborted', () => response.destroy(new SafeFetchError(`${url.host}: the answer ended early`, 'network')));
+      collectBounded(response, {
+        maxBytes: options.maxBytes,
+        tooLarge: () => new SafeFetchError(`${url.host}: larger than ${options.maxBytes} bytes`, 'too-large'),
+        failure: (error) => asFetchError(url, error),
+      }).then((body) => resolve({ kind: 'body', body }), reject);
     });
     request.on('error', (error) => reject(asFetchError(url, error)));
     request.end();

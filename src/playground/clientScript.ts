@@ -1,4 +1,4 @@
-import { EXAMPLE_TABS } from './examples';
+import { EXAMPLE_TABS } from './exampleTabs.generated';
 
 /**
  * The browser-side setup, served as /graphql/assets/playground.js: the page's CSP forbids

@@ -4,6 +4,7 @@ import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import type { ImageOutcome, Prediction } from '../models/types';
+import { exponentialDelay, retry } from '../retry';
 import { GOOGLE_VISION_ENDPOINT, isRetryable, outcomeLabel, visionCallError } from './visionErrors';
 
 /** The most images the Vision API takes in one BatchAnnotateImages request. */
@@ -63,23 +64,27 @@ export class VisionLabeler {
     const request = {
       requests: images.map((content) => ({ image: { content }, features: [{ type: 'LABEL_DETECTION' as const, maxResults }] })),
     };
-    for (let attempt = 0; ; attempt++) {
+    let attempts = 0;
+    const annotateOnce = async (attemptNumber: number) => {
+      attempts = attemptNumber;
       try {
         const [response] = await client.batchAnnotateImages(request, { timeout: this.config.timeoutMs, retry: null });
         this.metrics?.visionRequests.inc({ status: 'ok' });
-        return images.map((_, i) => outcomeOf(response, i, maxResults));
+        return response;
       } catch (error) {
         this.metrics?.visionRequests.inc({ status: outcomeLabel(error) });
-        if (isRetryable(error) && attempt < UNAVAILABLE_RETRIES) {
-          await delay(RETRY_BASE_DELAY_MS * 3 ** attempt);
-          continue;
-        }
-        // An upstream failure is expected operation, not a bug: its message and status say enough, a stack would not.
-        const endpoint = this.config.apiEndpoint ?? GOOGLE_VISION_ENDPOINT;
-        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        log.warn({ endpoint, status: (error as { code?: unknown }).code, reason, images: images.length, attempts: attempt + 1 }, 'Cloud Vision call failed');
-        throw visionCallError(error, endpoint);
+        throw error;
       }
+    };
+    try {
+      const response = await retry(annotateOnce, { retries: UNAVAILABLE_RETRIES, retryable: isRetryable, delayMs: exponentialDelay(RETRY_BASE_DELAY_MS, 3) });
+      return images.map((_, i) => outcomeOf(response, i, maxResults));
+    } catch (error) {
+      // An upstream failure is expected operation, not a bug: its message and status say enough, a stack would not.
+      const endpoint = this.config.apiEndpoint ?? GOOGLE_VISION_ENDPOINT;
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      log.warn({ endpoint, status: (error as { code?: unknown }).code, reason, images: images.length, attempts }, 'Cloud Vision call failed');
+      throw visionCallError(error, endpoint);
     }
   }
 
@@ -169,5 +174,3 @@ export function parseEndpoint(endpoint: string): { host: string; port: number } 
   }
   return { host: match[1], port: Number(match[2]) };
 }
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

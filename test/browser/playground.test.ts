@@ -61,7 +61,7 @@ describeBrowser('GraphiQL playground in chromium', () => {
   it('opens with one tab per example operation, each of which runs without errors', async () => {
     await page.goto(gw.url);
     await page.locator('.graphiql-query-editor .CodeMirror').waitFor({ state: 'visible', timeout: 20_000 });
-    for (const name of ['Classes', 'SearchImages', 'SearchRelations', 'Image']) {
+    for (const name of ['ClassesPage', 'SearchImages', 'SearchRelations', 'ImageDetails']) {
       await page.locator('.graphiql-tab').getByText(name, { exact: true }).click();
       await page.getByRole('button', { name: /execute query/i }).click();
       const result = await page.waitForFunction(() => {
@@ -80,7 +80,7 @@ describeBrowser('GraphiQL playground in chromium', () => {
   it('runs a typed query and shows its result in the result pane', async () => {
     const queryEditor = page.locator('.graphiql-query-editor .CodeMirror');
     const tabs = page.locator('.graphiql-tab');
-    await tabs.getByText('Classes', { exact: true }).click();
+    await tabs.getByText('ClassesPage', { exact: true }).click();
     // Type the query (insertText, so the editor's bracket auto-closing does not add to it) and run it.
     await queryEditor.click();
     await page.keyboard.press('Control+A');

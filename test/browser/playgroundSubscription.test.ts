@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { EXAMPLE_TABS } from '../../src/playground/examples';
+import { EXAMPLE_TABS } from '../../src/playground/exampleTabs.generated';
 import { startGateway, type RunningGateway } from '../support/startGateway';
 import { temporaryDir, writeColourFolders } from '../training/support/images';
 import { CHROMIUM_ARGS, findChromium } from './findChromium';

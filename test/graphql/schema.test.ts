@@ -103,12 +103,3 @@ describe('metadata schema contract', () => {
     expect(typeOf('SimilarImage', 'image')).toBe('Image');
   });
 });
-
-describe('playground example tabs', () => {
-  it('are valid operations against the committed schema', async () => {
-    const { EXAMPLE_TABS } = await import('../../src/playground/examples');
-    const { parse, validate } = await import('graphql');
-    const schema = buildSchema(fs.readFileSync(committedPath, 'utf8'));
-    for (const tab of EXAMPLE_TABS) expect(validate(schema, parse(tab.query)).map((e) => e.message)).toEqual([]);
-  });
-});

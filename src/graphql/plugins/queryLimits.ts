@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
@@ -9,7 +8,6 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
   type ValidationContext,
-  type ValidationRule,
 } from 'graphql';
 import { ErrorCode } from '../../errors';
 import { estimateCost } from './queryCost';
@@ -23,13 +21,8 @@ import { estimateCost } from './queryCost';
 export interface QueryLimits {
   maxQueryDepth: number;
   maxQueryCost: number;
-  /** Parser token limit, for transports that parse documents themselves. */
+  /** Parser token limit: with the document's shape checked first (documentShape.ts), it bounds validation too. */
   maxQueryTokens: number;
-}
-
-/** The validation rules every operation must pass, whatever its transport (Apollo, SSE subscriptions). */
-export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
-  return [depthLimitRule(limits.maxQueryDepth)];
 }
 
 export function depthLimitRule(maxDepth: number) {
@@ -110,17 +103,4 @@ export function queryCostError({ schema, document, operationName, variables }: C
     });
   }
   return undefined;
-}
-
-export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ request, document, schema }) {
-          const refused = queryCostError({ schema, document, operationName: request.operationName, variables: request.variables }, maxCost);
-          if (refused) throw refused;
-        },
-      };
-    },
-  };
 }

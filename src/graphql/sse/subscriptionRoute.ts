@@ -1,16 +1,5 @@
 import type express from 'express';
-import {
-  getOperationAST,
-  GraphQLError,
-  parse,
-  specifiedRules,
-  subscribe,
-  validate,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-} from 'graphql';
+import { getOperationAST, GraphQLError, subscribe, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { ExecutionResult as SseExecutionResult } from 'graphql-sse';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import type { GatewayContext } from '../../context';
@@ -19,7 +8,7 @@ import { ErrorCode } from '../../errors';
 import { refuse } from '../../http/refusal';
 import { logger } from '../../logger';
 import { createFormatError } from '../formatError';
-import { queryCostError, queryLimitRules, type QueryLimits } from '../plugins/queryLimits';
+import type { OperationChecks } from '../operationChecks';
 import { endAfterLifetime } from './endAfterLifetime';
 import { endOnAbort } from './endOnAbort';
 import { StreamsPerCaller, streamCallerKey } from './streamsPerCaller';
@@ -28,7 +17,8 @@ export interface SubscriptionRouteOptions {
   schema: GraphQLSchema;
   /** The same context queries get. */
   context: (res: express.Response) => GatewayContext;
-  limits: QueryLimits;
+  /** The same checks Apollo runs on queries and mutations. */
+  checks: OperationChecks;
   /** Streams open at once; more are refused with 503 OVERLOADED. */
   maxStreams: number;
   /** Streams one caller may hold open; more are refused with 429 RATE_LIMITED. */
@@ -63,10 +53,6 @@ interface OpenStream {
 type SseContext = GatewayContext & Record<PropertyKey, unknown>;
 
 const EVENT_STREAM = 'text/event-stream';
-// Apollo's CSRF prevention, applied to streams too: a request a browser would send cross-site without a
-// preflight (no content-type, or a "simple" one) must name itself with one of these headers.
-const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
-const SIMPLE_TYPES = new Set(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
 
 // The client prefers an event stream to a JSON answer (an Accept of any type alone does not: it gets JSON from Apollo).
 function asksForEventStream(req: express.Request): boolean {
@@ -74,37 +60,21 @@ function asksForEventStream(req: express.Request): boolean {
   return req.accepts([EVENT_STREAM, 'application/graphql-response+json', 'application/json']) === EVENT_STREAM;
 }
 
-function mightBeCrossSiteForgery(req: express.Request): boolean {
-  const type = req.headers['content-type']?.split(';')[0].trim().toLowerCase();
-  if (type && !SIMPLE_TYPES.has(type)) return false;
-  return !PREFLIGHT_HEADERS.some((header) => (req.headers[header] ?? '') !== '');
-}
-
 // `data: null` is how graphql-sse tells a result from execution arguments.
 const refusal = (message: string, code: string): SseExecutionResult => ({ data: null, errors: [new GraphQLError(message, { extensions: { code } })] });
-
-/** Validation errors get Apollo's code, so a client sees the same answer whatever the transport. */
-function validateWithLimits(limits: QueryLimits) {
-  const rules = [...specifiedRules, ...queryLimitRules(limits)];
-  return (schema: GraphQLSchema, document: DocumentNode): GraphQLError[] =>
-    validate(schema, document, rules).map((error) =>
-      error.extensions.code
-        ? error
-        : new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
-    );
-}
 
 /**
  * GraphQL subscriptions over Server-Sent Events (graphql-sse, "distinct connections" mode: one
  * stream per operation, plain HTTP/1.1, so it passes proxies that forward ordinary requests), on
  * the same /graphql path as queries: a request with `Accept: text/event-stream` is a stream.
  *
- * graphql-sse runs none of Apollo's plugins, so the same limits are applied here from the same
- * code: the validation rules of queryLimits, then its cost estimate; errors are formatted by the
- * same formatError. Only subscriptions are served; queries and mutations stay on Apollo.
+ * graphql-sse runs none of Apollo's plugins, so this route runs the one list of operation checks
+ * (operationChecks.ts: parse, validation, cost) that Apollo runs through its plugin; CSRF, body and
+ * shape checks are the /graphql chain's middleware before it, and errors are formatted by the same
+ * formatError. Only subscriptions are served; queries and mutations stay on Apollo.
  */
 export function subscriptionRoute(options: SubscriptionRouteOptions): SubscriptionRoute {
-  const { schema, limits, maxStreams, production } = options;
+  const { schema, checks, maxStreams, production } = options;
   const formatError = createFormatError(production);
   const streams = new Map<express.Response, OpenStream>();
   const perCaller = new StreamsPerCaller(options.maxStreamsPerCaller);
@@ -122,13 +92,13 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
     // null: no "single connection mode" (its streams are reserved by token, server-side state across requests).
     authenticate: () => null,
     context: (req) => options.context(req.context.res) as SseContext,
-    validate: validateWithLimits(limits),
+    validate: (schema, document) => checks.validate(schema, document),
     onSubscribe: (_req, params) => {
       let document: DocumentNode;
       try {
-        document = parse(params.query ?? '', { maxTokens: limits.maxQueryTokens });
+        document = checks.parse(params.query ?? '');
       } catch (error) {
-        return refusal((error as Error).message, 'GRAPHQL_PARSE_FAILED');
+        return { data: null, errors: [error as GraphQLError] };
       }
       const operation = getOperationAST(document, params.operationName);
       if (!operation) return refusal('The document must name the operation to run (`operationName`).', ErrorCode.BadRequest);
@@ -137,7 +107,7 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
       }
     },
     subscribe: async (args) => {
-      const refused = queryCostError({ schema: args.schema, document: args.document, operationName: args.operationName, variables: args.variableValues }, limits.maxQueryCost);
+      const refused = checks.refuseResolved({ schema: args.schema, document: args.document, operationName: args.operationName, variables: args.variableValues });
       if (refused) return { errors: [refused] };
       return (await subscribe(args)) as AsyncGenerator<ExecutionResult> | ExecutionResult;
     },
@@ -153,14 +123,6 @@ export function subscriptionRoute(options: SubscriptionRouteOptions): Subscripti
 
   const handler: express.RequestHandler = (req, res, next) => {
     if (!asksForEventStream(req) || (req.method !== 'GET' && req.method !== 'POST')) return next();
-    if (mightBeCrossSiteForgery(req)) {
-      return refuse(
-        res,
-        400,
-        ErrorCode.BadRequest,
-        `This request needs a content-type other than a form's, or a non-empty ${PREFLIGHT_HEADERS.join(' or ')} header (CSRF prevention).`,
-      );
-    }
     if (closing) {
       options.metrics?.subscriptionStreamsRefused.inc({ reason: 'shutdown' });
       return refuse(res, 503, ErrorCode.ShuttingDown, 'The gateway is shutting down; retry on another instance.', { retryAfterSeconds: 1, close: true });

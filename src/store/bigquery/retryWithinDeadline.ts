@@ -1,3 +1,4 @@
+import { retry } from '../../retry';
 import { DeadlineExceededError, isRetryable } from './bigQueryErrors';
 
 /** A time budget shared by every attempt, poll and page of one query. */
@@ -57,19 +58,30 @@ export interface RetryNotice {
  */
 export async function retryWithinDeadline<T>(attempt: (deadline: Deadline) => Promise<T>, policy: RetryPolicy, onRetry: (notice: RetryNotice) => void = () => {}): Promise<T> {
   const deadline = new Deadline(policy.deadlineMs);
+  let attempts = 0;
   let lastError: Error | undefined;
-  for (let attempts = 1; ; attempts += 1) {
-    try {
-      return await deadline.race(attempt(deadline));
-    } catch (error) {
-      if (error instanceof DeadlineReached) throw new DeadlineExceededError(policy.deadlineMs, attempts, lastError);
-      if (!isRetryable(error) || attempts > policy.maxRetries) throw error;
-      lastError = error as Error;
-      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempts - 1));
-      const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-      if (delayMs >= deadline.remaining()) throw new DeadlineExceededError(policy.deadlineMs, attempts, lastError);
-      onRetry({ attempt: attempts, delayMs, error: lastError });
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
+  try {
+    return await retry(
+      (attemptNumber) => {
+        attempts = attemptNumber;
+        return deadline.race(attempt(deadline));
+      },
+      {
+        retries: policy.maxRetries,
+        retryable: (error) => !(error instanceof DeadlineReached) && isRetryable(error),
+        delayMs: (retryNumber) => {
+          const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
+          return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+        },
+        beforeRetry: ({ attempt: failed, delayMs, error }) => {
+          lastError = error as Error;
+          if (delayMs >= deadline.remaining()) throw new DeadlineExceededError(policy.deadlineMs, failed, lastError);
+          onRetry({ attempt: failed, delayMs, error: lastError });
+        },
+      },
+    );
+  } catch (error) {
+    if (error instanceof DeadlineReached) throw new DeadlineExceededError(policy.deadlineMs, attempts, lastError);
+    throw error;
   }
 }

@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import type { Storage } from '@google-cloud/storage';
+import { collectBounded } from '../../http/collectBounded';
 import { safeFetch, type SafeFetchError, type Resolve } from '../../http/safeFetch';
+import { exponentialDelay, retry } from '../../retry';
 import { assertInside } from '../dataset/assertInside';
 import { isRemoteSourceAllowed, type RemoteSourcePolicy } from './remoteSources';
 
@@ -59,26 +61,17 @@ export class SourceReader {
     const match = /^gs:\/\/([^/]+)\/(.+)$/i.exec(uri);
     if (!match) throw new SourceError(`${uri}: expected gs://bucket/object`);
     const stream = this.gcs().bucket(match[1]).file(match[2]).createReadStream();
-    return new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const fail = (error: SourceError) => {
-        clearTimeout(timer);
-        stream.destroy();
-        reject(error);
-      };
-      const timer = setTimeout(() => fail(new SourceError(`${uri}: no complete answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > this.maxBytes) fail(new SourceError(`${uri}: larger than ${this.maxBytes} bytes`));
-        else chunks.push(chunk);
+    const timer = setTimeout(() => stream.destroy(new SourceError(`${uri}: no complete answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    try {
+      return await collectBounded(stream, {
+        maxBytes: this.maxBytes,
+        tooLarge: () => new SourceError(`${uri}: larger than ${this.maxBytes} bytes`),
+        failure: (error: Error & { code?: unknown }) =>
+          error instanceof SourceError ? error : new SourceError(`${uri}: ${error.code === 404 ? 'no such object' : error.message}`),
       });
-      stream.on('error', (error: Error & { code?: unknown }) => fail(new SourceError(`${uri}: ${error.code === 404 ? 'no such object' : error.message}`)));
-      stream.on('end', () => {
-        clearTimeout(timer);
-        resolve(Buffer.concat(chunks, size));
-      });
-    });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Transient failures (network errors, 429, 5xx) are retried twice. */
@@ -87,7 +80,7 @@ export class SourceReader {
     if ((this.timeoutsByHost.get(host) ?? 0) >= TIMEOUTS_BEFORE_SKIPPING_HOST) {
       throw new SourceError(`${url}: skipped, ${host} did not answer in time ${TIMEOUTS_BEFORE_SKIPPING_HOST} times`);
     }
-    for (let attempt = 0; ; attempt++) {
+    const fetchOnce = async () => {
       try {
         return await safeFetch(url, {
           timeoutMs: this.timeoutMs,
@@ -97,12 +90,14 @@ export class SourceReader {
           allowAddress: this.options.allowAddress,
         });
       } catch (error) {
-        const failure = error as SafeFetchError;
-        if (failure.reason === 'timeout') this.timeoutsByHost.set(host, (this.timeoutsByHost.get(host) ?? 0) + 1);
-        const retryable = failure.reason === 'network' || (failure.reason === 'status' && (failure.status === 429 || failure.status! >= 500));
-        if (!retryable || attempt >= 2) throw new SourceError(`${url}: ${failure.message}`);
-        await new Promise((resolve) => setTimeout(resolve, 200 * 4 ** attempt));
+        if ((error as SafeFetchError).reason === 'timeout') this.timeoutsByHost.set(host, (this.timeoutsByHost.get(host) ?? 0) + 1);
+        throw error;
       }
+    };
+    try {
+      return await retry(fetchOnce, { retries: 2, retryable: isTransient, delayMs: exponentialDelay(200, 4) });
+    } catch (error) {
+      throw new SourceError(`${url}: ${(error as SafeFetchError).message}`);
     }
   }
 
@@ -120,4 +115,10 @@ export class SourceReader {
     }
     return this.storage;
   }
+}
+
+/** Worth another attempt: the network failed, or the host is busy (429) or failing (5xx). */
+function isTransient(error: unknown): boolean {
+  const failure = error as SafeFetchError;
+  return failure.reason === 'network' || (failure.reason === 'status' && (failure.status === 429 || failure.status! >= 500));
 }

@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client';
 import { useEffect, useState } from 'react';
 import { PageTitle } from '../components/PageTitle';
-import { Pager } from '../components/Pager';
+import { connectionPage, Pager } from '../components/Pager';
 import { Empty, ErrorMessage, Loading } from '../components/States';
 import { ExplorerClassesDocument, ExplorerRelationTypesDocument } from '../generated/graphql';
 import { formatCount, searchHref } from '../lib/format';
@@ -28,7 +28,8 @@ export default function ClassesPage() {
   const all = data?.classes.edges.map((edge) => edge.node) ?? [];
   const rows = byName ? all : [...all].sort((a, b) => b.imageCount - a.imageCount || a.description.localeCompare(b.description)).slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
   const total = data?.classes.totalCount ?? 0;
-  const nextCursor = byName ? (data?.classes.pageInfo.hasNextPage ? data.classes.pageInfo.endCursor : null) : page * PAGE_SIZE < all.length ? String(page + 1) : null;
+  // By name, the server pages (a connection); by image count, the page sorts one window of matches itself.
+  const nextCursor = byName ? (data ? connectionPage(data.classes).nextCursor : null) : page * PAGE_SIZE < all.length ? String(page + 1) : null;
 
   return (
     <div className="two-columns">
