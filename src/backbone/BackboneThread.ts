@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { RuntimeKind } from '../runtime/types';
-import type { BackboneInfo, BackboneSource } from './backbone/Backbone';
-import type { BackboneReply, BackboneRequest, BackboneThreadData } from './backboneThreadProtocol';
+import type { BackboneInfo, BackboneSource } from './Backbone';
+import type { BackboneReply, BackboneRequest, BackboneThreadData } from './backbone.protocol';
 import { spawnWorker } from '../workers/spawnWorker';
 
 type Request = BackboneRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -41,7 +41,7 @@ export class BackboneThread {
   /** Starts a thread and loads the backbone; rejects if it cannot be loaded. */
   static start(source: BackboneSource, options: Omit<BackboneThreadData, 'source'> = {}): Promise<BackboneThread> {
     const data: BackboneThreadData = { source, ...options };
-    const worker = spawnWorker(path.join(__dirname, 'backboneThreadMain'), data);
+    const worker = spawnWorker(path.join(__dirname, 'backbone.worker'), data);
     return new Promise((resolve, reject) => {
       let started = false;
       worker.on('message', (reply: BackboneReply) => {

@@ -1,5 +1,5 @@
 import type { RuntimeKind, RuntimePreference } from '../runtime/types';
-import type { BackboneInfo, BackboneSource } from './backbone/Backbone';
+import type { BackboneInfo, BackboneSource } from './Backbone';
 
 /** Messages between a BackboneThread (main thread) and its worker. Every request carries an id its reply repeats. */
 

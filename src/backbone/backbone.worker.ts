@@ -1,12 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../models/tfBackend';
-import { featureExtractor, type FeatureExtractor } from '../runtime/nativeBackbone';
-import { loadBackbone } from './backbone/loadBackbone';
-import type { BackboneReply, BackboneRequest, BackboneThreadData } from './backboneThreadProtocol';
+import { featureExtractor, type FeatureExtractor } from './featureExtractor';
+import { loadBackbone } from './loadBackbone';
+import type { BackboneReply, BackboneRequest, BackboneThreadData } from './backbone.protocol';
 import { workerDataOf } from '../workers/spawnWorker';
 
 /** One thread holding a backbone: embeds images on ONNX Runtime when its feature model converts, else on its own TF.js backend. Requests are handled in order. */
-if (!parentPort) throw new Error('backboneThreadMain must run in a worker thread');
+if (!parentPort) throw new Error('backbone.worker must run in a worker thread');
 const port = parentPort;
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { BackboneSource } from '../embeddings/backbone/Backbone';
+import type { BackboneSource } from '../backbone/Backbone';
 import { spawnWorker } from '../workers/spawnWorker';
 import type { EncoderReply, EncoderThreadData } from './encoderThreadProtocol';
 

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadBackbone } from '../embeddings/backbone/loadBackbone';
+import { loadBackbone } from '../backbone/loadBackbone';
 import { initBackend } from '../models/tfBackend';
-import { featureExtractor } from '../runtime/nativeBackbone';
+import { featureExtractor } from '../backbone/featureExtractor';
 import { workerDataOf } from '../workers/spawnWorker';
 import type { EncoderReply, EncoderRequest, EncoderThreadData } from './encoderThreadProtocol';
 

@@ -1,4 +1,4 @@
-import type { BackboneSource } from '../embeddings/backbone/Backbone';
+import type { BackboneSource } from '../backbone/Backbone';
 
 /** Messages between an EncoderPool and its threads. */
 export interface EncoderThreadData {
