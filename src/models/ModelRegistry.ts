@@ -13,7 +13,7 @@ import { decodeImage, type ImageInput } from './decodeImage';
 import { MODEL_ID_PATTERN, SHIPPED_MODEL_ID, discoverModelFolders } from './discoverModels';
 import { IdleModels } from './idleModels';
 import { InferencePool } from './InferencePool';
-import type { LoadedReply } from './workerProtocol';
+import type { LoadedReply } from './inference.protocol';
 import { ModelSpec, isModelFolder, readModelSpec } from './modelFolder';
 import { topPredictions } from './topPredictions';
 import type { ImageOutcome, LabelOptions, ModelInfo } from './types';
