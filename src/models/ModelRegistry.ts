@@ -7,15 +7,15 @@ import type { GatewayMetrics } from '../metrics';
 import { defaultOnnxConversion, type OnnxConversion } from '../runtime/onnx/conversion';
 import { planModel } from '../runtime/modelPlan';
 import type { ModelPlan, RuntimeKind } from '../runtime/types';
-import { decodeGateFor, decodeWithinBudget } from './decodeGate';
 import { readGatewayMarker, type GatewayMarker } from './gatewayMarker';
-import { decodeImage, type ImageInput } from './decodeImage';
+import type { ImageInput } from './decodeImage';
 import { MODEL_ID_PATTERN, SHIPPED_MODEL_ID, discoverModelFolders } from './discoverModels';
 import { IdleModels } from './idleModels';
 import { InferencePool } from './InferencePool';
 import type { LoadedReply } from './inference.protocol';
 import { ModelSpec, isModelFolder, readModelSpec } from './modelFolder';
 import { topPredictions } from './topPredictions';
+import { assertDecodeRoom, decodeImages } from './uploadStage';
 import type { ImageOutcome, LabelOptions, ModelInfo } from './types';
 
 export type { ImageFailure, ImageOutcome, LabelOptions, ModelInfo, Prediction } from './types';
@@ -144,13 +144,13 @@ export class ModelRegistry {
     const pool = this.startedPool;
     if (this.closed) throw new GatewayError(ErrorCode.ShuttingDown, 'The model runtime is shutting down.');
     if (!pool) throw new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime has not started: no model could be loaded.');
-    decodeGateFor(this.config).assertRoom(images.length);
+    assertDecodeRoom(this.config, images.length);
     const admission = pool.admit(images.length);
     entry.pendingRequests++;
     const use = this.idle.use(entry.key); // loads the model again if it was unloaded while idle, during the decodes
     use.ready.catch(() => undefined); // awaited below
     try {
-      const decoded = await Promise.all(images.map((bytes) => decodeWithinBudget(bytes, this.config, () => decodeImage(bytes, entry.input, this.config.maxImagePixels))));
+      const decoded = await decodeImages(images, entry.input, this.config);
       const pixels = decoded.flatMap((image) => (image.pixels ? [image.pixels] : []));
       await use.ready;
       const scores = await pool.run({ key: entry.key, label: entry.id }, pixels, admission).catch((error: unknown) => {
