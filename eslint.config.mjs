@@ -23,7 +23,7 @@ const EDGE = [
   './src/server.ts',
   './src/main.ts',
 ];
-/** The foundation every layer may use: configuration, errors, paths, logging, metrics, uploads, worker spawning, HTTP helpers. */
+/** The foundation every layer may use: configuration, errors, paths, logging, metrics, uploads, the worker channel, HTTP helpers. */
 const FOUNDATION = [
   './src/config',
   './src/errors.ts',
