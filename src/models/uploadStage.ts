@@ -10,8 +10,8 @@ import type { ImageFailure } from './types';
 /**
  * The one way in for uploaded images, shared by classify, labelDetection and similarImages:
  * 1. `admitUploads`: the checks that can refuse a request outright; a refused request's uploads are drained, not read;
- * 2. `readImages` / `readImage`: each file read within MAX_UPLOAD_BYTES, and refused unless its first bytes are an
- *    accepted image format (neither the decoder nor Cloud Vision is handed anything else);
+ * 2. `readImages` / `readImage`: each file read within MAX_UPLOAD_BYTES; `readImages` also refuses a file whose first
+ *    bytes are not an accepted image format (Cloud Vision is handed nothing else; the decoder checks it again);
  * 3. `assertDecodeRoom` then `decodeImages`: decoded within the process's decode gate, refused at once with
  *    OVERLOADED when its queue is full.
  */
@@ -49,11 +49,9 @@ export function readImages(files: UploadArg[], maxBytes: number): Promise<ReadIm
   return Promise.all(files.map((file) => readOne(file, maxBytes)));
 }
 
-/** One file's bytes; throws its failure (FILE_TOO_LARGE, UNSUPPORTED_IMAGE, BAD_USER_INPUT) as a GatewayError. */
+/** One file's bytes, for a caller that decodes it next (decodeImages refuses what is not an accepted image); throws FILE_TOO_LARGE or BAD_USER_INPUT. */
 export async function readImage(file: UploadArg, maxBytes: number): Promise<Buffer> {
-  const { bytes } = await readUpload(file, maxBytes);
-  if (!sniffImageFormat(bytes)) throw new GatewayError(ErrorCode.UnsupportedImage, notAcceptedMessage());
-  return bytes;
+  return (await readUpload(file, maxBytes)).bytes;
 }
 
 /** Throws OVERLOADED when `count` more images could not wait for the decode gate now; reserves nothing. */

@@ -54,7 +54,8 @@ describe('the upload stage', () => {
       ['big.png', ErrorCode.FileTooLarge, null],
       ['', ErrorCode.BadUserInput, null],
     ]);
-    await expect(readImage(upload('notes.txt', Buffer.from('hello')).file, 1000)).rejects.toMatchObject({ code: ErrorCode.UnsupportedImage });
+    await expect(readImage(upload('big.png', Buffer.alloc(2000)).file, 1000)).rejects.toMatchObject({ code: ErrorCode.FileTooLarge });
+    await expect(readImage(upload('notes.txt', Buffer.from('hello')).file, 1000)).resolves.toEqual(Buffer.from('hello'));
   });
 
   test('decoding goes through the decode gate, which refuses at once when its queue is full', async () => {
