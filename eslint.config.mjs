@@ -8,7 +8,9 @@ import tseslint from 'typescript-eslint';
 const TS = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 
 /** The gateway's domain folders inside src/: they serve the edge and never import it. */
-const DOMAIN = ['auth', 'store', 'ingest', 'labels', 'metadata', 'models', 'runtime', 'vision', 'classification', 'embeddings', 'training'].map((dir) => `./src/${dir}`);
+const DOMAIN = ['auth', 'store', 'ingest', 'labels', 'metadata', 'models', 'runtime', 'backbone', 'vision', 'classification', 'embeddings', 'training'].map(
+  (dir) => `./src/${dir}`,
+);
 /** The edge inside src/: the GraphQL types, the schema and its plugins, the HTTP pages, the composition root. */
 const EDGE = [
   './src/schema',
@@ -21,7 +23,7 @@ const EDGE = [
   './src/server.ts',
   './src/main.ts',
 ];
-/** The foundation every layer may use: configuration, errors, paths, logging, metrics, uploads, worker spawning, HTTP helpers, retries. */
+/** The foundation every layer may use: configuration, errors, paths, logging, metrics, uploads, the worker channel, HTTP helpers, retries. */
 const FOUNDATION = [
   './src/config',
   './src/errors.ts',
@@ -70,19 +72,46 @@ const LAYER_ZONES = [
   },
   {
     target: './src/models',
-    from: ['./src/store', './src/ingest', './src/metadata', './src/labels', './src/vision', './src/classification', './src/embeddings', './src/training', './src/auth'],
+    from: [
+      './src/store',
+      './src/ingest',
+      './src/metadata',
+      './src/labels',
+      './src/backbone',
+      './src/vision',
+      './src/classification',
+      './src/embeddings',
+      './src/training',
+      './src/auth',
+    ],
     message: 'models/ loads and runs image models; the features built on them import models/, not the reverse.',
   },
   {
-    // runtime/ (ONNX Runtime, TF.js, the converter) sits beside models/: it reads model folders; the backbone type it
-    // takes from embeddings/ is the one arrow that waits for the backbone's own home (#17, item 8).
+    // runtime/ (ONNX Runtime, TF.js, the converter) sits beside models/: it reads model folders.
     target: './src/runtime',
-    from: ['./src/store', './src/ingest', './src/metadata', './src/labels', './src/vision', './src/classification', './src/training', './src/auth'],
+    from: [
+      './src/store',
+      './src/ingest',
+      './src/metadata',
+      './src/labels',
+      './src/backbone',
+      './src/vision',
+      './src/classification',
+      './src/embeddings',
+      './src/training',
+      './src/auth',
+    ],
     message: 'runtime/ runs models; the features built on them import it, not the reverse.',
   },
   {
+    // The pretrained backbone (its loading, feature pass and thread), used alike by classification, embeddings and training.
+    target: './src/backbone',
+    from: ['./src/store', './src/ingest', './src/metadata', './src/labels', './src/vision', './src/classification', './src/embeddings', './src/training', './src/auth'],
+    message: 'backbone/ runs a pretrained backbone on models/ and runtime/; the features built on it import it, not the reverse.',
+  },
+  {
     target: ['./src/metadata', './src/labels'],
-    from: ['./src/models', './src/vision', './src/classification', './src/embeddings', './src/training'],
+    from: ['./src/models', './src/runtime', './src/backbone', './src/vision', './src/classification', './src/embeddings', './src/training'],
     message: 'metadata/ and labels/ read the Open Images metadata; they know nothing of models.',
   },
   {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_BACKBONE_DIR } from '../src/embeddings/backbone/loadBackbone';
+import { DEFAULT_BACKBONE_DIR } from '../src/backbone/loadBackbone';
 import { seededRandom, shuffle } from '../src/embeddings/random';
 import { decodeImage } from '../src/models/decodeImage';
 import { LoadedModel } from '../src/models/loadedModel';

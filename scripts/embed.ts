@@ -2,7 +2,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../src/config';
-import { backboneSourceOf } from '../src/embeddings/backbone/loadBackbone';
+import { backboneSourceOf } from '../src/backbone/loadBackbone';
 import { loadEmbeddingsTable } from '../src/embeddings/bigquery/loadEmbeddingsTable';
 import { createBigQueryClient, resolveDataset, settingsFromConfig } from '../src/store/bigquery/bigQueryConnection';
 import { embedFolder, mergeEmbeddings, type EmbedReport } from '../src/embeddings/embedFolder';

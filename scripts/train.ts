@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { backboneSourceOf, DEFAULT_BACKBONE_DIR } from '../src/embeddings/backbone/loadBackbone';
+import { backboneSourceOf, DEFAULT_BACKBONE_DIR } from '../src/backbone/loadBackbone';
 import { initBackend } from '../src/models/tfBackend';
 import { defaultCacheDir } from './support/cacheDir';
 import { parseRemoteSources } from '../src/training/sources/remoteSources';

@@ -83,7 +83,7 @@ export type ThreadSnapshot = Map<string, { group: ThreadGroup; cpuSeconds: numbe
 
 /**
  * The threads of a process and their CPU time: the main thread (HTTP, GraphQL, JS), the inference
- * workers (named "tfjs-inference" by inferenceWorker.ts), libvips' workers, and the rest (libuv's pool
+ * workers (named "tfjs-inference" by inference.worker.ts), libvips' workers, and the rest (libuv's pool
  * where sharp runs, V8's GC and compiler threads).
  */
 export function threadSnapshot(pid: number): ThreadSnapshot {

@@ -1,10 +1,8 @@
-import type { FileUpload } from 'graphql-upload-minimal';
 import type { GatewayConfig } from '../config';
-import { badUserInput, ErrorCode, GatewayError, isGatewayError } from '../errors';
-import { notAcceptedMessage, sniffImageFormat } from '../models/imageFormat';
+import { badUserInput } from '../errors';
 import type { ModelRegistry } from '../models/ModelRegistry';
 import type { ImageFailure, ImageOutcome, Prediction } from '../models/types';
-import { discardUploads, readUpload } from '../uploads';
+import { admitUploads, checkFileCount, readImages, type ReadImage, type UploadArg } from '../models/uploadStage';
 import type { VisionLabeler } from '../vision/VisionLabeler';
 
 /** The result for one uploaded file, in the order of the request's `files`. */
@@ -22,16 +20,6 @@ export interface ClassifyOptions {
   maxResults: number;
 }
 
-type UploadArg = Promise<FileUpload> | FileUpload;
-
-interface ReadFile {
-  filename: string;
-  mimetype: string | null;
-  bytes: Buffer | null;
-  size: number | null;
-  error: ImageFailure | null;
-}
-
 const MAX_RESULTS_LIMIT = 1000;
 
 /**
@@ -47,7 +35,8 @@ export class ClassificationService {
   ) {}
 
   async classify(files: UploadArg[], options: ClassifyOptions): Promise<ClassificationResult[]> {
-    this.beforeReading(files, () => {
+    admitUploads(files, () => {
+      checkFileCount(files, this.limits.maxUploadFiles);
       checkMaxResults(options.maxResults);
       if (!(options.minConfidence >= 0 && options.minConfidence <= 1)) {
         throw badUserInput('`minConfidence` must be between 0 and 1.', { argument: 'minConfidence' });
@@ -55,61 +44,22 @@ export class ClassificationService {
       // A full inference queue refuses the request before a byte of it is buffered.
       this.models.assertRoomFor(files.length);
     });
-    const read = await this.readAll(files);
+    const read = await readImages(files, this.limits.maxUploadBytes);
     return this.label(read, (images) =>
       this.models.classify(images, { modelId: options.model ?? undefined, minConfidence: options.minConfidence, maxResults: options.maxResults }),
     );
   }
 
   async labelDetection(files: UploadArg[], maxResults: number): Promise<ClassificationResult[]> {
-    this.beforeReading(files, () => checkMaxResults(maxResults));
-    const read = await this.readAll(files);
+    admitUploads(files, () => {
+      checkFileCount(files, this.limits.maxUploadFiles);
+      checkMaxResults(maxResults);
+    });
+    const read = await readImages(files, this.limits.maxUploadBytes);
     return this.label(read, (images) => this.vision.labelImages(images, maxResults));
   }
 
-  /** Runs the checks that can refuse a request outright; a refused request's uploads are drained, not read. */
-  private beforeReading(files: UploadArg[], checks: () => void): void {
-    try {
-      this.checkFileCount(files);
-      checks();
-    } catch (error) {
-      discardUploads(files);
-      throw error;
-    }
-  }
-
-  private checkFileCount(files: UploadArg[]): void {
-    if (files.length === 0) throw badUserInput('`files` must hold at least one file.', { argument: 'files' });
-    if (files.length > this.limits.maxUploadFiles) {
-      throw new GatewayError(ErrorCode.TooManyFiles, `At most ${this.limits.maxUploadFiles} files per request, got ${files.length}.`, {
-        argument: 'files',
-      });
-    }
-  }
-
-  private async readAll(files: UploadArg[]): Promise<ReadFile[]> {
-    // Read every file, even after one fails: the client sent them all and each deserves an answer.
-    return Promise.all(files.map((file) => this.readOne(file)));
-  }
-
-  private async readOne(file: UploadArg): Promise<ReadFile> {
-    let upload: FileUpload;
-    try {
-      upload = await file;
-    } catch (error) {
-      return { filename: '', mimetype: null, bytes: null, size: null, error: failureOf(error, ErrorCode.BadUserInput) };
-    }
-    try {
-      const { bytes } = await readUpload(upload, this.limits.maxUploadBytes);
-      // Neither the decoder nor Cloud Vision is handed a file that is not an accepted image format.
-      const error = sniffImageFormat(bytes) ? null : { code: ErrorCode.UnsupportedImage, message: notAcceptedMessage() };
-      return { filename: upload.filename, mimetype: upload.mimetype ?? null, bytes: error ? null : bytes, size: bytes.length, error };
-    } catch (error) {
-      return { filename: upload.filename, mimetype: upload.mimetype ?? null, bytes: null, size: null, error: failureOf(error, ErrorCode.UnsupportedImage) };
-    }
-  }
-
-  private async label(files: ReadFile[], run: (images: Buffer[]) => Promise<ImageOutcome[]>): Promise<ClassificationResult[]> {
+  private async label(files: ReadImage[], run: (images: Buffer[]) => Promise<ImageOutcome[]>): Promise<ClassificationResult[]> {
     const readable = files.filter((f) => f.bytes !== null);
     const outcomes = readable.length > 0 ? await run(readable.map((f) => f.bytes!)) : [];
     let next = 0;
@@ -125,9 +75,4 @@ function checkMaxResults(maxResults: number): void {
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_RESULTS_LIMIT) {
     throw badUserInput(`\`maxResults\` must be between 1 and ${MAX_RESULTS_LIMIT}.`, { argument: 'maxResults' });
   }
-}
-
-function failureOf(error: unknown, fallback: ErrorCode): ImageFailure {
-  if (isGatewayError(error)) return { code: error.code, message: error.message };
-  return { code: fallback, message: error instanceof Error ? error.message : String(error) };
 }

@@ -4,12 +4,11 @@ import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
 import type { GatewayConfig } from '../config';
 import type { RuntimePreference } from '../runtime/types';
-import { decodeGateFor, decodeWithinBudget } from '../models/decodeGate';
-import { decodeImage } from '../models/decodeImage';
+import { assertDecodeRoom, decodeImages } from '../models/uploadStage';
 import type { BigQuerySettings } from '../store/bigquery/bigQueryConnection';
-import type { BackboneInfo } from './backbone/Backbone';
+import type { BackboneInfo } from '../backbone/Backbone';
 import { BigQueryVectorSearch } from './bigquery/BigQueryVectorSearch';
-import { BackboneThread } from './BackboneThread';
+import { BackboneThread } from '../backbone/BackboneThread';
 import { normalize } from './cosineTopK';
 import { METADATA_KEYS, readEmbeddingsMetadata, readVectorColumn } from './embeddingsParquet';
 import { searchSpaceOf, type SearchSpace } from './searchSpace';
@@ -102,9 +101,9 @@ export class EmbeddingIndex {
   async similar(image: Buffer, first: number): Promise<SimilarMatch[]> {
     await this.ready;
     const loaded = this.loaded!;
-    const limits = { decode: this.options.decode ?? UNSHARED_DECODE_LIMITS };
-    decodeGateFor(limits).assertRoom(1);
-    const decoded = await decodeWithinBudget(image, limits, () => decodeImage(image, loaded.backbone.inputSize, this.options.maxImagePixels));
+    const limits = { decode: this.options.decode ?? UNSHARED_DECODE_LIMITS, maxImagePixels: this.options.maxImagePixels };
+    assertDecodeRoom(limits, 1);
+    const [decoded] = await decodeImages([image], loaded.backbone.inputSize, limits);
     if (decoded.error) throw new GatewayError(decoded.error.code, decoded.error.message);
     const thread = await this.liveThread(loaded.backbone);
     const embedding = await thread.embed(decoded.pixels, 1).catch((error: Error) => {

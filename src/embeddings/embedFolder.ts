@@ -1,7 +1,7 @@
 import type { RuntimeKind, RuntimePreference } from '../runtime/types';
 import { performance } from 'node:perf_hooks';
-import type { BackboneInfo, BackboneSource } from './backbone/Backbone';
-import { BackboneThread } from './BackboneThread';
+import type { BackboneInfo, BackboneSource } from '../backbone/Backbone';
+import { BackboneThread } from '../backbone/BackboneThread';
 import { embedImages } from './embedImages';
 import { METADATA_KEYS, readEmbeddingsParquet, writeEmbeddingsParquet, type EmbeddingTable } from './embeddingsParquet';
 import { listImageFiles } from './imageFiles';

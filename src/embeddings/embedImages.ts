@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { decodeImage } from '../models/decodeImage';
 import { concatenate } from '../typedArrays';
-import type { BackboneThread } from './BackboneThread';
+import type { BackboneThread } from '../backbone/BackboneThread';
 import type { EmbeddingRow } from './embeddingsParquet';
 import type { ImageFile } from './imageFiles';
 

@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, GatewayError } from '../errors';
-import { logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
-import { spawnWorker } from '../workers/spawnWorker';
 import type { ModelPlan } from '../runtime/types';
-import type { InferenceWorkerData, LoadedReply, PredictReply, WorkerReply, WorkerRequest, WorkerStats } from './workerProtocol';
+import type { LoadedReply, WorkerStats } from './inference.protocol';
+import { InferenceWorkers, shuttingDown, type InferenceSlot } from './inferenceWorkers';
 
 export interface InferencePoolOptions {
   workers: number;
@@ -40,25 +38,6 @@ interface ModelQueue {
   jobs: Job[];
 }
 
-interface PendingReply {
-  resolve(result: unknown): void;
-  reject(error: Error): void;
-}
-
-interface WorkerSlot {
-  index: number;
-  worker: Worker;
-  state: 'starting' | 'idle' | 'busy' | 'dead';
-  backend?: string;
-  fatal?: string;
-  /** Settles when the worker has its backend and the models the pool had when it started. */
-  ready: Promise<void>;
-  models: Map<string, LoadedReply>;
-  pending: Map<number, PendingReply>;
-}
-
-const log = logger.child({ component: 'inference-pool' });
-
 /** Places images may wait for a worker, reserved before decoding so that an overloaded pool refuses at once. */
 export class Admission {
   constructor(
@@ -78,31 +57,38 @@ export class Admission {
 }
 
 /**
- * worker_threads running inference (ONNX Runtime sessions, and a TF.js backend for the models without
- * an ONNX form; wasm uses one thread), each holding every loaded model. Images queue per model; an idle worker takes up to `maxBatch` of one model at
- * once, after waiting up to `maxWaitMs` for a batch to fill while more admitted images are still being
- * decoded (a lone request does not wait). A worker that dies fails its in-flight
- * batch with MODEL_UNAVAILABLE and is replaced.
+ * Admission and micro-batching in front of the inference workers (inferenceWorkers.ts: ONNX Runtime
+ * sessions, and a TF.js backend for the models without an ONNX form), each holding every loaded model.
+ * Images queue per model; an idle worker takes up to `maxBatch` of one model at once, after waiting up
+ * to `maxWaitMs` for a batch to fill while more admitted images are still being decoded (a lone request
+ * does not wait). A worker that dies fails its in-flight batch with MODEL_UNAVAILABLE and is replaced.
  */
 export class InferencePool {
-  private readonly slots: WorkerSlot[] = [];
-  private readonly models = new Map<string, ModelPlan>();
+  private readonly workers: InferenceWorkers;
   private readonly queues = new Map<string, ModelQueue>();
   private reserved = 0;
   private queued = 0;
-  private nextRequestId = 0;
   private timer?: NodeJS.Timeout;
   private closing = false;
-  private recentCrashes: number[] = [];
 
-  private constructor(private readonly options: InferencePoolOptions) {}
+  private constructor(private readonly options: InferencePoolOptions) {
+    this.workers = new InferenceWorkers({
+      count: options.workers,
+      data: { onnxThreads: options.onnxThreads ?? 1, maxBatch: options.maxBatch },
+      metrics: options.metrics,
+      onWorkerReady: () => {
+        this.failUnservable();
+        this.pump();
+      },
+      onNoWorkerCanStart: (error) => this.failQueued(error),
+    });
+  }
 
   /** Starts the workers; rejects if their TF.js backend cannot start. */
   static async start(options: InferencePoolOptions): Promise<InferencePool> {
     const pool = new InferencePool(options);
-    for (let index = 0; index < Math.max(1, options.workers); index++) pool.spawn(index);
     try {
-      await Promise.all(pool.slots.map((slot) => slot.ready));
+      await Promise.all(pool.workers.slots.map((slot) => slot.ready));
     } catch (error) {
       await pool.close();
       throw error;
@@ -111,11 +97,11 @@ export class InferencePool {
   }
 
   get backend(): string {
-    return this.slots.find((slot) => slot.backend)?.backend ?? 'unknown';
+    return this.workers.backend;
   }
 
   get liveWorkers(): number {
-    return this.slots.filter((slot) => slot.state === 'idle' || slot.state === 'busy').length;
+    return this.workers.live;
   }
 
   /**
@@ -124,25 +110,16 @@ export class InferencePool {
    */
   async load(key: string, dir: string, plan: ModelPlan = { dir, tfjsFallback: true }): Promise<LoadedReply> {
     if (!plan.onnx && fs.existsSync(path.join(dir, 'model.onnx'))) plan = { dir, onnx: { kind: 'file', path: path.join(dir, 'model.onnx') }, tfjsFallback: false };
-    this.models.set(key, plan);
-    const results = await Promise.allSettled(this.slots.map((slot) => this.loadInto(slot, key, plan)));
-    const loaded = results.find((result) => result.status === 'fulfilled');
-    const failure = results.find((result) => result.status === 'rejected');
-    if (!loaded || (failure && !(failure.reason instanceof GatewayError))) {
-      this.unload(key);
-      throw failure?.reason ?? new Error('no inference worker is running');
-    }
-    return loaded.value;
+    return this.workers.load(key, plan).catch((error: unknown) => {
+      if (!this.queues.get(key)?.jobs.length) this.queues.delete(key);
+      throw error;
+    });
   }
 
   unload(key: string): void {
-    this.models.delete(key);
     if (!this.queues.get(key)?.jobs.length) this.queues.delete(key);
-    for (const slot of this.slots) {
-      if (slot.models.delete(key)) this.request(slot, { type: 'unload', key }).catch(() => undefined);
-    }
+    this.workers.unload(key);
   }
-
   /** Reserves room for `count` images, or throws OVERLOADED. Release what is left in a `finally`. */
   admit(count: number): Admission {
     this.assertRoom(count);
@@ -180,109 +157,20 @@ export class InferencePool {
     return Promise.all(results);
   }
 
-  async workerStats(): Promise<WorkerStats[]> {
-    const live = this.slots.filter((slot) => slot.state === 'idle' || slot.state === 'busy');
-    return Promise.all(live.map((slot) => this.request<WorkerStats>(slot, { type: 'stats' })));
+  workerStats(): Promise<WorkerStats[]> {
+    return this.workers.stats();
   }
 
   /** Fault injection for tests and operators: stops one worker as a crash would. */
   async killWorker(index: number): Promise<void> {
-    await this.slots[index]?.worker.terminate();
+    await this.workers.kill(index);
   }
 
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.timer);
     this.failQueued(shuttingDown());
-    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
-    this.options.metrics?.inferenceWorkers.set(0);
-  }
-
-  private spawn(index: number): void {
-    const data: InferenceWorkerData = { onnxThreads: this.options.onnxThreads ?? 1, maxBatch: this.options.maxBatch };
-    const worker = spawnWorker(path.join(__dirname, 'inferenceWorker'), data);
-    let markReady!: () => void;
-    let failReady!: (error: Error) => void;
-    const slot: WorkerSlot = {
-      index,
-      worker,
-      state: 'starting',
-      ready: new Promise((resolve, reject) => ((markReady = resolve), (failReady = reject))),
-      models: new Map(),
-      pending: new Map(),
-    };
-    slot.ready.catch(() => undefined);
-    this.slots[index] = slot;
-    let crash: Error | undefined;
-    worker.on('message', (reply: WorkerReply) => {
-      if (reply.type === 'ready') {
-        slot.backend = reply.backend;
-        void this.loadKnownModels(slot).then(() => {
-          if (slot.state !== 'starting') return;
-          slot.state = 'idle';
-          this.options.metrics?.inferenceWorkers.set(this.liveWorkers);
-          markReady();
-          this.failUnservable();
-          this.pump();
-        });
-      } else if (reply.type === 'fatal') {
-        slot.fatal = reply.message;
-      } else {
-        const pending = slot.pending.get(reply.id);
-        slot.pending.delete(reply.id);
-        if (reply.type === 'ok') pending?.resolve(reply.result);
-        else pending?.reject(new Error(reply.message));
-      }
-    });
-    worker.on('error', (error) => (crash = error));
-    worker.on('exit', (code) => {
-      const wasStarting = slot.state === 'starting';
-      slot.state = 'dead';
-      this.options.metrics?.inferenceWorkers.set(this.liveWorkers);
-      const error = this.closing ? shuttingDown() : new GatewayError(ErrorCode.ModelUnavailable, 'The inference worker stopped unexpectedly; retry the request.');
-      for (const pending of slot.pending.values()) pending.reject(error);
-      slot.pending.clear();
-      failReady(slot.fatal ? new Error(`inference worker could not start: ${slot.fatal}`) : error);
-      if (this.closing) return;
-      log.error({ worker: index, code, err: crash, fatal: slot.fatal }, 'inference worker exited; starting a new one');
-      if (wasStarting && slot.fatal && this.liveWorkers === 0) this.failQueued(error);
-      setTimeout(() => this.closing || this.spawn(index), this.respawnDelay()).unref();
-    });
-  }
-
-  private async loadKnownModels(slot: WorkerSlot): Promise<void> {
-    // Iterates the live map, so a model added meanwhile is loaded here too.
-    for (const [key, plan] of this.models) {
-      try {
-        slot.models.set(key, await this.request<LoadedReply>(slot, { type: 'load', key, plan }));
-      } catch (error) {
-        log.warn({ worker: slot.index, model: key, err: error }, 'model failed to load in a new worker');
-      }
-    }
-  }
-
-  private async loadInto(slot: WorkerSlot, key: string, plan: ModelPlan): Promise<LoadedReply> {
-    await slot.ready;
-    const known = slot.models.get(key);
-    if (known) return known;
-    const reply = await this.request<LoadedReply>(slot, { type: 'load', key, plan });
-    if (this.models.has(key)) slot.models.set(key, reply);
-    return reply;
-  }
-
-  private respawnDelay(): number {
-    const now = Date.now();
-    this.recentCrashes = [...this.recentCrashes.filter((time) => now - time < 60_000), now];
-    return Math.min(10_000, 100 * 2 ** (this.recentCrashes.length - 1));
-  }
-
-  private request<T>(slot: WorkerSlot, message: DistributiveOmit<WorkerRequest, 'id'>, transfer: ArrayBuffer[] = []): Promise<T> {
-    const id = ++this.nextRequestId;
-    return new Promise<T>((resolve, reject) => {
-      if (slot.state === 'dead') return reject(new GatewayError(ErrorCode.ModelUnavailable, 'The inference worker is restarting; retry the request.'));
-      slot.pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
-      slot.worker.postMessage({ ...message, id }, transfer);
-    });
+    await this.workers.close();
   }
 
   /** Hands batches to idle workers; called whenever images arrive or a worker frees up. */
@@ -291,7 +179,7 @@ export class InferencePool {
     this.timer = undefined;
     if (this.closing) return;
     const now = performance.now();
-    let idle = this.slots.filter((slot) => slot.state === 'idle');
+    let idle = this.workers.slots.filter((slot) => slot.state === 'idle');
     while (idle.length > 0) {
       const queue = this.oldestServableQueue(idle);
       if (!queue) return;
@@ -310,7 +198,7 @@ export class InferencePool {
     }
   }
 
-  private oldestServableQueue(idle: WorkerSlot[]): ModelQueue | undefined {
+  private oldestServableQueue(idle: InferenceSlot[]): ModelQueue | undefined {
     let oldest: ModelQueue | undefined;
     for (const queue of this.queues.values()) {
       if (queue.jobs.length === 0 || !idle.some((slot) => slot.models.has(queue.model.key))) continue;
@@ -319,7 +207,7 @@ export class InferencePool {
     return oldest;
   }
 
-  private dispatch(slot: WorkerSlot, model: PoolModel, jobs: Job[]): void {
+  private dispatch(slot: InferenceSlot, model: PoolModel, jobs: Job[]): void {
     slot.state = 'busy';
     this.queued -= jobs.length;
     this.options.metrics?.inferenceQueueDepth.set(this.queued);
@@ -327,7 +215,8 @@ export class InferencePool {
     const imageBytes = jobs[0].pixels.length;
     const pixels = new Uint8Array(imageBytes * jobs.length);
     jobs.forEach((job, i) => pixels.set(job.pixels, i * imageBytes));
-    this.request<PredictReply>(slot, { type: 'predict', key: model.key, pixels, count: jobs.length }, [pixels.buffer])
+    this.workers
+      .predict(slot, model.key, pixels, jobs.length)
       .then(
         ({ scores, seconds }) => {
           this.options.metrics?.inferenceBatchSize.observe({ model: model.label, runtime }, jobs.length);
@@ -345,9 +234,9 @@ export class InferencePool {
 
   /** Once every worker is up, images for a model none of them could load (e.g. its folder vanished before a respawn) would wait forever. */
   private failUnservable(): void {
-    if (this.slots.some((slot) => slot.state === 'starting' || slot.state === 'dead')) return;
+    if (this.workers.slots.some((slot) => slot.state === 'starting' || slot.state === 'dead')) return;
     for (const queue of this.queues.values()) {
-      if (queue.jobs.length === 0 || this.slots.some((slot) => slot.models.has(queue.model.key))) continue;
+      if (queue.jobs.length === 0 || this.workers.slots.some((slot) => slot.models.has(queue.model.key))) continue;
       this.queued -= queue.jobs.length;
       this.failJobs(queue.jobs.splice(0), new GatewayError(ErrorCode.ModelUnavailable, `Model "${queue.model.label}" is not loaded in any inference worker.`));
     }
@@ -365,7 +254,3 @@ export class InferencePool {
     this.options.metrics?.inferenceQueueDepth.set(this.queued);
   }
 }
-
-type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
-
-const shuttingDown = () => new GatewayError(ErrorCode.ShuttingDown, 'The model runtime is shutting down.');

@@ -6,38 +6,20 @@ import { shippedModelDir } from '../paths';
 import type { GatewayMetrics } from '../metrics';
 import { defaultOnnxConversion, type OnnxConversion } from '../runtime/onnx/conversion';
 import { planModel } from '../runtime/modelPlan';
-import type { ModelPlan, RuntimeKind } from '../runtime/types';
-import { decodeGateFor, decodeWithinBudget } from './decodeGate';
+import type { ModelPlan } from '../runtime/types';
 import { readGatewayMarker, type GatewayMarker } from './gatewayMarker';
-import { decodeImage, type ImageInput } from './decodeImage';
 import { MODEL_ID_PATTERN, SHIPPED_MODEL_ID, discoverModelFolders } from './discoverModels';
 import { IdleModels } from './idleModels';
 import { InferencePool } from './InferencePool';
-import type { LoadedReply } from './workerProtocol';
+import type { LoadedReply } from './inference.protocol';
 import { ModelSpec, isModelFolder, readModelSpec } from './modelFolder';
+import { describe, loadFailure, NO_MODEL_MESSAGE, type ModelEntry } from './modelEntry';
 import { topPredictions } from './topPredictions';
+import { assertDecodeRoom, decodeImages } from './uploadStage';
 import type { ImageOutcome, LabelOptions, ModelInfo } from './types';
 
 export type { ImageFailure, ImageOutcome, LabelOptions, ModelInfo, Prediction } from './types';
-
-interface ModelEntry {
-  id: string;
-  dir: string;
-  /** Present when the gateway wrote the folder (a trained model): who owns it. */
-  marker?: GatewayMarker;
-  /** Unique per loaded version, so a reload never mixes one version's scores with another's labels. */
-  key: string;
-  spec: ModelSpec;
-  inputSize: number;
-  /** What decodeImage makes of an upload for this model: its input size and crop. */
-  input: ImageInput;
-  backend: string;
-  runtime: RuntimeKind;
-  fallbackReason?: string;
-  plan: ModelPlan;
-  pendingRequests: number;
-  retired: boolean;
-}
+export { NO_MODEL_MESSAGE } from './modelEntry';
 
 const log = logger.child({ component: 'models' });
 
@@ -45,11 +27,6 @@ export interface RegistryOptions {
   /** TF.js -> ONNX conversion of the TF.js folders it loads; default: src/runtime/onnx/conversion.ts `defaultOnnxConversion`. */
   onnxConversion?: OnnxConversion;
 }
-
-export const NO_MODEL_MESSAGE =
-  'No image model is served. The gateway ships one in default-model/ (served when MODEL_DIR is unset, unless DEFAULT_MODEL=none); ' +
-  'or set MODEL_DIR to a TensorFlow.js model folder (model.json, weight shards, metadata.json with the labels) or an ONNX one (model.onnx and labels.txt or metadata.json), ' +
-  'or put model folders in MODELS_DIR (default ./models, e.g. with `npm run model:download` or `npm run train`), then restart the gateway.';
 
 /**
  * The models the gateway serves, by id: MODEL_DIR (the default) and the folders in MODELS_DIR, plus the
@@ -144,13 +121,13 @@ export class ModelRegistry {
     const pool = this.startedPool;
     if (this.closed) throw new GatewayError(ErrorCode.ShuttingDown, 'The model runtime is shutting down.');
     if (!pool) throw new GatewayError(ErrorCode.ModelUnavailable, 'The model runtime has not started: no model could be loaded.');
-    decodeGateFor(this.config).assertRoom(images.length);
+    assertDecodeRoom(this.config, images.length);
     const admission = pool.admit(images.length);
     entry.pendingRequests++;
     const use = this.idle.use(entry.key); // loads the model again if it was unloaded while idle, during the decodes
     use.ready.catch(() => undefined); // awaited below
     try {
-      const decoded = await Promise.all(images.map((bytes) => decodeWithinBudget(bytes, this.config, () => decodeImage(bytes, entry.input, this.config.maxImagePixels))));
+      const decoded = await decodeImages(images, entry.input, this.config);
       const pixels = decoded.flatMap((image) => (image.pixels ? [image.pixels] : []));
       await use.ready;
       const scores = await pool.run({ key: entry.key, label: entry.id }, pixels, admission).catch((error: unknown) => {
@@ -305,29 +282,4 @@ export class ModelRegistry {
     this.plans.delete(entry.key);
     this.startedPool?.unload(entry.key);
   }
-}
-
-function describe(entry: ModelEntry, isDefault: boolean): ModelInfo {
-  const info: ModelInfo = {
-    id: entry.id,
-    status: 'READY',
-    isDefault,
-    labels: [...entry.spec.labels],
-    inputSize: entry.inputSize,
-    backend: entry.backend,
-    runtime: entry.runtime,
-    trained: entry.marker !== undefined,
-  };
-  if (entry.fallbackReason !== undefined) info.runtimeFallbackReason = entry.fallbackReason;
-  if (entry.marker?.owner) info.owner = entry.marker.owner;
-  if (entry.spec.evaluation !== undefined) info.evaluation = entry.spec.evaluation;
-  return info;
-}
-
-/** The detail (a library's words, a file name) is logged; in production the client is told only where to look. */
-function loadFailure(id: string, error: unknown, production: boolean): GatewayError {
-  if (error instanceof GatewayError) return error;
-  log.error({ model: id, err: error }, 'model could not be loaded');
-  const message = production ? `Model "${id}" could not be loaded (see the gateway log).` : `Model "${id}" could not be loaded: ${(error as Error).message}`;
-  return new GatewayError(ErrorCode.ModelUnavailable, message, { modelId: id }, { cause: error });
 }

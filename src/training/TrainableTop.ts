@@ -1,5 +1,5 @@
 import type { LayersModel, Tensor, Tensor2D, Variable, layers } from '@tensorflow/tfjs';
-import { dependsOn, parseFeatureLayers } from '../embeddings/backbone/featureLayers';
+import { dependsOn, parseFeatureLayers } from '../backbone/featureLayers';
 import type { Tf } from '../models/tfBackend';
 
 /**

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from '../workers/spawnWorker';
+import { WorkerChannel } from '../workers/WorkerChannel';
 import { hasScope, type Caller } from '../auth/caller';
 import { ErrorCode, GatewayError, inputPrefix, quoteInput } from '../errors';
 import { logger } from '../logger';
@@ -10,7 +9,7 @@ import { TrainingJobEvents } from './TrainingJobEvents';
 import type { TrainOptions, TrainProgress, TrainResult } from './trainClassifier';
 import { trainOptionsFor, type TrainModelRequest, type TrainingRequestSettings } from './trainingRequest';
 import { jobErrorMessage, trainingFailureOf, type TrainingFailure } from './trainingFailure';
-import type { TrainingWorkerData, TrainingWorkerMessage } from './trainingWorkerProtocol';
+import type { TrainingProtocol } from './training.protocol';
 
 export type { TrainModelRequest } from './trainingRequest';
 
@@ -36,7 +35,7 @@ export type StartTrainingRequest = TrainModelRequest & { replace?: boolean | nul
 interface Entry {
   job: TrainingJob;
   options: TrainOptions;
-  worker?: Worker;
+  worker?: WorkerChannel<TrainingProtocol>;
   /** Ends a running job from outside (cancel, deadline): terminates its worker, so run() rejects with this reason. */
   stop?: (status: 'FAILED' | 'CANCELLED', reason: string) => void;
 }
@@ -190,8 +189,10 @@ export class TrainingJobs {
     job.status = 'RUNNING';
     job.startedAt = new Date();
     this.events.publish(job, 'STATUS');
-    const data: TrainingWorkerData = { options: entry.options };
-    const worker = spawnWorker(path.join(__dirname, 'trainingWorkerMain'), data);
+    const worker = WorkerChannel.spawn<TrainingProtocol>(path.join(__dirname, 'training.worker'), undefined, {
+      name: 'training worker',
+      onEvent: (progress) => this.onProgress(job, progress),
+    });
     entry.worker = worker;
     // A promise settles once: a late 'exit' after 'done' or 'failed' changes nothing.
     let deadline: NodeJS.Timeout | undefined;
@@ -201,13 +202,7 @@ export class TrainingJobs {
         const seconds = Math.round(this.options.jobTimeoutMs / 1000);
         deadline = setTimeout(() => entry.stop?.('FAILED', `the job ran longer than TRAINING_JOB_TIMEOUT_S (${seconds} s) and was stopped`), this.options.jobTimeoutMs);
       }
-      worker.on('message', (message: TrainingWorkerMessage) => {
-        if (message.type === 'progress') this.onProgress(job, message.progress);
-        else if (message.type === 'done') resolve(message.result);
-        else reject(new FailedInWorker(message.failure));
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the training worker stopped (exit code ${code})`)));
+      worker.call('train', entry.options).then((outcome) => ('failure' in outcome ? reject(new FailedInWorker(outcome.failure)) : resolve(outcome.result)), reject);
     }).finally(() => {
       clearTimeout(deadline);
       entry.stop = undefined;

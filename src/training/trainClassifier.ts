@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Backbone, BackboneInfo, BackboneSource } from '../embeddings/backbone/Backbone';
-import { DEFAULT_BACKBONE, loadBackbone } from '../embeddings/backbone/loadBackbone';
+import type { Backbone, BackboneInfo, BackboneSource } from '../backbone/Backbone';
+import { DEFAULT_BACKBONE, loadBackbone } from '../backbone/loadBackbone';
 import type { Tf } from '../models/tfBackend';
 import { assertTreeInside } from './dataset/assertInside';
 import { assignSplits, DEFAULT_FRACTIONS, type SplitFractions } from './dataset/assignSplits';

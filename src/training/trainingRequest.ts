@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { backboneSourceOf, parseFeatureLayers } from '../embeddings/backbone/loadBackbone';
+import { backboneSourceOf, parseFeatureLayers } from '../backbone/loadBackbone';
 import { badUserInput, inputPrefix, quoteInput } from '../errors';
 import { MODEL_ID_PATTERN } from '../models/discoverModels';
 import { isForeignPath } from '../models/gatewayMarker';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
-import { DEFAULT_BACKBONE } from '../../src/embeddings/backbone/loadBackbone';
+import { DEFAULT_BACKBONE } from '../../src/backbone/loadBackbone';
 import { embedFolder } from '../../src/embeddings/embedFolder';
 import { hasSharedData, noticeSkipped, OPEN_IMAGES_DIR } from '../support/sharedData';
 import { colourImage, writeColourFolders } from '../training/support/images';

@@ -119,9 +119,9 @@ describe('InferencePool', () => {
     expect(() => pool.admit(1)).toThrow('shutting down');
   });
 
-  test('the compiled build (dist/) runs its worker from inferenceWorker.js', async () => {
+  test('the compiled build (dist/) runs its worker from inference.worker.js', async () => {
     const distModels = path.resolve(__dirname, '../../dist/src/models');
-    if (!fs.existsSync(path.join(distModels, 'inferenceWorker.js'))) {
+    if (!fs.existsSync(path.join(distModels, 'inference.worker.js'))) {
       console.warn(`[skip] ${distModels} is not built (jest's globalSetup runs tsc -p tsconfig.build.json)`);
       return;
     }

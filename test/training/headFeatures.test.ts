@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BackboneError, loadBackbone, parseFeatureLayers } from '../../src/embeddings/backbone/loadBackbone';
+import { BackboneError, loadBackbone, parseFeatureLayers } from '../../src/backbone/loadBackbone';
 import { initBackend, type Tf } from '../../src/models/tfBackend';
 import { Standardizer } from '../../src/training/standardize';
 import { TrainableTop } from '../../src/training/TrainableTop';

@@ -3,9 +3,10 @@ import { createReadStream, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { spawnWorker } from '../../workers/spawnWorker';
+import { WorkerCallFailed } from '../../workers/workerErrors';
+import { WorkerChannel } from '../../workers/WorkerChannel';
 import type { VectorColumn } from '../embeddingsParquet';
-import type { HnswBuildData, HnswBuildReply } from './hnswBuildProtocol';
+import type { HnswBuildJob, HnswBuildProtocol } from './hnswBuild.protocol';
 import { HnswIndex } from './HnswIndex';
 import { HNSW_PARAMETERS } from './hnswParameters';
 import type { IndexedImage } from './VectorSearch';
@@ -85,29 +86,30 @@ export async function openHnswIndex(options: OpenHnswOptions): Promise<OpenedHns
   return { index, built: true, seconds: (performance.now() - started) / 1000, indexFile };
 }
 
-function buildInThread(options: OpenHnswOptions, out: string): Promise<void> {
+async function buildInThread(options: OpenHnswOptions, out: string): Promise<void> {
   let shared = options.matrix;
   if (!(shared.buffer instanceof SharedArrayBuffer)) {
     shared = new Float32Array(new SharedArrayBuffer(options.matrix.byteLength));
     shared.set(options.matrix);
   }
-  const data: HnswBuildData = {
+  const job: HnswBuildJob = {
     matrix: shared.buffer as SharedArrayBuffer,
     rows: options.rows,
     dim: options.dim,
     out,
     threads: options.threads ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
   };
-  const worker = spawnWorker(path.join(__dirname, 'hnswBuildThreadMain'), data);
-  return new Promise<void>((resolve, reject) => {
-    worker.on('message', (reply: HnswBuildReply) => {
-      if (reply.type === 'progress') options.onProgress?.(reply.added, options.rows);
-      else if (reply.type === 'done') resolve();
-      else reject(new Error(`the index could not be built: ${reply.message}`));
+  const channel = await WorkerChannel.start<HnswBuildProtocol>(path.join(__dirname, 'hnswBuild.worker'), undefined, {
+    name: 'index build thread',
+    onEvent: ({ added }) => options.onProgress?.(added, options.rows),
+  });
+  try {
+    await channel.call('build', job).catch((error: Error) => {
+      throw error instanceof WorkerCallFailed ? new Error(`the index could not be built: ${error.message}`) : error;
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the index build thread stopped (exit code ${code})`)));
-  }).finally(() => void worker.terminate());
+  } finally {
+    await channel.terminate();
+  }
 }
 
 async function readManifest(file: string): Promise<IndexManifest | undefined> {

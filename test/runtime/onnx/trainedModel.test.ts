@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadBackbone } from '../../../src/embeddings/backbone/loadBackbone';
+import { loadBackbone } from '../../../src/backbone/loadBackbone';
 import { initBackend, type Tf } from '../../../src/models/tfBackend';
 import { buildHeadLayers } from '../../../src/training/head';
 import { writeTinyBackbone } from '../../support/tinyBackbone';

@@ -1,5 +1,5 @@
 import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs';
-import type { Tf } from '../../models/tfBackend';
+import type { Tf } from '../models/tfBackend';
 
 export class BackboneError extends Error {
   override name = 'BackboneError';

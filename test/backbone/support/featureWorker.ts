@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadBackbone } from '../../../src/embeddings/backbone/loadBackbone';
+import { loadBackbone } from '../../../src/backbone/loadBackbone';
 import { initBackend } from '../../../src/models/tfBackend';
-import { featureExtractor } from '../../../src/runtime/nativeBackbone';
+import { featureExtractor } from '../../../src/backbone/featureExtractor';
 import { noConversion, type OnnxConversion } from '../../../src/runtime/onnx/conversion';
 import { workerDataOf } from '../../../src/workers/spawnWorker';
 import { tinyOnnxModel } from '../../models/support/tinyOnnx';

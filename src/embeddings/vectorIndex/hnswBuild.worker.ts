@@ -1,6 +1,5 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { workerDataOf } from '../../workers/spawnWorker';
-import type { HnswBuildData, HnswBuildReply } from './hnswBuildProtocol';
+import { serveWorker } from '../../workers/serveWorker';
+import type { HnswBuildJob, HnswBuildProtocol } from './hnswBuild.protocol';
 import { HnswIndex } from './HnswIndex';
 
 /**
@@ -8,10 +7,8 @@ import { HnswIndex } from './HnswIndex';
  * million rows. Rows go in by chunks so that progress is reported and a terminate takes effect soon.
  */
 const CHUNK = 25_000;
-const data = workerDataOf<HnswBuildData>(workerData);
-const send = (reply: HnswBuildReply) => parentPort!.postMessage(reply);
 
-try {
+export function buildHnswFile(data: HnswBuildJob, onProgress: (added: number) => void): void {
   const matrix = new Float32Array(data.matrix);
   const index = HnswIndex.create(data.dim);
   for (let start = 0; start < data.rows; start += CHUNK) {
@@ -19,10 +16,12 @@ try {
     const keys = new BigUint64Array(end - start);
     for (let r = start; r < end; r++) keys[r - start] = BigInt(r);
     index.add(keys, matrix.subarray(start * data.dim, end * data.dim), data.threads);
-    send({ type: 'progress', added: end });
+    onProgress(end);
   }
   index.save(data.out);
-  send({ type: 'done' });
-} catch (error) {
-  send({ type: 'failed', message: (error as Error).message });
 }
+
+serveWorker<HnswBuildProtocol>((_data, emit) => ({
+  ready: undefined,
+  handlers: { build: (job) => buildHnswFile(job, (added) => emit({ added })) },
+}));

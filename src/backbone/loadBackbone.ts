@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LayersModel, SymbolicTensor, io } from '@tensorflow/tfjs';
-import { DEFAULT_INPUT_RANGE, DEFAULT_INPUT_SIZE, readModelArtifacts, readModelSpec } from '../../models/modelFolder';
-import type { Tf } from '../../models/tfBackend';
+import { DEFAULT_INPUT_RANGE, DEFAULT_INPUT_SIZE, readModelArtifacts, readModelSpec } from '../models/modelFolder';
+import type { Tf } from '../models/tfBackend';
 import { Backbone, type BackboneInfo, type BackboneSource } from './Backbone';
 import { BackboneError, parseFeatureLayers, poolMaps, type FeatureLayer } from './featureLayers';
-import { projectRoot } from '../../paths';
+import { projectRoot } from '../paths';
 
 /**
  * The default backbone: the model the project ships as its default classifier (an ImageNet MobileNet V2,

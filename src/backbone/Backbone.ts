@@ -1,7 +1,7 @@
 import type { LayersModel, SymbolicTensor, Tensor, layers } from '@tensorflow/tfjs';
-import { fusedForward, type Forward } from '../../models/fusedLayers';
+import { fusedForward, type Forward } from '../models/fusedLayers';
 import { dependsOn, parseFeatureLayers, poolMaps } from './featureLayers';
-import type { Tf } from '../../models/tfBackend';
+import type { Tf } from '../models/tfBackend';
 
 /** Where a backbone comes from: a TF.js layers model folder (the project's default-model/ unless told otherwise). */
 export type BackboneSource = { kind: 'folder'; dir: string; featureLayer?: string };

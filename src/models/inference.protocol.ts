@@ -1,6 +1,17 @@
 import type { ModelPlan, RuntimeKind } from '../runtime/types';
 
-/** Messages between the InferencePool (main thread) and an inference worker. Every request carries an id its reply repeats. */
+/** An inference worker (inference.worker.ts), as the InferencePool's workers speak to it. */
+export interface InferenceProtocol {
+  data: InferenceWorkerData;
+  ready: { backend: string };
+  methods: {
+    load: { payload: { key: string; plan: ModelPlan }; result: LoadedReply };
+    unload: { payload: { key: string }; result: void };
+    predict: { payload: { key: string; pixels: Uint8Array; count: number }; result: PredictReply };
+    stats: { payload: void; result: WorkerStats };
+  };
+  events: never;
+}
 
 /** Set once per worker, as its workerData. */
 export interface InferenceWorkerData {
@@ -9,12 +20,6 @@ export interface InferenceWorkerData {
   /** The pool's largest batch: each model's input tensor is allocated at this size. */
   maxBatch: number;
 }
-
-export type WorkerRequest =
-  | { type: 'load'; id: number; key: string; plan: ModelPlan }
-  | { type: 'unload'; id: number; key: string }
-  | { type: 'predict'; id: number; key: string; pixels: Uint8Array; count: number }
-  | { type: 'stats'; id: number };
 
 export interface LoadedReply {
   inputSize: number;
@@ -41,9 +46,3 @@ export interface WorkerStats {
   /** Runtime of each model, by key. */
   runtimes: Record<string, RuntimeKind>;
 }
-
-export type WorkerReply =
-  | { type: 'ready'; backend: string }
-  | { type: 'fatal'; message: string }
-  | { type: 'ok'; id: number; result?: LoadedReply | PredictReply | WorkerStats }
-  | { type: 'failed'; id: number; message: string };

@@ -3,12 +3,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { io } from '@tensorflow/tfjs';
-import type { Backbone } from '../embeddings/backbone/Backbone';
+import type { Backbone } from './Backbone';
 import type { Tf } from '../models/tfBackend';
-import { defaultOnnxConversion, noConversion, NO_CONVERTER_REASON, type OnnxConversion } from './onnx/conversion';
-import { OnnxRuntime } from './onnxRuntime';
-import { normaliseInto } from './tensors';
-import type { ModelSession, RuntimeKind, RuntimePreference } from './types';
+import { defaultOnnxConversion, noConversion, NO_CONVERTER_REASON, type OnnxConversion } from '../runtime/onnx/conversion';
+import { OnnxRuntime } from '../runtime/onnxRuntime';
+import { normaliseInto } from '../runtime/tensors';
+import type { ModelSession, RuntimeKind, RuntimePreference } from '../runtime/types';
 
 /** A backbone's feature pass in the runtime that can run it: ONNX Runtime when the conversion handles its feature model, else TF.js. */
 export interface FeatureExtractor {
