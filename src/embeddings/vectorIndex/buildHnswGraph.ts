@@ -13,8 +13,8 @@ const MIN_CHUNK = 25_000;
 
 /**
  * The HNSW graph of `rows` unit vectors (rows × dim, row-major), key r for row r. usearch's batch add
- * inserts each call's rows on `threads` native threads at once (measured: CPU time over wall time near
- * the thread count on an idle machine). A call is a blocking native call, so callers run this off the
+ * splits each call's rows between `threads` native threads (the calling one and threads - 1 it spawns)
+ * inserting into the one graph at once. A call is a blocking native call, so callers run this off the
  * event loop (hnswBuildThreadMain). Rows go in by chunks so that progress is reported and a terminate
  * takes effect between calls; each call ends when its slowest thread does, so chunks stay large.
  */
