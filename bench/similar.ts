@@ -103,7 +103,7 @@ async function embedFlowers(work: string, pca: number): Promise<string> {
     backbone: backboneSourceOf(DEFAULT_BACKBONE, 'global_average_pooling'),
     pca,
     threads: os.availableParallelism?.() ?? os.cpus().length,
-    batchSize: 16,
+    batchSize: 4,
     maxImagePixels: 40_000_000,
     seed: 42,
   });

@@ -13,7 +13,7 @@ const CORES = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 
 const USAGE = `Usage:
   npm run embed -- --images <dir> --out <file.parquet> [--pca 50] [--backbone <model dir>] [--feature-layer <name>]
-                   [--shard k/n] [--threads ${CORES}] [--batch 16] [--seed 42]
+                   [--shard k/n] [--threads ${CORES}] [--batch 4] [--seed 42]
   npm run embed -- --merge '<shard files glob>' --out <file.parquet> [--pca 50]
   npm run embed -- --to-bigquery <table> --from <file.parquet or glob> [--vector-index]
 
@@ -40,7 +40,7 @@ runCli(
       'feature-layer': { type: 'string' },
       shard: { type: 'string' },
       threads: { type: 'string', default: String(CORES) },
-      batch: { type: 'string', default: '16' },
+      batch: { type: 'string', default: '4' },
       seed: { type: 'string', default: '42' },
       'to-bigquery': { type: 'string' },
       from: { type: 'string' },

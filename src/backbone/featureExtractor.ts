@@ -78,7 +78,7 @@ export async function featureExtractor(tf: Tf, backbone: Backbone, options: Feat
 }
 
 /** The feature model as a TF.js layers folder (model.json + weights.bin), written once per backbone identity. */
-async function writeFeatureModel(tf: Tf, backbone: Backbone, root: string): Promise<string> {
+export async function writeFeatureModel(tf: Tf, backbone: Backbone, root: string): Promise<string> {
   const dir = path.join(root, createHash('sha256').update(backbone.info.id).digest('hex').slice(0, 24));
   try {
     await fs.access(path.join(dir, 'model.json'));

@@ -1,5 +1,6 @@
 import type { RuntimeKind, RuntimePreference } from '../runtime/types';
 import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
 import type { BackboneInfo, BackboneSource } from '../backbone/Backbone';
 import { BackboneThread } from '../backbone/BackboneThread';
 import { embedImages } from './embedImages';
@@ -41,6 +42,9 @@ export async function embedFolder(options: EmbedFolderOptions): Promise<EmbedRep
   const started = performance.now();
   let files = await listImageFiles(options.images);
   if (options.shard) files = files.filter((file) => inShard(file.path, options.shard!));
+  // Several images decode at once (one per libuv pool thread): libvips splitting each image over its
+  // own threads as well only adds synchronisation CPU.
+  sharp.concurrency(1);
   const threadOptions = { runtime: options.runtime, onnxCacheDir: options.onnxCacheDir };
   const threads = await Promise.all(Array.from({ length: Math.max(1, options.threads) }, () => BackboneThread.start(options.backbone, threadOptions)));
   try {

@@ -97,6 +97,15 @@ describe('npm run embed: images -> backbone embeddings (+ PCA) -> Parquet', () =
     expect(within / withinPairs).toBeGreaterThan(between / betweenPairs);
   });
 
+  it('gives the same vectors whatever the batch size and the number of threads (decode-ahead keeps the file order)', async () => {
+    const one = path.join(root, 'one-by-one.parquet');
+    await embedFolder({ ...defaults, threads: 1, batchSize: 1, images, out: one });
+    const alone = await readEmbeddingsParquet(one);
+    const together = await readEmbeddingsParquet(path.join(root, 'all.parquet'));
+    expect(together.rows).toEqual(alone.rows);
+    expect(Array.from(together.embeddings)).toEqual(Array.from(alone.embeddings));
+  });
+
   it('splits the work into shards by path hash, and merges the shard files fitting the PCA on the whole set', async () => {
     const shard = parseShard('1/2');
     expect(() => parseShard('2/2')).toThrow(/k\/n/);

@@ -1,23 +1,10 @@
 import { serveWorker } from '../../workers/serveWorker';
+import { buildHnswGraph } from './buildHnswGraph';
 import type { HnswBuildJob, HnswBuildProtocol } from './hnswBuild.protocol';
-import { HnswIndex } from './HnswIndex';
 
-/**
- * Builds the graph off the main thread: usearch's insert is a blocking native call, minutes long at a
- * million rows. Rows go in by chunks so that progress is reported and a terminate takes effect soon.
- */
-const CHUNK = 25_000;
-
+/** Builds the graph off the main thread: usearch's insert is a blocking native call, minutes long at a million rows. */
 export function buildHnswFile(data: HnswBuildJob, onProgress: (added: number) => void): void {
-  const matrix = new Float32Array(data.matrix);
-  const index = HnswIndex.create(data.dim);
-  for (let start = 0; start < data.rows; start += CHUNK) {
-    const end = Math.min(data.rows, start + CHUNK);
-    const keys = new BigUint64Array(end - start);
-    for (let r = start; r < end; r++) keys[r - start] = BigInt(r);
-    index.add(keys, matrix.subarray(start * data.dim, end * data.dim), data.threads);
-    onProgress(end);
-  }
+  const index = buildHnswGraph(new Float32Array(data.matrix), data.rows, data.dim, { threads: data.threads, onProgress });
   index.save(data.out);
 }
 
