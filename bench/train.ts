@@ -17,7 +17,7 @@ const FLOWERS = path.join(SHARED, 'data', 'flowers');
 const TARGET = 0.86;
 const WALL_TARGET_SECONDS = 40;
 
-const USAGE = `npm run bench:train -- [--backbone <model dir>] [--data <class folders>] [--folds 5] [--candidates all|defaults] [--seed ${TRAINING_DEFAULTS.seed}]
+const USAGE = `npm run bench:train -- [--backbone <model dir>] [--data <class folders>] [--folds 5] [--candidates all|head|defaults] [--seed ${TRAINING_DEFAULTS.seed}]
 
 The quality and cost check of training, on ../shared/data/flowers (5 classes x 100 photos) by default:
   1. npm run train's defaults on all the photos (80/10/10 split, then the refit on every photo), from a
@@ -29,7 +29,8 @@ The quality and cost check of training, on ../shared/data/flowers (5 classes x 1
      --folds-fold cross-validation inside the selection half, and a held-out figure: trained on the whole
      selection half, scored on the held-out half. The candidate with the best selection figure is the
      one a choice made here would pick; the held-out column is the figure to report (it never took part
-     in choosing; target >= ${TARGET}). --candidates defaults: the defaults alone.
+     in choosing; target >= ${TARGET}). --candidates head: the defaults and the final vector's weight
+     decay and epochs; defaults: the defaults alone.
 Default backbone: the project's default model (${DEFAULT_BACKBONE_DIR}).`;
 
 const OPTIONS = {
@@ -91,26 +92,38 @@ function hasLayers(dir: string, names: string[]): boolean {
   return names.every((name) => text.includes(`"name":"${name}"`));
 }
 
-/** What the held-out protocol compares: the defaults first, then features and settings around them. */
-function candidatesFor(dir: string): Array<{ name: string; options: Partial<TrainOptions> }> {
+type Candidate = { name: string; options: Partial<TrainOptions> };
+
+/**
+ * What the held-out protocol compares: the defaults first; `head`: the final vector's weight decay and
+ * epochs; `all`: those, then mirror images, augmentation, mid-level features and fine-tuning.
+ */
+function candidatesFor(dir: string, which: 'all' | 'defaults' | 'head'): Candidate[] {
   const folder = (featureLayer: string) => ({ kind: 'folder' as const, dir, featureLayer });
   const final = finalPooledLayer(dir);
-  const list: Array<{ name: string; options: Partial<TrainOptions> }> = [
-    { name: 'defaults', options: {} },
-    { name: `${final} (final vector), frozen, l2 0.001`, options: { backbone: folder(final), fineTuneFrom: 'none', l2: 0.001 } },
-    { name: `${final}, frozen, l2 0.005`, options: { backbone: folder(final), fineTuneFrom: 'none', l2: 0.005 } },
-    { name: `${final}, frozen, l2 0.02`, options: { backbone: folder(final), fineTuneFrom: 'none', l2: 0.02 } },
-    { name: `${final}, frozen, l2 0.005, no mirror images`, options: { backbone: folder(final), fineTuneFrom: 'none', l2: 0.005, mirror: false } },
-    { name: `${final}, frozen, l2 0.005, 2 augmented copies`, options: { backbone: folder(final), fineTuneFrom: 'none', l2: 0.005, augment: 2 } },
-  ];
+  const frozenFinal = { backbone: folder(final), fineTuneFrom: 'none' };
+  const list: Candidate[] = [{ name: 'defaults', options: {} }];
+  if (which === 'defaults') return list;
+  for (const epochs of [30, 100]) {
+    for (const l2 of [0.0001, 0.001, 0.005, 0.02]) list.push({ name: `${final} (final vector), frozen, ${epochs} epochs, l2 ${l2}`, options: { ...frozenFinal, epochs, l2 } });
+  }
+  if (which === 'head') return list;
+  const settled = { ...frozenFinal, epochs: TRAINING_DEFAULTS.epochs, l2: TRAINING_DEFAULTS.l2 };
+  list.push(
+    { name: `${final}, frozen, defaults' epochs and l2, no mirror images`, options: { ...settled, mirror: false } },
+    { name: `${final}, frozen, defaults' epochs and l2, 2 augmented copies (crop, flip, brightness)`, options: { ...settled, augment: 2 } },
+  );
   // MobileNet V2's mid-level features (the former default) and the final vector fine-tuned.
   const mid = 'dwconv_13,conv_28:avg+max';
   if (hasLayers(dir, ['dwconv_13', 'conv_28', 'conv_27', 'conv_33'])) {
     list.push(
-      { name: `${mid}, frozen`, options: { backbone: folder(mid), fineTuneFrom: 'none' } },
-      { name: `${mid}, conv_28 fine-tuned 5 epochs (the former default)`, options: { backbone: folder(mid), fineTuneFrom: 'conv_27', fineTuneEpochs: 5 } },
-      { name: `${mid} + ${final}, frozen`, options: { backbone: folder(`${mid},${final}`), fineTuneFrom: 'none' } },
-      { name: `${final}, conv_34 fine-tuned 5 epochs`, options: { backbone: folder(final), fineTuneFrom: 'conv_33', fineTuneEpochs: 5 } },
+      { name: `${mid}, frozen, 100 epochs, l2 0.005`, options: { backbone: folder(mid), fineTuneFrom: 'none', epochs: 100, l2: 0.005 } },
+      {
+        name: `${mid}, conv_28 fine-tuned 5 epochs (the former default)`,
+        options: { backbone: folder(mid), fineTuneFrom: 'conv_27', epochs: 100, l2: 0.005, fineTuneEpochs: 5 },
+      },
+      { name: `${mid} + ${final}, frozen, 100 epochs, l2 0.005`, options: { backbone: folder(`${mid},${final}`), fineTuneFrom: 'none', epochs: 100, l2: 0.005 } },
+      { name: `${final}, conv_34 fine-tuned 5 epochs`, options: { ...settled, fineTuneFrom: 'conv_33', fineTuneEpochs: 5 } },
     );
   }
   return list;
@@ -139,7 +152,8 @@ runCli({ usage: USAGE, options: OPTIONS }, async ({ values }) => {
   }
   const k = numberOption('--folds', values.folds, { min: 2, integer: true })!;
   const seed = numberOption('--seed', values.seed, { min: 0, integer: true })!;
-  if (values.candidates !== 'all' && values.candidates !== 'defaults') throw new CliFailure('--candidates must be all or defaults');
+  const which = values.candidates;
+  if (which !== 'all' && which !== 'defaults' && which !== 'head') throw new CliFailure('--candidates must be all, head or defaults');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-train-'));
   const { tf, backend } = await initBackend();
   const common: Partial<TrainOptions> = { backbone: { kind: 'folder', dir: backboneDir }, seed, cacheDir: path.join(work, 'cache') };
@@ -182,7 +196,7 @@ runCli({ usage: USAGE, options: OPTIONS }, async ({ values }) => {
   const inner = dealByClass(selection, k, seed + 1);
   const foldCsvs = inner.map((fold, i) => writeCsv(path.join(work, `selection-${i + 1}.csv`), inner.filter((_, j) => j !== i).flat(), fold));
   const heldOutCsv = writeCsv(path.join(work, 'held-out.csv'), selection, heldOut);
-  const candidates = values.candidates === 'all' ? candidatesFor(backboneDir) : candidatesFor(backboneDir).slice(0, 1);
+  const candidates = candidatesFor(backboneDir, which);
   console.log(`\nselection half ${selection.length} photos (${k}-fold inside it), held-out half ${heldOut.length} photos (trained on the selection half)`);
   console.log(`| candidate | selection ${k}-fold (mean ± sd) | held-out | wall s per training |`);
   console.log('|---|---|---|---|');
