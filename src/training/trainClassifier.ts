@@ -196,10 +196,10 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       fit = undefined;
       disposeFit(evaluated, false);
       top?.dispose();
-      top = undefined;
+      top = undefined; // not disposed twice should the next line throw
       top = fineTuneFrom ? TrainableTop.between(tf, backbone.full, fineTuneFrom, backbone.info.featureLayer) : undefined;
       const all = joinSplits([train, validation, test]);
-      refitImages = train.count + validation.count + test.count;
+      refitImages = new Set(all.sources).size; // TRAIN's augmented copies share their image's source
       fit = await fitClassifier(tf, top, all, undefined, { ...fitOptions, epochOffset: fitEpochs }, onEpoch, onStep);
     }
     top?.writeBack();
