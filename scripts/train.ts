@@ -3,14 +3,7 @@ import { backboneSourceOf, DEFAULT_BACKBONE_DIR } from '../src/backbone/loadBack
 import { initBackend } from '../src/models/tfBackend';
 import { defaultCacheDir } from './support/cacheDir';
 import { parseRemoteSources } from '../src/training/sources/remoteSources';
-import {
-  DEFAULT_FINE_TUNE_FROM,
-  DEFAULT_TRAINING_FEATURES,
-  SUGGESTED_FINE_TUNE_FROM,
-  trainClassifier,
-  type TrainProgress,
-  type TrainingData,
-} from '../src/training/trainClassifier';
+import { SUGGESTED_FINE_TUNE_FROM, trainClassifier, type TrainProgress, type TrainingData } from '../src/training/trainClassifier';
 import { TRAINING_DEFAULTS } from '../src/training/trainingDefaults';
 import { CliFailure, existingDir, existingFile, numberOption, runCli, UsageError } from './support/cli';
 
@@ -25,17 +18,18 @@ const USAGE = `Usage: npm run train -- (--data <dir> | --csv <file>) --out <mode
   --out <dir>             model folder to write (model.json, weights.bin, metadata.json, evaluation.json)
   --backbone <model dir>  TF.js layers model to start from (default: ${DEFAULT_BACKBONE_DIR})
   --feature-layer <spec>  what the head learns from: a layer, or layers with their pooling, comma-separated
-                          (layer[:avg|max|avg+max]); default ${DEFAULT_TRAINING_FEATURES} when the
-                          backbone has those layers (MobileNet V2), else its last global pooling / Flatten layer
+                          (layer[:avg|max|avg+max], e.g. dwconv_13,conv_28:avg+max on MobileNet V2);
+                          default: the backbone's last global pooling / Flatten layer (its final vector)
   --fine-tune-from <layer>  cache this layer's maps and fine-tune the layers after it with the head, up to the
-                          last feature layer (default ${DEFAULT_FINE_TUNE_FROM} with the default features; alone,
-                          the final pooled vector, e.g. ${SUGGESTED_FINE_TUNE_FROM}; "none" freezes the backbone)
+                          last feature layer (e.g. ${SUGGESTED_FINE_TUNE_FROM}); default "none": the backbone stays frozen
   --fine-tune-epochs ${D.fineTuneEpochs}  --fine-tune-learning-rate ${D.fineTuneLearningRate}
   --epochs ${D.epochs}  --batch-size ${D.batchSize}  --learning-rate ${D.learningRate}  --l2 ${D.l2}   (the head, on frozen features)
   --hidden ${D.hiddenUnits}              units of a hidden ReLU layer in the head (0: linear head)
   --no-mirror             do not learn from left-right mirror images (on by default)
   --augment ${D.augment}             augmented copies per TRAIN image (flip, crop, brightness)
   --seed ${D.seed}               makes splits, augmentation and training repeat exactly
+  --no-refit              serve the model that scored TEST (default: once TEST is scored, train again with the
+                          same settings on every labelled image and serve that; the evaluation stays TEST's)
   --validation 0.1 --test 0.1   fractions for images without a split
   --cache-dir <dir>       embedding cache (default ${defaultCacheDir()}); --no-cache to disable
   --gcs-endpoint <url>    Cloud Storage JSON API endpoint (emulators); STORAGE_EMULATOR_HOST works too`;
@@ -63,6 +57,7 @@ const OPTIONS = {
   l2: { type: 'string' },
   hidden: { type: 'string' },
   'no-mirror': { type: 'boolean' },
+  'no-refit': { type: 'boolean' },
   augment: { type: 'string' },
   seed: { type: 'string' },
   validation: { type: 'string', default: '0.1' },
@@ -92,6 +87,7 @@ runCli({ usage: USAGE, options: OPTIONS }, async ({ values }) => {
     l2: positive('--l2', values.l2),
     hiddenUnits: integer('--hidden', values.hidden),
     mirror: values['no-mirror'] ? false : undefined,
+    refitOnAllPhotos: values['no-refit'] ? false : undefined,
     augment: integer('--augment', values.augment),
     seed: integer('--seed', values.seed),
     split: { validation: numberOption('--validation', values.validation, { min: 0, max: 0.9 })!, test: numberOption('--test', values.test, { min: 0, max: 0.9 })! },
@@ -117,6 +113,7 @@ runCli({ usage: USAGE, options: OPTIONS }, async ({ values }) => {
   console.log(
     `images: ${result.images.train} train, ${result.images.validation} validation, ${result.images.test} test; embeddings ${result.embeddings.computed} computed, ${result.embeddings.cached} from cache`,
   );
+  if (result.refitImages) console.log(`served model refit on all ${result.refitImages} labelled images; the figures below are the evaluated model's, on TEST`);
   console.log(`TEST: accuracy ${e.accuracy.toFixed(4)}, auPrc ${e.auPrc.toFixed(4)}, logLoss ${e.logLoss.toFixed(4)}`);
   for (const c of e.perClass) console.log(`  ${c.label.padEnd(20)} precision ${c.precision.toFixed(3)} recall ${c.recall.toFixed(3)} f1 ${c.f1.toFixed(3)} support ${c.support}`);
   console.log(

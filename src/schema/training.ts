@@ -47,7 +47,7 @@ export class TrainModelInput {
   @Field(() => Int, {
     nullable: true,
     defaultValue: TRAINING_DEFAULTS.epochs,
-    description: `Passes over the TRAIN images while training the head, 1 to 1000 (the fine-tuning on the default features adds ${TRAINING_DEFAULTS.fineTuneEpochs} more).`,
+    description: 'Passes over the TRAIN images while training the head, 1 to 1000 (the refit on all images, `refitOnAllPhotos`, repeats them).',
   })
   epochs?: number | null;
 
@@ -57,7 +57,7 @@ export class TrainModelInput {
   @Field(() => Float, {
     nullable: true,
     defaultValue: TRAINING_DEFAULTS.learningRate,
-    description: `Adam learning rate of the head, 1e-6 to 1 (the fine-tuning uses ${TRAINING_DEFAULTS.fineTuneLearningRate}).`,
+    description: 'Adam learning rate of the head, 1e-6 to 1.',
   })
   learningRate?: number | null;
 
@@ -73,6 +73,15 @@ export class TrainModelInput {
     description: 'Seed of the split, the augmentation and the initial weights, 0 to 2147483647: same seed, same data, same model.',
   })
   seed?: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: TRAINING_DEFAULTS.refitOnAllPhotos,
+    description:
+      'Once the model trained on TRAIN has been scored on TEST, train again with the same settings on every labelled image (TRAIN, VALIDATION and TEST) and serve that model. ' +
+      'The reported `evaluation` is always the held-out one: the TEST scores of the model trained without those images (as AutoML reports TEST). False: serve the evaluated model itself.',
+  })
+  refitOnAllPhotos?: boolean | null;
 
   @Field(() => Float, {
     nullable: true,
@@ -91,7 +100,7 @@ export class TrainModelInput {
   @Field(() => String, {
     nullable: true,
     description:
-      'A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2: the head learns from its mid-level features, block 14 fine-tuned).',
+      'A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from, kept frozen; default: the shipped default model (MobileNet V2: the head learns from its final 1280-d vector).',
   })
   backbone?: string | null;
 
@@ -99,7 +108,7 @@ export class TrainModelInput {
     nullable: true,
     description:
       'What the head learns from: a backbone layer, or a comma-separated list `layer[:avg|max|avg+max]` whose pooled outputs are concatenated. ' +
-      'Default: `dwconv_13,conv_28:avg+max` on the default backbone (mid-level MobileNet V2 features), else the last global pooling layer.',
+      "Default: the backbone's last global pooling layer (its final vector; on unseen photos it does better than mid-level features such as `dwconv_13,conv_28:avg+max`).",
   })
   featureLayer?: string | null;
 }
@@ -210,7 +219,7 @@ export class TrainingJobNode {
   epoch?: number;
 
   @Field(() => Int, {
-    description: `Epochs in all: the input's \`epochs\` for the head, plus the ${TRAINING_DEFAULTS.fineTuneEpochs} fine-tuning epochs (counted once training begins) when the head learns from the default features.`,
+    description: "Epochs in all: the input's `epochs` for the head, twice with `refitOnAllPhotos` (the evaluated fit, then the refit; counted once training begins).",
   })
   epochs!: number;
 

@@ -10,12 +10,11 @@ import { readFolderDataset } from './dataset/readFolderDataset';
 import { DatasetError, type Dataset } from './dataset/types';
 import { EmbeddingCache } from './EmbeddingCache';
 import { EncoderPool } from './EncoderPool';
-import { embedDataset, type ImageEncoder, type SplitData } from './embedDataset';
+import { embedDataset, type ImageEncoder } from './embedDataset';
 import { evaluate, type ModelEvaluation } from './evaluate';
-import { fineTuneTop, poolThroughTop, predictThroughTop, type StepReport } from './fineTuneTop';
+import { predictThroughTop, type StepReport } from './fineTuneTop';
 import type { EpochReport } from './epochReport';
-import { buildHeadLayers, trainHead, type HeadOptions } from './head';
-import { Standardizer } from './standardize';
+import { disposeFit, fitClassifier, joinSplits, type FitOptions, type FittedClassifier } from './fitClassifier';
 import { TrainableTop } from './TrainableTop';
 import { withTrainingDefaults } from './trainingDefaults';
 import type { RemoteSourcePolicy } from './sources/remoteSources';
@@ -38,10 +37,10 @@ export interface TrainOptions {
   /** Augmented copies of each TRAIN image (flips, crops, brightness); 0 for none. */
   augment?: number;
   /**
-   * The backbone layer whose output maps are cached: the layers after it, up to the last feature layer,
-   * are fine-tuned with the head. Default: DEFAULT_FINE_TUNE_FROM with DEFAULT_TRAINING_FEATURES (on a
-   * backbone that has them), else none. Asked for alone, the features are the final pooled vector (e.g.
-   * SUGGESTED_FINE_TUNE_FROM on MobileNet V2). 'none' keeps the whole backbone frozen.
+   * The backbone layer whose output maps are cached: the layers after it, up to the last feature layer
+   * (the backbone's final pooled vector unless the backbone source names features), are fine-tuned with
+   * the head (e.g. SUGGESTED_FINE_TUNE_FROM on MobileNet V2). Default, or 'none': the backbone stays
+   * frozen (see TRAINING_DEFAULTS for why).
    */
   fineTuneFrom?: string;
   /** Epochs of fine-tuning after the head's `epochs` (0: head only). */
@@ -49,6 +48,8 @@ export interface TrainOptions {
   fineTuneLearningRate?: number;
   /** Also learn from each image's mirror image (left-right), at no extra backbone cost per epoch. */
   mirror?: boolean;
+  /** Serve a model trained again on every labelled image once TEST is scored (the evaluation stays the held-out one). */
+  refitOnAllPhotos?: boolean;
   /** Worker threads that encode the images through the frozen backbone (default: one per core; 0: this thread). */
   encoderThreads?: number;
   seed?: number;
@@ -95,11 +96,16 @@ export interface TrainResult {
   /** The cut layer when the backbone's top was fine-tuned, else undefined (frozen backbone). */
   fineTunedFrom?: string;
   evaluation: ModelEvaluation;
-  /** The trainer's own scores of each TEST image (count × labels), as the saved model should give them. */
+  /**
+   * The trainer's own scores of each TEST image (count × labels) by the evaluated model: the saved model
+   * gives them too unless it was refit.
+   */
   testScores: { sources: string[]; scores: Float32Array };
   /** Accuracy of the head on its own TRAIN embeddings: far below 1 means the head underfits. */
   trainAccuracy: number;
   images: { train: number; validation: number; test: number };
+  /** Images the served model was refit on (every labelled one), or undefined when it is the evaluated model. */
+  refitImages?: number;
   failures: Array<{ source: string; message: string }>;
   embeddings: { computed: number; cached: number };
   seconds: { embedding: number; training: number; total: number };
@@ -107,27 +113,8 @@ export interface TrainResult {
 }
 
 /**
- * What the head learns from on the default backbone (MobileNet V2): block 13's depthwise output (7x7x576,
- * average-pooled) and block 14's expansion (7x7x960, average- and max-pooled), concatenated; block 14's
- * expansion is then fine-tuned (DEFAULT_FINE_TUNE_FROM). Mid-level features describe petals, colours and
- * textures, which ImageNet's final 1280-d vector (tuned to ImageNet's classes) blurs: on the 500 shared
- * flower photos, 5-fold, with mirror images, the final vector scores 0.86-0.87 and this mix 0.89-0.91 frozen
- * (converged logistic regressions in Python on several splits: block 13 alone 0.89; 288-px inputs and adding
- * the final vector did not help).
- */
-export const DEFAULT_TRAINING_FEATURES = 'dwconv_13,conv_28:avg+max';
-
-/**
- * Where fine-tuning starts with DEFAULT_TRAINING_FEATURES: after block 13's projection (`conv_27`,
- * 7x7x160), so block 14's expansion (`conv_28`, 160 -> 960, the pooled maps) is fine-tuned with the head;
- * block 13's depthwise output is before the cut and stays frozen. Fine-tuning conv_27 as well did not gain.
- */
-export const DEFAULT_FINE_TUNE_FROM = 'conv_27';
-
-/**
  * Where fine-tuning can start on MobileNet V2 for its final pooled vector (--fine-tune-from conv_33): the
- * final 1x1 conv (320 -> 1280). On the shared flowers it
- * scored 0.858 against 0.872 for that vector frozen.
+ * final 1x1 conv (320 -> 1280).
  */
 export const SUGGESTED_FINE_TUNE_FROM = 'conv_33';
 
@@ -137,9 +124,10 @@ const TRAINING_SHARE = 0.25;
 
 /**
  * Transfer learning: the frozen bottom of the backbone encodes every image (and its mirror image) once,
- * cached; a dense head learns the labels on the pooled features; then the backbone's top layers (after
- * `fineTuneFrom`) are fine-tuned with the head on the cached maps. The TEST split is scored, and the
- * backbone (with its fine-tuned top) and the head are written as one layers model that takes an image.
+ * cached; a dense head learns the labels on the pooled features; with `fineTuneFrom`, the backbone's top
+ * layers after it are then fine-tuned with the head on the cached maps. The TEST split is scored; with
+ * `refitOnAllPhotos` the same settings are then trained again on every labelled image. The backbone
+ * (with its fine-tuned top) and the last head are written as one layers model that takes an image.
  */
 export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?: (progress: TrainProgress) => void): Promise<TrainResult> {
   const started = performance.now();
@@ -149,13 +137,12 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
   report({ stage: 'reading', progress: 0 });
   const dataset = assignSplits(await readDataset(options), options.split ?? DEFAULT_FRACTIONS, settings.seed);
   if (options.dataRoot && options.backbone && options.backbone.dir !== DEFAULT_BACKBONE.dir) await assertTreeInside(options.dataRoot, options.backbone.dir, 'the backbone folder');
-  const asked = options.fineTuneFrom && options.fineTuneFrom !== 'none' ? options.fineTuneFrom : undefined;
-  // Fine-tuning from a cut of one's own trains up to the final pooled vector (unless features are named too);
-  // otherwise the head learns from the mid-level features, with block 14's expansion fine-tuned by default.
-  const backbone = await loadBackbone(tf, options.backbone ?? DEFAULT_BACKBONE, asked ? undefined : DEFAULT_TRAINING_FEATURES);
+  const fineTuneFrom = options.fineTuneFrom && options.fineTuneFrom !== 'none' ? options.fineTuneFrom : undefined;
+  const backbone = await loadBackbone(tf, options.backbone ?? DEFAULT_BACKBONE);
   let top: TrainableTop | undefined;
+  let fit: FittedClassifier | undefined;
+  let inClassifier = false;
   try {
-    const fineTuneFrom = asked ?? (options.fineTuneFrom === undefined && backbone.info.featureLayer === DEFAULT_TRAINING_FEATURES ? DEFAULT_FINE_TUNE_FROM : undefined);
     if (fineTuneFrom) top = TrainableTop.between(tf, backbone.full, fineTuneFrom, backbone.info.featureLayer);
     const encoder = await encoderOf(backbone, top, options.encoderThreads ?? os.availableParallelism());
     const embedded = await embedDataset({
@@ -176,78 +163,79 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
     const embeddingDone = performance.now();
 
     const fineTuneEpochs = top ? settings.fineTuneEpochs : 0;
-    const totalEpochs = settings.epochs + fineTuneEpochs;
+    const fitEpochs = settings.epochs + fineTuneEpochs;
+    const totalEpochs = fitEpochs * (settings.refitOnAllPhotos ? 2 : 1);
     const history: EpochReport[] = [];
     const onEpoch = (epoch: EpochReport) => {
-      const counted = { ...epoch, epochs: totalEpochs };
-      history.push(counted);
-      report({ stage: 'training', progress: EMBEDDING_SHARE + (TRAINING_SHARE * counted.epoch) / totalEpochs, epoch: counted });
+      history.push(epoch);
+      report({ stage: 'training', progress: EMBEDDING_SHARE + (TRAINING_SHARE * epoch.epoch) / totalEpochs, epoch });
     };
-    // The head first learns on the frozen (pooled) features, each image and its mirror image as examples,
-    // standardised; the standardisation is then folded into its first layer.
-    const pooled = (data: SplitData) => (top ? poolThroughTop(tf, top, data) : data);
-    const headOptions: HeadOptions = { ...settings, multiLabel: dataset.multiLabel };
-    const head = buildHeadLayers(tf, backbone.info.featureSize, dataset.labels.length, headOptions);
-    const headTrain = withMirrored(pooled(train));
-    const standardizer = Standardizer.fit(headTrain);
-    const trained = await trainHead(tf, head, standardizer.apply(headTrain), standardizer.apply(pooled(validation)), headOptions, onEpoch);
-    standardizer.foldInto(tf, head[0]);
-    if (top && fineTuneEpochs > 0) {
-      await fineTuneTop(
-        tf,
-        top,
-        trained,
-        train,
-        validation,
-        { ...settings, epochs: fineTuneEpochs, epochOffset: settings.epochs, totalEpochs, learningRate: settings.fineTuneLearningRate, multiLabel: dataset.multiLabel },
-        onEpoch,
-        (step) => report({ stage: 'training', progress: EMBEDDING_SHARE + (TRAINING_SHARE * (step.epoch - 1 + step.step / step.steps)) / totalEpochs, step }),
-      );
+    const onStep = (step: StepReport) =>
+      report({ stage: 'training', progress: EMBEDDING_SHARE + (TRAINING_SHARE * (step.epoch - 1 + step.step / step.steps)) / totalEpochs, step });
+    const fitOptions: FitOptions = {
+      settings: { ...settings, fineTuneEpochs },
+      multiLabel: dataset.multiLabel,
+      featureSize: backbone.info.featureSize,
+      classes: dataset.labels.length,
+      epochOffset: 0,
+      totalEpochs,
+    };
+    fit = await fitClassifier(tf, top, train, validation, fitOptions, onEpoch, onStep);
+
+    report({ stage: 'evaluating', progress: EMBEDDING_SHARE + (TRAINING_SHARE * fitEpochs) / totalEpochs });
+    // Scored as the saved model scores: with mirror images, each image and its mirror image averaged.
+    const testScores = predictThroughTop(tf, top, fit.trained, test, settings.mirror);
+    const evaluation = evaluate(testScores, test.targets, dataset.labels, dataset.multiLabel);
+    const trainAccuracy = evaluate(predictThroughTop(tf, top, fit.trained, train, settings.mirror), train.targets, dataset.labels, dataset.multiLabel).accuracy;
+
+    // The refit: the same settings from the same starting weights (the backbone's layers are untouched
+    // until writeBack), on every labelled image; no image is left to validate on.
+    let refitImages: number | undefined;
+    if (settings.refitOnAllPhotos) {
+      const evaluated = fit;
+      fit = undefined;
+      disposeFit(evaluated, false);
+      top?.dispose();
+      top = undefined; // not disposed twice should the next line throw
+      top = fineTuneFrom ? TrainableTop.between(tf, backbone.full, fineTuneFrom, backbone.info.featureLayer) : undefined;
+      const all = joinSplits([train, validation, test]);
+      refitImages = new Set(all.sources).size; // TRAIN's augmented copies share their image's source
+      fit = await fitClassifier(tf, top, all, undefined, { ...fitOptions, epochOffset: fitEpochs }, onEpoch, onStep);
     }
     top?.writeBack();
     const trainingDone = performance.now();
 
-    report({ stage: 'evaluating', progress: EMBEDDING_SHARE + TRAINING_SHARE });
-    // Scored as the saved model scores: with mirror images, each image and its mirror image averaged.
-    const testScores = predictThroughTop(tf, top, trained, test, settings.mirror);
-    const evaluation = evaluate(testScores, test.targets, dataset.labels, dataset.multiLabel);
-    const trainAccuracy = evaluate(predictThroughTop(tf, top, trained, train, settings.mirror), train.targets, dataset.labels, dataset.multiLabel).accuracy;
-
     report({ stage: 'saving', progress: 0.98 });
     const seconds = { embedding: (embeddingDone - started) / 1000, training: (trainingDone - embeddingDone) / 1000, total: 0 };
-    const classifier = backbone.classifierWith(head);
-    try {
-      await writeModelFolder(
-        tf,
-        classifier,
-        options.out,
-        {
-          labels: dataset.labels,
-          inputSize: backbone.info.inputSize,
-          inputRange: backbone.info.inputRange,
-          outputs: 'probabilities',
-          ...(settings.mirror ? { testTimeMirror: true } : {}),
-          multiLabel: dataset.multiLabel,
-          backbone: backbone.info.id,
-          evaluation,
-          training: {
-            trainedAt: new Date().toISOString(),
-            images: { train: train.count, validation: validation.count, test: test.count },
-            ...settings,
-            fineTuneEpochs,
-            fineTunedFrom: top?.cutLayer ?? null,
-            finalLoss: history.at(-1)?.loss,
-            trainAccuracy,
-            seconds: { embedding: round(seconds.embedding), training: round(seconds.training) },
-          },
+    const images = { train: train.count, validation: validation.count, test: test.count };
+    const classifier = backbone.classifierWith(fit.layers);
+    inClassifier = true;
+    await writeModelFolder(
+      tf,
+      classifier,
+      options.out,
+      {
+        labels: dataset.labels,
+        inputSize: backbone.info.inputSize,
+        inputRange: backbone.info.inputRange,
+        outputs: 'probabilities',
+        ...(settings.mirror ? { testTimeMirror: true } : {}),
+        multiLabel: dataset.multiLabel,
+        backbone: backbone.info.id,
+        evaluation,
+        training: {
+          trainedAt: new Date().toISOString(),
+          images: refitImages ? { ...images, refit: refitImages } : images,
+          ...settings,
+          fineTuneEpochs,
+          fineTunedFrom: top?.cutLayer ?? null,
+          finalLoss: history.at(-1)?.loss,
+          trainAccuracy,
+          seconds: { embedding: round(seconds.embedding), training: round(seconds.training) },
         },
-        { owner: options.owner, jobId: options.jobId },
-      );
-    } finally {
-      // TF.js counts each application of a layer: the head has two (the training model and the classifier).
-      trained.dispose();
-      for (const layer of head) layer.dispose();
-    }
+      },
+      { owner: options.owner, jobId: options.jobId },
+    );
     seconds.total = (performance.now() - started) / 1000;
     report({ stage: 'saving', progress: 1 });
     return {
@@ -259,13 +247,15 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       evaluation,
       testScores: { sources: test.sources, scores: testScores },
       trainAccuracy,
-      images: { train: train.count, validation: validation.count, test: test.count },
+      images,
+      refitImages,
       failures: embedded.failures,
       embeddings: { computed: embedded.computed, cached: embedded.cached },
       seconds,
       history,
     };
   } finally {
+    if (fit) disposeFit(fit, inClassifier);
     top?.dispose();
     backbone.dispose();
   }
@@ -282,21 +272,6 @@ async function encoderOf(backbone: Backbone, top: TrainableTop | undefined, thre
   if (threads < 1) return { ...described, encode: maps ? maps.encode : (pixels, count) => backbone.embed(pixels, count) };
   const pool = await EncoderPool.start(backbone.info.source, top?.cutLayer, threads);
   return { ...described, encode: (pixels, count) => pool.encode(pixels, count), close: () => pool.close() };
-}
-
-/** The examples followed by their mirror images (when there are any). */
-function withMirrored(data: SplitData): SplitData {
-  if (!data.mirrored) return data;
-  const doubled = (values: Float32Array) => {
-    const out = new Float32Array(values.length * 2);
-    out.set(values);
-    out.set(values, values.length);
-    return out;
-  };
-  const features = new Float32Array(data.features.length * 2);
-  features.set(data.features);
-  features.set(data.mirrored, data.features.length);
-  return { count: data.count * 2, features, targets: doubled(data.targets), sources: [...data.sources, ...data.sources] };
 }
 
 function readDataset({ data, dataRoot, remoteSources }: TrainOptions): Promise<Dataset> {

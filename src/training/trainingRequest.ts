@@ -22,6 +22,8 @@ export interface TrainModelRequest {
   hiddenUnits?: number | null;
   augment?: number | null;
   seed?: number | null;
+  /** Serve a model trained again on every labelled image once TEST is scored. */
+  refitOnAllPhotos?: boolean | null;
   validationFraction?: number | null;
   testFraction?: number | null;
   /** A TF.js layers model folder to use instead of the default backbone. */
@@ -75,7 +77,7 @@ export async function trainOptionsFor(request: TrainModelRequest, settings: Trai
     }
   }
   const backbone = backboneSourceOf(folder, request.featureLayer ?? undefined);
-  // The defaults, applied here once: what the client left out (or sent as null), and what it cannot choose (l2, fine-tuning, mirror images).
+  // The defaults, applied here once: what the client left out (or sent as null), and what it cannot choose (l2, mirror images; the backbone stays frozen).
   const chosen = withTrainingDefaults(request);
   return {
     ...chosen,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { decodeImage } from '../../src/models/decodeImage';
 import { LoadedModel } from '../../src/models/loadedModel';
 import { initBackend, type Tf } from '../../src/models/tfBackend';
-import { DEFAULT_FINE_TUNE_FROM, DEFAULT_TRAINING_FEATURES, trainClassifier, type TrainProgress } from '../../src/training/trainClassifier';
+import { trainClassifier, type TrainProgress } from '../../src/training/trainClassifier';
 import { colourImage, COLOURS, hasFlowers, temporaryDir, writeClassFolders, writeColourFolders } from './support/images';
 import { MODELS_DIR, noticeSkipped } from '../support/sharedData';
 import { writeTinyBackbone } from '../support/tinyBackbone';
@@ -56,6 +56,7 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
         seed: 7,
         cacheDir,
         split: { validation: 0.15, test: 0.25 },
+        refitOnAllPhotos: false,
       },
       (p) => progress.push(p),
     );
@@ -114,7 +115,15 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
 
   it('is deterministic for a seed, and re-training reuses the cached embeddings', async () => {
     const run = (name: string, seed: number) =>
-      trainClassifier(tf, { data: { kind: 'folder', dir: colours }, out: path.join(root, 'models', name), backbone, epochs: 5, fineTuneEpochs: 1, seed, augment: 1, cacheDir });
+      trainClassifier(tf, {
+        data: { kind: 'folder', dir: colours },
+        out: path.join(root, 'models', name),
+        backbone,
+        epochs: 5,
+        seed,
+        augment: 1,
+        cacheDir,
+      });
     const first = await run('first', 3);
     const second = await run('second', 3);
     await run('other', 4);
@@ -154,6 +163,7 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
       learningRate: 0.01,
       seed: 1,
       cacheDir,
+      refitOnAllPhotos: false,
     });
     expect(result.multiLabel).toBe(true);
     expect(result.labels).toEqual(['blue', 'circle', 'green', 'red', 'square']);
@@ -187,6 +197,7 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
       seed: 42,
       cacheDir,
       split: { validation: 0, test: 0.25 },
+      refitOnAllPhotos: false,
     });
     expect(result.backbone).toMatchObject({ featureLayer: 'global_average_pooling', featureSize: 1280, inputSize: 224, inputRange: [-1, 1] });
     expect(result.fineTunedFrom).toBe('add_9');
@@ -195,7 +206,52 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
     expect(await largestServedDifference(tf, out, result.testScores)).toBeLessThan(1e-4);
   });
 
-  it("by default learns from the shipped backbone's mid-level features, fine-tuning block 14's expansion, and the folder is served fused with test-time mirroring", async () => {
+  it('refits on every labelled image after the evaluation: same evaluation, the served model trained on all', async () => {
+    const run = (name: string, refitOnAllPhotos: boolean) =>
+      trainClassifier(tf, {
+        data: { kind: 'folder', dir: colours },
+        out: path.join(root, 'models', name),
+        backbone,
+        fineTuneFrom: 'add_9',
+        epochs: 6,
+        learningRate: 0.01,
+        fineTuneEpochs: 1,
+        seed: 5,
+        cacheDir,
+        split: { validation: 0.15, test: 0.25 },
+        refitOnAllPhotos,
+      });
+    const tensorsBefore = tf.memory().numTensors;
+    const evaluated = await run('evaluated', false);
+    const refit = await run('refit', true);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    // The reported figures are the held-out run's, whatever is served.
+    expect(refit.evaluation).toEqual(evaluated.evaluation);
+    expect(refit.testScores).toEqual(evaluated.testScores);
+    expect(evaluated.refitImages).toBeUndefined();
+    expect(refit.refitImages).toBe(36);
+    expect(refit.history.map((epoch) => `${epoch.epoch}/${epoch.epochs}:${epoch.phase}`)).toEqual(
+      [...Array(6).fill('head'), 'fine-tune', ...Array(6).fill('head'), 'fine-tune'].map((phase, i) => `${i + 1}/14:${phase}`),
+    );
+    // The refit has no VALIDATION images left to report on.
+    expect(refit.history.slice(7).every((epoch) => epoch.validationAccuracy === undefined)).toBe(true);
+    const weights = (name: string) => fs.readFileSync(path.join(root, 'models', name, 'weights.bin'));
+    expect(weights('refit').equals(weights('evaluated'))).toBe(false);
+    expect(readJson(path.join(root, 'models', 'refit', 'metadata.json')).training).toMatchObject({
+      refitOnAllPhotos: true,
+      images: { train: 21, validation: 6, test: 9, refit: 36 },
+    });
+    // The served (refit) model has learnt every TEST image too.
+    const loaded = await LoadedModel.load(tf, refit.out);
+    for (const source of refit.testScores.sources) {
+      const decoded = await decodeImage(fs.readFileSync(source), loaded.inputSize, 1e8);
+      const scores = loaded.predict(decoded.pixels!, 1);
+      expect(loaded.spec.labels[scores.indexOf(Math.max(...scores))]).toBe(path.basename(path.dirname(source)));
+    }
+    loaded.dispose();
+  });
+
+  it("by default learns from the shipped backbone's final vector, frozen, refits on every photo, and the folder is served fused with test-time mirroring", async () => {
     if (!hasFlowers) {
       noticeSkipped('training on the shipped default backbone with a flowers subset');
       return;
@@ -203,16 +259,21 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
     const dir = path.join(root, 'flowers-default');
     await writeClassFolders(dir, 4);
     const out = path.join(root, 'models', 'flowers-default');
-    const result = await trainClassifier(tf, { data: { kind: 'folder', dir }, out, epochs: 10, fineTuneEpochs: 1, seed: 42, cacheDir, split: { validation: 0, test: 0.25 } });
-    expect(result.backbone).toMatchObject({ featureLayer: DEFAULT_TRAINING_FEATURES, featureSize: 576 + 960 + 960, inputSize: 224 });
-    expect(result.fineTunedFrom).toBe(DEFAULT_FINE_TUNE_FROM);
-    expect(result.history.map((epoch) => epoch.phase)).toEqual([...Array(10).fill('head'), 'fine-tune']);
+    const result = await trainClassifier(tf, { data: { kind: 'folder', dir }, out, epochs: 10, seed: 42, cacheDir, split: { validation: 0, test: 0.25 } });
+    expect(result.backbone).toMatchObject({ featureLayer: 'global_average_pooling', featureSize: 1280, inputSize: 224 });
+    expect(result.fineTunedFrom).toBeUndefined();
+    expect(result.refitImages).toBe(20);
+    expect(result.history.map((epoch) => epoch.phase)).toEqual(Array(20).fill('head'));
     const metadata = readJson(path.join(out, 'metadata.json'));
-    expect(metadata).toMatchObject({ testTimeMirror: true, training: { fineTunedFrom: 'conv_27', fineTuneEpochs: 1 } });
+    expect(metadata).toMatchObject({ testTimeMirror: true, training: { fineTunedFrom: null, refitOnAllPhotos: true } });
     const served = await LoadedModel.load(tf, out);
-    // The saved graph stops at block 14 (nothing after the features it pools), through the fused kernels.
     expect(served.fused).toBe(true);
+    // The refit model has learnt the TEST photos as well: it classifies them right.
+    for (const source of result.testScores.sources) {
+      const decoded = await decodeImage(fs.readFileSync(source), served.inputSize, 1e8);
+      const scores = served.predict(decoded.pixels!, 1);
+      expect(served.spec.labels[scores.indexOf(Math.max(...scores))]).toBe(path.basename(path.dirname(source)));
+    }
     served.dispose();
-    expect(await largestServedDifference(tf, out, result.testScores)).toBeLessThan(1e-4);
   });
 });

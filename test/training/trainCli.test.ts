@@ -46,6 +46,7 @@ describe('npm run train (dist/scripts/train.js, built by the test setup)', () =>
     expect(stdout).toMatch(/backbone tiny@[0-9a-f]{12}:global_average_pooling on (wasm|tensorflow); 3 labels \(single-label, softmax\)/);
     expect(stdout).toContain('fine-tuned the backbone after layer conv_33');
     expect(stdout).toMatch(/images: 9 train, 3 validation, 6 test; embeddings 36 computed, 0 from cache/);
+    expect(stdout).toContain("served model refit on all 18 labelled images; the figures below are the evaluated model's, on TEST");
     expect(stdout).toMatch(/TEST: accuracy \d\.\d{4}, auPrc \d\.\d{4}, logLoss \d+\.\d{4}/);
     expect(stdout).toMatch(/ {2}red +precision \d\.\d{3} recall \d\.\d{3} f1 \d\.\d{3} support 2/);
     expect(stdout).toMatch(/time: embedding \d+\.\d s, training \d+\.\d s, total \d+\.\d s; CPU \d+\.\d s/);

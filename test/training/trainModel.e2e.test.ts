@@ -63,12 +63,12 @@ describe('trainModel / trainingJob through the gateway', () => {
       latencies.push(Date.now() - started);
       if (list.data.trainingJobs[0].stage) stages.add(list.data.trainingJobs[0].stage);
     });
-    // 20 epochs of the head: the tiny backbone lacks the default feature layers, so nothing is fine-tuned.
+    // 20 epochs of the head on the frozen backbone, then 20 more for the refit on every labelled image (refitOnAllPhotos by default).
     expect(job).toMatchObject({
       status: 'SUCCEEDED',
       progress: 1,
-      epoch: 20,
-      epochs: 20,
+      epoch: 40,
+      epochs: 40,
       error: null,
       backbone: expect.stringMatching(/^tiny@[0-9a-f]{12}:global_average_pooling$/),
     });

@@ -15,7 +15,7 @@ export type MatchMode =
 export type TrainModelInput = {
   /** Augmented copies (flip, crop, brightness) of each TRAIN image, 0 to 20; 0 for none. */
   augment?: number | null | undefined;
-  /** A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from; default: the shipped default model (MobileNet V2: the head learns from its mid-level features, block 14 fine-tuned). */
+  /** A TF.js layers model folder (under TRAINING_DATA_ROOT) to start from, kept frozen; default: the shipped default model (MobileNet V2: the head learns from its final 1280-d vector). */
   backbone?: string | null | undefined;
   /** TRAIN examples per optimisation step of the head, 1 to 4096. */
   batchSize?: number | null | undefined;
@@ -23,16 +23,18 @@ export type TrainModelInput = {
   csv?: string | null | undefined;
   /** A folder with one sub-folder of images per class (folder name = label). Give exactly one of `data` or `csv`. */
   data?: string | null | undefined;
-  /** Passes over the TRAIN images while training the head, 1 to 1000 (the fine-tuning on the default features adds 5 more). */
+  /** Passes over the TRAIN images while training the head, 1 to 1000 (the refit on all images, `refitOnAllPhotos`, repeats them). */
   epochs?: number | null | undefined;
-  /** What the head learns from: a backbone layer, or a comma-separated list `layer[:avg|max|avg+max]` whose pooled outputs are concatenated. Default: `dwconv_13,conv_28:avg+max` on the default backbone (mid-level MobileNet V2 features), else the last global pooling layer. */
+  /** What the head learns from: a backbone layer, or a comma-separated list `layer[:avg|max|avg+max]` whose pooled outputs are concatenated. Default: the backbone's last global pooling layer (its final vector; on unseen photos it does better than mid-level features such as `dwconv_13,conv_28:avg+max`). */
   featureLayer?: string | null | undefined;
   /** Units of a hidden ReLU layer in the head, 0 to 4096; 0 for a linear head. */
   hiddenUnits?: number | null | undefined;
-  /** Adam learning rate of the head, 1e-6 to 1 (the fine-tuning uses 0.0003). */
+  /** Adam learning rate of the head, 1e-6 to 1. */
   learningRate?: number | null | undefined;
   /** Id of the model to write (MODELS_DIR/<modelId>) and serve: letters, digits, `.`, `_` or `-`, at most 100, starting with a letter or digit. It must be new, or a model you trained (then give `replace: true`); the default model and folders `trainModel` did not write are never overwritten. */
   modelId: string | number;
+  /** Once the model trained on TRAIN has been scored on TEST, train again with the same settings on every labelled image (TRAIN, VALIDATION and TEST) and serve that model. The reported `evaluation` is always the held-out one: the TEST scores of the model trained without those images (as AutoML reports TEST). False: serve the evaluated model itself. */
+  refitOnAllPhotos?: boolean | null | undefined;
   /** Replace your own trained model of the same id once the job succeeds. Models you did not train (the default model, downloaded ones, other callers') are never replaced. */
   replace?: boolean | null | undefined;
   /** Seed of the split, the augmentation and the initial weights, 0 to 2147483647: same seed, same data, same model. */
