@@ -9,6 +9,7 @@ import { TrainingResolver } from './TrainingResolver';
 import { TrainingEventsResolver } from './TrainingEventsResolver';
 import { SimilarityResolver } from './SimilarityResolver';
 import { ModelEvaluationResolver } from './ModelEvaluationResolver';
+import { TrainingEpochResolver } from './TrainingEpochResolver';
 
 /** Every resolver class of the schema; the order fixes the order of fields in schema.graphql. */
 export const resolvers: NonEmptyArray<new (...args: never[]) => object> = [
@@ -22,4 +23,5 @@ export const resolvers: NonEmptyArray<new (...args: never[]) => object> = [
   SimilarityResolver,
   ModelEvaluationResolver,
   TrainingEventsResolver,
+  TrainingEpochResolver,
 ];

@@ -208,7 +208,8 @@ export class TrainingJobNode {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The stage the job is in or ended in: `reading`, `embedding`, `training`, `evaluating` or `saving`; null until the job reports its first progress.',
+    description:
+      'The stage the job is in or ended in: `reading`, `embedding`, `training`, `evaluating`, `refitting` (with `refitOnAllPhotos`: training again on every labelled photo) or `saving`; null until the job reports its first progress.',
   })
   stage?: string;
 

@@ -19,13 +19,37 @@ registerEnumType(TrainingJobEventKind, {
   },
 });
 
+export enum TrainingPhase {
+  HEAD = 'HEAD',
+  FINE_TUNE = 'FINE_TUNE',
+  REFIT = 'REFIT',
+}
+
+registerEnumType(TrainingPhase, {
+  name: 'TrainingPhase',
+  description: 'Which part of training an epoch belongs to.',
+  valuesConfig: {
+    HEAD: { description: "The classification head learns on the backbone's frozen features (evaluated on VALIDATION)." },
+    FINE_TUNE: { description: "The backbone's top layers learn together with the head (`fineTuneFrom`)." },
+    REFIT: { description: 'After the TEST evaluation, the same settings learn again on every labelled photo (`refitOnAllPhotos`); no VALIDATION figures.' },
+  },
+});
+
+/** The GraphQL phase of an epoch report. */
+export function trainingPhaseOf(epoch: { phase?: string; refit?: boolean }): TrainingPhase {
+  if (epoch.refit) return TrainingPhase.REFIT;
+  return epoch.phase === 'fine-tune' ? TrainingPhase.FINE_TUNE : TrainingPhase.HEAD;
+}
+
 @ObjectType({ description: 'One finished training epoch.' })
 export class TrainingEpoch {
-  @Field(() => Int, { description: "The epoch that finished, 1 to `epochs` (fine-tuning epochs follow the head's)." })
+  @Field(() => Int, { description: "The epoch that finished, 1 to `epochs`: the head's, then any fine-tuning ones, then the refit's (see `phase`)." })
   epoch!: number;
 
-  @Field(() => Int, { description: "Epochs in all: the head's plus any fine-tuning ones." })
+  @Field(() => Int, { description: "Epochs in all: the head's plus any fine-tuning ones, twice with `refitOnAllPhotos`." })
   epochs!: number;
+
+  // `phase` is resolved from the training's own report by resolvers/TrainingEpochResolver.ts.
 
   @Field(() => Float, { description: 'Training loss of the epoch.' })
   loss!: number;

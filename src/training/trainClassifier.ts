@@ -75,7 +75,7 @@ export interface TrainOptions {
   jobId?: string;
 }
 
-export type TrainStage = 'reading' | 'embedding' | 'training' | 'evaluating' | 'saving';
+export type TrainStage = 'reading' | 'embedding' | 'training' | 'evaluating' | 'refitting' | 'saving';
 
 export interface TrainProgress {
   stage: TrainStage;
@@ -166,12 +166,13 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
     const fitEpochs = settings.epochs + fineTuneEpochs;
     const totalEpochs = fitEpochs * (settings.refitOnAllPhotos ? 2 : 1);
     const history: EpochReport[] = [];
+    const stageOf = (epoch: number) => (epoch > fitEpochs ? 'refitting' : 'training');
     const onEpoch = (epoch: EpochReport) => {
       history.push(epoch);
-      report({ stage: 'training', progress: EMBEDDING_SHARE + (TRAINING_SHARE * epoch.epoch) / totalEpochs, epoch });
+      report({ stage: stageOf(epoch.epoch), progress: EMBEDDING_SHARE + (TRAINING_SHARE * epoch.epoch) / totalEpochs, epoch });
     };
     const onStep = (step: StepReport) =>
-      report({ stage: 'training', progress: EMBEDDING_SHARE + (TRAINING_SHARE * (step.epoch - 1 + step.step / step.steps)) / totalEpochs, step });
+      report({ stage: stageOf(step.epoch), progress: EMBEDDING_SHARE + (TRAINING_SHARE * (step.epoch - 1 + step.step / step.steps)) / totalEpochs, step });
     const fitOptions: FitOptions = {
       settings: { ...settings, fineTuneEpochs },
       multiLabel: dataset.multiLabel,
@@ -200,7 +201,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       top = fineTuneFrom ? TrainableTop.between(tf, backbone.full, fineTuneFrom, backbone.info.featureLayer) : undefined;
       const all = joinSplits([train, validation, test]);
       refitImages = new Set(all.sources).size; // TRAIN's augmented copies share their image's source
-      fit = await fitClassifier(tf, top, all, undefined, { ...fitOptions, epochOffset: fitEpochs }, onEpoch, onStep);
+      fit = await fitClassifier(tf, top, all, undefined, { ...fitOptions, epochOffset: fitEpochs }, (epoch) => onEpoch({ ...epoch, refit: true }), onStep);
     }
     top?.writeBack();
     const trainingDone = performance.now();

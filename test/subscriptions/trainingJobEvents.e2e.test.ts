@@ -8,7 +8,7 @@ const TRAIN = `mutation($input: TrainModelInput!) { trainModel(input: $input) { 
 const EVENTS = `subscription TrainingJobEvents($id: ID!) {
   trainingJobEvents(id: $id) {
     jobId sequence kind at stage step steps
-    epoch { epoch epochs loss validationAccuracy }
+    epoch { epoch epochs phase loss validationAccuracy }
     job { status stage progress epoch epochs loss validationAccuracy etaSeconds error evaluation { accuracy examples } model { id } }
   }
 }`;
@@ -45,12 +45,15 @@ describe('trainingJobEvents subscription (GraphQL over SSE)', () => {
     expect(stages.indexOf('embedding')).toBeLessThan(stages.indexOf('training'));
 
     const epochs = events.filter((event) => event.kind === 'EPOCH');
-    // The head's epochs (and fine-tuning epochs, when asked for, after them): all counted in one sequence.
+    // The head's epochs, then (refitOnAllPhotos, the default) the refit's: all counted in one sequence, each named by its phase.
     const total = epochs[0].epoch.epochs;
-    expect(total).toBeGreaterThanOrEqual(3);
+    expect(total).toBe(2 * input.epochs);
     expect(epochs.map((event) => event.epoch.epoch)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(epochs.map((event) => event.epoch.phase)).toEqual([...Array(input.epochs).fill('HEAD'), ...Array(input.epochs).fill('REFIT')]);
+    expect(stages.indexOf('evaluating')).toBeLessThan(stages.indexOf('refitting'));
     for (const event of epochs) {
-      expect(event).toMatchObject({ stage: 'training', epoch: { epochs: total, loss: expect.any(Number) }, job: { status: 'RUNNING', epoch: event.epoch.epoch, epochs: total } });
+      const stage = event.epoch.phase === 'REFIT' ? 'refitting' : 'training';
+      expect(event).toMatchObject({ stage, epoch: { epochs: total, loss: expect.any(Number) }, job: { status: 'RUNNING', epoch: event.epoch.epoch, epochs: total } });
       expect(event.job.loss).toBe(event.epoch.loss);
     }
     expect(events.some((event) => typeof event.job.etaSeconds === 'number')).toBe(true);

@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@apollo/client';
 import { useEffect, useState } from 'react';
 import { PageTitle } from '../components/PageTitle';
 import { Empty, ErrorMessage, Loading } from '../components/States';
-import { ExplorerCancelTrainingJobDocument, ExplorerTrainingJobsDocument, ExplorerTrainModelDocument } from '../generated/graphql';
+import { ExplorerCancelTrainingJobDocument, ExplorerTrainingJobsDocument, ExplorerTrainModelDocument, type TrainingPhase } from '../generated/graphql';
 import { formatPercent } from '../lib/format';
 import { hrefWith, Link, useQueryState } from '../lib/router';
 import { isDone, useTrainingJobProgress, type ProgressTransport, type TrainingJobEvent, type TrainingJobView } from '../lib/useTrainingJobProgress';
@@ -284,10 +284,16 @@ function JobProgress({ job, transport, events, onCancel }: { job: TrainingJobVie
   );
 }
 
+const PHASE_NAMES: Record<TrainingPhase, string> = {
+  HEAD: 'head',
+  FINE_TUNE: 'fine-tuning',
+  REFIT: 'refit on every photo',
+};
+
 function describeEvent(event: TrainingJobEvent): string {
   if (event.kind === 'EPOCH' && event.epoch) {
-    const { epoch, epochs, loss, validationAccuracy } = event.epoch;
-    return `epoch ${epoch} / ${epochs}: loss ${loss.toFixed(4)}${validationAccuracy != null ? `, validation accuracy ${formatPercent(validationAccuracy)}` : ''}`;
+    const { epoch, epochs, phase, loss, validationAccuracy } = event.epoch;
+    return `epoch ${epoch} / ${epochs} (${PHASE_NAMES[phase]}): loss ${loss.toFixed(4)}${validationAccuracy != null ? `, validation accuracy ${formatPercent(validationAccuracy)}` : ''}`;
   }
   return `status ${event.job.status}${event.job.status === 'SUCCEEDED' && event.job.evaluation ? `: test accuracy ${formatPercent(event.job.evaluation.accuracy)}` : ''}`;
 }
