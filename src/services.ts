@@ -11,6 +11,7 @@ import { ClassCatalog } from './metadata/ClassCatalog';
 import type { GatewayMetrics } from './metrics';
 import { ModelOwnership } from './auth/modelOwnership';
 import { ModelRegistry } from './models/ModelRegistry';
+import { openRepository } from './models/repository/openRepository';
 import { settingsFromConfig } from './store/bigquery/bigQueryConnection';
 import { createStore } from './createStore';
 import type { ClassRecord, MetadataStore } from './store/MetadataStore';
@@ -49,14 +50,16 @@ export interface ServiceOverrides {
 export async function createServices(config: GatewayConfig, metrics: GatewayMetrics, overrides: ServiceOverrides = {}): Promise<GatewayServices> {
   // Read first: a bad key file stops the start before anything loads.
   const identity = { jwt: JwtVerifier.fromConfig(config.auth), apiKeys: ApiKeys.fromFile(config.auth.apiKeysFile) };
-  const [store, models] = await Promise.all([overrides.store ?? createStore(config, metrics), ModelRegistry.create(config, metrics)]);
+  const repository = openRepository(config);
+  const [store, models] = await Promise.all([overrides.store ?? createStore(config, metrics), ModelRegistry.create(config, metrics, { repository })]);
+  models.startPolling(config.replicas.pollSeconds * 1000);
   const catalog = new ClassCatalog(await store.readCatalog());
   logger.info({ backend: store.backend, classes: catalog.size, relationTypes: catalog.relationTypes.length }, 'metadata catalog ready');
   const labelLinks = new LabelLinker(catalog.allClasses);
   for (const model of models.list()) linkLabelsInBackground(labelLinks, model.id, model.labels);
   const vision = VisionLabeler.create(config, metrics);
   const classification = new ClassificationService(models, vision, config);
-  const modelOwnership = new ModelOwnership(models, config.modelsDir);
+  const modelOwnership = new ModelOwnership(models, repository);
   const training = new TrainingJobs({
     dataRoot: config.trainingDataRoot,
     modelsDir: config.modelsDir,
@@ -68,8 +71,11 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     cacheMaxBytes: config.trainingCacheMaxBytes,
     remoteSources: config.trainingRemoteSources,
     production: config.production,
-    register: async (id, dir) => {
-      const model = await models.register(id, dir);
+    outputFolder: (jobId) => repository.stagingFolder(jobId),
+    // Published as the model's next version (what every replica polls for), then served here at once.
+    register: async (id, folder) => {
+      const version = await repository.publish(id, folder);
+      const model = await models.register(id, await repository.localFolder(version), { version: version.version, fromRepository: true });
       linkLabelsInBackground(labelLinks, model.id, model.labels);
       return model;
     },

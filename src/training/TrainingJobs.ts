@@ -15,8 +15,10 @@ import type { TrainingWorkerData, TrainingWorkerMessage } from './trainingWorker
 export type { TrainModelRequest } from './trainingRequest';
 
 export interface TrainingJobsOptions extends TrainingRequestSettings {
-  /** Serves a finished model without a restart (ModelRegistry.register). */
+  /** Serves a finished model without a restart: publishes the folder the job wrote to the repository and loads it. */
   register?: (modelId: string, dir: string) => Promise<unknown>;
+  /** Where a job writes its model folder (the repository's staging area); default: MODELS_DIR/<modelId>. */
+  outputFolder?: (jobId: string) => string;
   /** Refuses a model id the caller may not (re)write: someone else's, or one the gateway did not train. Throws. */
   checkModelId?: (modelId: string, caller: Caller, replace: boolean) => Promise<void> | void;
   /** Finished jobs kept for `get`; the oldest are forgotten beyond it. */
@@ -81,6 +83,7 @@ export class TrainingJobs {
     await this.options.checkModelId?.(request.modelId, caller, request.replace === true);
     const id = randomUUID();
     const options = { ...(await trainOptionsFor(request, this.options)), owner: caller.id, jobId: id };
+    if (this.options.outputFolder) options.out = this.options.outputFolder(id);
     // The checks above awaited: another request may meanwhile have taken the last place, or the same model id.
     this.checkAdmission(request.modelId, caller);
     const job: TrainingJob = {

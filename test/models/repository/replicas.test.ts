@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { initBackend } from '../../../src/models/tfBackend';
+import { ensureBuilt } from '../../lifecycle/serverProcess';
+import { writeTinyBackbone } from '../../support/tinyBackbone';
+import { colourImage, temporaryDir, writeColourFolders } from '../../training/support/images';
+import { eventually, startReplica, type Replica } from './replicaCluster';
+
+const TRAIN = 'mutation($input: TrainModelInput!) { trainModel(input: $input) { id status } }';
+const JOB = 'query($id: ID!) { trainingJob(id: $id) { id status progress error errorCode } }';
+const MODELS = '{ models { id version status } }';
+const DELETE = 'mutation($id: ID!) { deleteModel(id: $id) }';
+
+/** Issue 19: gateway processes behind one address share one model repository folder. */
+describe('replicas sharing a repository folder', () => {
+  const root = temporaryDir('replicas-');
+  const repository = path.join(root, 'repository');
+  const dataRoot = path.join(root, 'data');
+  const replicas: Replica[] = [];
+  const input = (modelId: string, extra: Record<string, unknown> = {}) => ({
+    modelId,
+    data: 'colours',
+    backbone: 'tiny',
+    epochs: 2,
+    batchSize: 8,
+    testFraction: 0.3,
+    seed: 1,
+    ...extra,
+  });
+  const served = (replica: Replica, id: string) => async () => ((await replica.graphql(MODELS)).data.models as any[]).find((model) => model.id === id);
+
+  async function finished(replica: Replica, id: string) {
+    return eventually(`job ${id} finished`, async () => {
+      const job = (await replica.graphql(JOB, { id })).data.trainingJob;
+      return job && job.status !== 'QUEUED' && job.status !== 'RUNNING' ? job : undefined;
+    });
+  }
+
+  beforeAll(async () => {
+    ensureBuilt();
+    await writeColourFolders(path.join(dataRoot, 'colours'), 6);
+    await writeTinyBackbone((await initBackend()).tf, path.join(dataRoot, 'tiny'));
+    const env = { MODEL_REPOSITORY: repository, TRAINING_DATA_ROOT: dataRoot };
+    replicas.push(...(await Promise.all(['a', 'b', 'c'].map((name) => startReplica(name, root, env)))));
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.process.stop()));
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('serves a model trained through A on B and C with the same scores, the newest version after a replace, and drops it everywhere once deleted', async () => {
+    const [a, b, c] = replicas;
+    const started = await a.graphql(TRAIN, { input: input('shared') });
+    expect(started.errors).toBeUndefined();
+    expect(await finished(a, started.data.trainModel.id)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(fs.readdirSync(path.join(repository, 'shared'))).toEqual(['1']);
+
+    for (const replica of [b, c]) expect(await eventually(`shared on ${replica.name}`, served(replica, 'shared'))).toMatchObject({ version: 1, status: 'READY' });
+    const image = await colourImage('red', 7);
+    const scores = await Promise.all(replicas.map((replica) => replica.classify(image, 'shared')));
+    expect(scores[0].labels).toHaveLength(3);
+    expect(scores[1]).toEqual(scores[0]);
+    expect(scores[2]).toEqual(scores[0]);
+    expect(await b.classify(image, 'shared@1')).toEqual(scores[0]);
+
+    // Replaced through B: version 2 everywhere; version 1 is no longer served (TF Serving's latest policy).
+    const replaced = await b.graphql(TRAIN, { input: input('shared', { replace: true, seed: 2 }) });
+    expect(await finished(b, replaced.data.trainModel.id)).toMatchObject({ status: 'SUCCEEDED' });
+    for (const replica of replicas) await eventually(`version 2 on ${replica.name}`, async () => ((await served(replica, 'shared')())?.version === 2 ? true : undefined));
+    expect(await c.classify(image, 'shared@1')).toEqual({ code: 'MODEL_NOT_FOUND' });
+    const second = await Promise.all(replicas.map((replica) => replica.classify(image, 'shared@2')));
+    expect(second[1]).toEqual(second[0]);
+    expect(second[2]).toEqual(second[0]);
+
+    expect((await c.graphql(DELETE, { id: 'shared' })).data).toEqual({ deleteModel: true });
+    expect(fs.existsSync(path.join(repository, 'shared'))).toBe(false);
+    for (const replica of [a, b]) await eventually(`shared gone from ${replica.name}`, async () => ((await served(replica, 'shared')()) ? undefined : true));
+    expect(await a.classify(image, 'shared')).toEqual({ code: 'MODEL_UNAVAILABLE' }); // no model at all is served now
+  }, 60_000);
+});
