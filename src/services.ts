@@ -15,7 +15,9 @@ import { openRepository } from './models/repository/openRepository';
 import { settingsFromConfig } from './store/bigquery/bigQueryConnection';
 import { createStore } from './createStore';
 import type { ClassRecord, MetadataStore } from './store/MetadataStore';
-import { TrainingJobs } from './training/TrainingJobs';
+import { JobRecords } from './training/jobs/JobRecords';
+import { openJobStore } from './training/jobs/openJobStore';
+import { DEFAULT_KEEP_FINISHED, TrainingJobs } from './training/TrainingJobs';
 import { VisionLabeler } from './vision/VisionLabeler';
 
 /** The long-lived parts of a gateway, built once at start and shared by all requests. */
@@ -71,6 +73,12 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     cacheMaxBytes: config.trainingCacheMaxBytes,
     remoteSources: config.trainingRemoteSources,
     production: config.production,
+    records: new JobRecords(openJobStore(config), {
+      heartbeatMs: config.replicas.heartbeatSeconds * 1000,
+      leaseMs: config.replicas.leaseSeconds * 1000,
+      keepFinished: DEFAULT_KEEP_FINISHED,
+    }),
+    recordPollMs: Math.min(1000, config.replicas.heartbeatSeconds * 1000),
     outputFolder: (jobId) => repository.stagingFolder(jobId),
     // Published as the model's next version (what every replica polls for), then served here at once.
     register: async (id, folder) => {

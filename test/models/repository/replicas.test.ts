@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { initBackend } from '../../../src/models/tfBackend';
 import { ensureBuilt } from '../../lifecycle/serverProcess';
+import { subscribeToEnd } from '../../support/subscriptions';
 import { writeTinyBackbone } from '../../support/tinyBackbone';
 import { colourImage, temporaryDir, writeColourFolders } from '../../training/support/images';
 import { eventually, startReplica, type Replica } from './replicaCluster';
@@ -10,6 +11,8 @@ const TRAIN = 'mutation($input: TrainModelInput!) { trainModel(input: $input) { 
 const JOB = 'query($id: ID!) { trainingJob(id: $id) { id status progress error errorCode } }';
 const MODELS = '{ models { id version status } }';
 const DELETE = 'mutation($id: ID!) { deleteModel(id: $id) }';
+const JOBS = '{ trainingJobs { id status } }';
+const EVENTS = 'subscription($id: ID!) { trainingJobEvents(id: $id) { sequence kind job { status progress } } }';
 
 /** Issue 19: gateway processes behind one address share one model repository folder. */
 describe('replicas sharing a repository folder', () => {
@@ -52,7 +55,16 @@ describe('replicas sharing a repository folder', () => {
     const [a, b, c] = replicas;
     const started = await a.graphql(TRAIN, { input: input('shared') });
     expect(started.errors).toBeUndefined();
-    expect(await finished(a, started.data.trainModel.id)).toMatchObject({ status: 'SUCCEEDED' });
+    const jobId = started.data.trainModel.id;
+    // B and C answer for A's job from its record, as A does.
+    expect((await b.graphql(JOB, { id: jobId })).data.trainingJob).toMatchObject({ id: jobId, status: expect.stringMatching(/QUEUED|RUNNING|SUCCEEDED/) });
+    const onA = await finished(a, jobId);
+    expect(onA).toMatchObject({ status: 'SUCCEEDED', progress: 1 });
+    expect(await finished(b, jobId)).toEqual(onA);
+    expect(await finished(c, jobId)).toEqual(onA);
+    expect((await c.graphql(JOBS)).data.trainingJobs).toContainEqual({ id: jobId, status: 'SUCCEEDED' });
+    const streamed = await subscribeToEnd(c.process.url, EVENTS, { id: jobId });
+    expect(streamed.at(-1)?.data?.trainingJobEvents).toMatchObject({ kind: 'STATUS', job: { status: 'SUCCEEDED', progress: 1 } });
     expect(fs.readdirSync(path.join(repository, 'shared'))).toEqual(['1']);
 
     for (const replica of [b, c]) expect(await eventually(`shared on ${replica.name}`, served(replica, 'shared'))).toMatchObject({ version: 1, status: 'READY' });
@@ -77,4 +89,17 @@ describe('replicas sharing a repository folder', () => {
     for (const replica of [a, b]) await eventually(`shared gone from ${replica.name}`, async () => ((await served(replica, 'shared')()) ? undefined : true));
     expect(await a.classify(image, 'shared')).toEqual({ code: 'MODEL_UNAVAILABLE' }); // no model at all is served now
   }, 60_000);
+
+  it('fails a job whose replica was killed mid-run (TRAINING_INTERRUPTED) on the others, as every other replica says', async () => {
+    const victim = await startReplica('victim', root, { MODEL_REPOSITORY: repository, TRAINING_DATA_ROOT: dataRoot });
+    const started = await victim.graphql(TRAIN, { input: input('doomed', { epochs: 1000 }) });
+    const id = started.data.trainModel.id;
+    await eventually('job running', async () => ((await replicas[1].graphql(JOB, { id })).data.trainingJob?.status === 'RUNNING' ? true : undefined));
+    victim.process.child.kill('SIGKILL');
+    await victim.process.exited;
+    const failed = await finished(replicas[1], id);
+    expect(failed).toMatchObject({ status: 'FAILED', errorCode: 'TRAINING_INTERRUPTED', error: expect.stringMatching(/^interrupted/) });
+    expect((await replicas[2].graphql(JOB, { id })).data.trainingJob).toEqual(failed);
+    expect(fs.existsSync(path.join(repository, 'doomed'))).toBe(false);
+  }, 30_000);
 });
