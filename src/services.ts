@@ -15,9 +15,8 @@ import { openRepository } from './models/repository/openRepository';
 import { settingsFromConfig } from './store/bigquery/bigQueryConnection';
 import { createStore } from './createStore';
 import type { ClassRecord, MetadataStore } from './store/MetadataStore';
-import { JobRecords } from './training/jobs/JobRecords';
-import { openJobStore } from './training/jobs/openJobStore';
-import { DEFAULT_KEEP_FINISHED, TrainingJobs } from './training/TrainingJobs';
+import { sharedTraining } from './training/jobs/sharedTraining';
+import type { TrainingJobs } from './training/TrainingJobs';
 import { VisionLabeler } from './vision/VisionLabeler';
 
 /** The long-lived parts of a gateway, built once at start and shared by all requests. */
@@ -62,28 +61,10 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
   const vision = VisionLabeler.create(config, metrics);
   const classification = new ClassificationService(models, vision, config);
   const modelOwnership = new ModelOwnership(models, repository);
-  const training = new TrainingJobs({
-    dataRoot: config.trainingDataRoot,
-    modelsDir: config.modelsDir,
-    maxImagePixels: config.maxImagePixels,
+  const { training, close: closeTraining } = sharedTraining(config, repository, {
     checkModelId: (modelId, caller, replace) => modelOwnership.checkTrainable(modelId, caller, replace),
-    queueMax: config.training.queueMax,
-    queueMaxPerCaller: config.training.queueMaxPerCaller,
-    jobTimeoutMs: config.training.jobTimeoutSeconds * 1000,
-    cacheMaxBytes: config.trainingCacheMaxBytes,
-    remoteSources: config.trainingRemoteSources,
-    production: config.production,
-    records: new JobRecords(openJobStore(config), {
-      heartbeatMs: config.replicas.heartbeatSeconds * 1000,
-      leaseMs: config.replicas.leaseSeconds * 1000,
-      keepFinished: DEFAULT_KEEP_FINISHED,
-    }),
-    recordPollMs: Math.min(1000, config.replicas.heartbeatSeconds * 1000),
-    outputFolder: (jobId) => repository.stagingFolder(jobId),
-    // Published as the model's next version (what every replica polls for), then served here at once.
-    register: async (id, folder) => {
-      const version = await repository.publish(id, folder);
-      const model = await models.register(id, await repository.localFolder(version), { version: version.version, fromRepository: true });
+    served: async (modelId, dir, { version }) => {
+      const model = await models.register(modelId, dir, { version, fromRepository: true });
       linkLabelsInBackground(labelLinks, model.id, model.labels);
       return model;
     },
@@ -117,7 +98,7 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     isReady: () => !closed && models.isReady(),
     async close() {
       closed = true;
-      await Promise.allSettled([store.close(), models.close(), vision.close(), training.close(), embeddings?.close()]);
+      await Promise.allSettled([store.close(), models.close(), vision.close(), closeTraining(), embeddings?.close()]);
       labelLinks.close();
     },
   };

@@ -5,7 +5,7 @@ import { spawnWorker } from '../workers/spawnWorker';
 import type { Caller } from '../auth/caller';
 import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
-import { JobStopped, checkAdmission, jobNotFound, mayControl } from './jobAccess';
+import { JobStopped, applyProgress, checkAdmission, jobNotFound, mayControl } from './jobAccess';
 import type { JobRecords } from './jobs/JobRecords';
 import { watchRecord } from './jobs/watchRecord';
 import type { TrainingJob } from './trainingJob';
@@ -37,6 +37,8 @@ export interface TrainingJobsOptions extends TrainingRequestSettings {
   /** Job records shared by every replica (the model repository's `.jobs/`), and how often a watcher re-reads one. */
   records?: JobRecords;
   recordPollMs?: number;
+  /** false (TRAINING_WORKER=false): jobs are only queued as records, for a worker to claim and run. */
+  runJobs?: boolean;
 }
 
 /** How a request reaches `start`: the API's input plus whether an existing model of the caller's may be replaced. */
@@ -96,21 +98,13 @@ export class TrainingJobs {
     if (this.options.outputFolder) options.out = this.options.outputFolder(id);
     // The checks above awaited: another request may meanwhile have taken the last place, or the same model id.
     this.checkAdmission(request.modelId, caller);
-    const job: TrainingJob = {
-      id,
-      modelId: request.modelId,
-      owner: caller.id,
-      status: 'QUEUED',
-      progress: 0,
-      epochs: options.epochs!,
-      createdAt: new Date(),
-    };
+    const job: TrainingJob = { id, modelId: request.modelId, owner: caller.id, status: 'QUEUED', progress: 0, epochs: options.epochs!, createdAt: new Date() };
     const entry: Entry = { job, options };
-    this.entries.set(job.id, entry);
-    await this.options.records?.created(job).catch((error: unknown) => {
-      this.entries.delete(job.id);
-      throw error;
-    });
+    this.entries.set(job.id, entry); // counted by checkAdmission while its record is written
+    const run = this.options.runJobs !== false || !this.options.records;
+    const forget = () => this.entries.delete(job.id);
+    await this.options.records?.created(job, options, run).catch((error: unknown) => Promise.reject(forget() && error));
+    if (!run && forget()) return { ...job }; // queued as a record for a worker to claim (TRAINING_WORKER=false)
     this.queue.push(entry);
     this.events.publish(job, 'STATUS');
     log.info({ job: job.id, model: job.modelId }, 'training job queued');
@@ -132,18 +126,29 @@ export class TrainingJobs {
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   }
 
+  /** Whether this process has a job queued or running (a worker claims one job at a time). */
+  get busy(): boolean {
+    return this.running !== undefined || this.queue.length > 0;
+  }
+
+  /** Runs a job claimed from its record (JobRecords.adopt), written to this process's output folder. */
+  adopt(job: TrainingJob, options: TrainOptions): void {
+    const entry: Entry = { job: { ...job }, options: { ...options, out: this.options.outputFolder?.(job.id) ?? options.out } };
+    this.entries.set(job.id, entry);
+    this.queue.push(entry);
+    this.pump();
+  }
+
   /** `get`, or else the job's shared record: any replica answers for any job. */
   async lookup(id: string, caller: Caller): Promise<TrainingJob | undefined> {
     const job = this.get(id, caller) ?? (await this.options.records?.read(id))?.job;
     return job && mayControl(caller, job) ? { ...job } : undefined;
   }
 
-  /** `list` and the shared records, newest first. */
+  /** The shared records `caller` may see (this process's own jobs among them), newest first; `list` without records. */
   async listAll(caller: Caller): Promise<TrainingJob[]> {
-    const local = this.list(caller);
-    const shared = ((await this.options.records?.list()) ?? []).map((record) => record.job).filter((job) => mayControl(caller, job));
-    const jobs = [...local, ...shared.filter((job) => !local.some((mine) => mine.id === job.id))];
-    return jobs.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    if (!this.options.records) return this.list(caller);
+    return (await this.options.records.list()).map((record) => ({ ...record.job })).filter((job) => mayControl(caller, job));
   }
 
   /** The job's events: from memory when this process runs it, else polled from its record. Undefined: no such job of the caller's. */
@@ -253,18 +258,7 @@ export class TrainingJobs {
 
   private onProgress(job: TrainingJob, progress: TrainProgress): void {
     const previousStage = job.stage;
-    job.stage = progress.stage;
-    job.progress = progress.progress;
-    if (progress.epoch) {
-      job.epoch = progress.epoch.epoch;
-      job.epochs = progress.epoch.epochs; // the head's epochs plus the fine-tuning ones
-      job.loss = progress.epoch.loss;
-      job.validationAccuracy = progress.epoch.validationAccuracy;
-    } else if (progress.step) {
-      job.loss = progress.step.loss;
-    }
-    const elapsed = (Date.now() - job.startedAt!.getTime()) / 1000;
-    job.etaSeconds = progress.progress > 0.02 ? (elapsed * (1 - progress.progress)) / progress.progress : undefined;
+    applyProgress(job, progress);
     this.events.progressed(job, progress, previousStage);
   }
 

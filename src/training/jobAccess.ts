@@ -1,5 +1,6 @@
 import { hasScope, type Caller } from '../auth/caller';
 import { ErrorCode, GatewayError, inputPrefix, quoteInput } from '../errors';
+import type { TrainProgress } from './trainClassifier';
 import type { TrainingFailure } from './trainingFailure';
 import type { TrainingJob } from './trainingJob';
 
@@ -54,4 +55,20 @@ export function checkAdmission(active: TrainingJob[], modelId: string, caller: C
   if (active.some((job) => job.modelId === modelId)) {
     throw new GatewayError(ErrorCode.BadUserInput, `A job is already training model ${quoteInput(modelId)}; wait for it or cancel it.`, { argument: 'modelId' });
   }
+}
+
+/** A progress report from the training thread, applied to the job: stage, progress, epoch figures, ETA. */
+export function applyProgress(job: TrainingJob, progress: TrainProgress): void {
+  job.stage = progress.stage;
+  job.progress = progress.progress;
+  if (progress.epoch) {
+    job.epoch = progress.epoch.epoch;
+    job.epochs = progress.epoch.epochs; // the head's epochs plus the fine-tuning ones
+    job.loss = progress.epoch.loss;
+    job.validationAccuracy = progress.epoch.validationAccuracy;
+  } else if (progress.step) {
+    job.loss = progress.step.loss;
+  }
+  const elapsed = (Date.now() - job.startedAt!.getTime()) / 1000;
+  job.etaSeconds = progress.progress > 0.02 ? (elapsed * (1 - progress.progress)) / progress.progress : undefined;
 }

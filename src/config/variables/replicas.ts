@@ -10,12 +10,13 @@ function seconds(env: Env, name: string, fallback: number, min: number): number 
   return value;
 }
 
-/** `gs://bucket` or `gs://bucket/prefix`, or a folder. */
+/** A folder. A `gs://` URL is refused with what to do instead: a native Cloud Storage repository is not built yet. */
 function repositoryLocation(env: Env, name: string): string | undefined {
   const raw = text(env, name);
-  if (raw === undefined || !raw.startsWith('gs://')) return raw;
-  if (!/^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](\/[^\s]*)?$/.test(raw)) throw new ConfigError(`${name} must be a folder or gs://bucket[/prefix], got "${raw}"`);
-  return raw.replace(/\/+$/, '');
+  if (raw !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    throw new ConfigError(`${name} must be a folder; "${raw}" is a URL: mount the bucket (Cloud Storage FUSE, a Cloud Run volume) and give the mounted folder`);
+  }
+  return raw;
 }
 
 /** Many identical replicas behind one address: the model repository they share, and who runs training. */
@@ -23,7 +24,7 @@ export const REPLICAS = {
   modelRepository: variable<string | undefined>(
     'MODEL_REPOSITORY',
     computed('(unset: `MODELS_DIR`)', () => undefined),
-    'Model repository every replica serves from and training publishes to: a folder (a shared filesystem) or `gs://bucket/prefix` (Cloud Storage). Models are `<id>/<version>/` sub-folders; training jobs are records in `.jobs/`. See "Running many replicas".',
+    'Model repository every replica serves from and training publishes to: a folder, shared by the replicas (NFS, Filestore, a Cloud Storage FUSE mount). Models are `<id>/<version>/` sub-folders; training jobs are records in `.jobs/`. See "Running many replicas".',
     (env, name) => repositoryLocation(env, name),
   ),
   pollSeconds: variable(

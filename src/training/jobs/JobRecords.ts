@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { ErrorCode } from '../../errors';
 import { logger } from '../../logger';
+import type { TrainOptions } from '../trainClassifier';
 import type { TrainingJobEvent } from '../TrainingJobEvents';
 import type { TrainingJob } from '../trainingJob';
 import type { JobRecord, JobStore } from './JobStore';
@@ -41,20 +42,38 @@ export class JobRecords {
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs).unref();
   }
 
-  /** Claims a new job for this process (atomic create) and writes its first record. */
-  async created(job: TrainingJob): Promise<void> {
-    const claimed = await this.store.claim(job.id, RUNNER);
-    if (!claimed) throw new Error(`training job ${job.id} was claimed by another runner`);
-    const record: JobRecord = { job: { ...job }, events: [], heartbeatAt: new Date().toISOString(), runner: RUNNER };
-    this.local.set(job.id, { record, dirty: false, writing: this.store.write(record) });
-    await this.local.get(job.id)!.writing;
+  /**
+   * Writes a new job's first record. `run`: this process runs it, so it claims it (atomic create) and
+   * heartbeats; else the record waits, QUEUED, for a worker to claim it (`adopt`).
+   */
+  async created(job: TrainingJob, options: TrainOptions, run: boolean): Promise<void> {
+    if (!run) {
+      const queued = { jobId: job.id, sequence: 1, kind: 'STATUS' as const, at: new Date(), job: { ...job } };
+      return this.store.write({ job: { ...job }, events: [queued], options });
+    }
+    if (!(await this.store.claim(job.id, RUNNER))) throw new Error(`training job ${job.id} was claimed by another runner`);
+    await this.track({ job: { ...job }, events: [], heartbeatAt: new Date().toISOString(), runner: RUNNER, options });
+  }
+
+  /** Claims a job another replica queued; true when this process won it and now answers for it. */
+  async adopt(record: JobRecord): Promise<boolean> {
+    if (!(await this.store.claim(record.job.id, RUNNER))) return false;
+    await this.track({ ...record, heartbeatAt: new Date().toISOString(), runner: RUNNER });
+    return true;
+  }
+
+  private async track(record: JobRecord): Promise<void> {
+    const entry = { record, dirty: false, writing: this.store.write(record) };
+    this.local.set(record.job.id, entry);
+    await entry.writing;
   }
 
   /** One event of a job this process runs: kept in its record, written at once for a status change. */
   published(event: TrainingJobEvent): void {
     const entry = this.local.get(event.jobId);
     if (!entry) return;
-    const events = [...entry.record.events, event];
+    // An adopted job's record already holds the accepting replica's events: numbering goes on from them.
+    const events = [...entry.record.events, { ...event, sequence: (entry.record.events.at(-1)?.sequence ?? 0) + 1 }];
     while (events.length > KEPT_EVENTS) {
       const progress = events.findIndex((kept) => kept.kind === 'PROGRESS');
       events.splice(progress >= 0 ? progress : 0, 1);

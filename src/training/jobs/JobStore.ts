@@ -1,3 +1,4 @@
+import type { TrainOptions } from '../trainClassifier';
 import type { TrainingJobEvent } from '../TrainingJobEvents';
 import type { TrainingJob } from '../trainingJob';
 
@@ -8,8 +9,10 @@ export interface JobRecord {
   events: TrainingJobEvent[];
   /** When the runner last said it is alive (ISO 8601); absent while no runner has claimed the job. */
   heartbeatAt?: string;
-  /** Which process runs it (host:pid), for logs. */
+  /** Which process runs it (host:pid); absent while the job waits for a worker to claim it. */
   runner?: string;
+  /** What to train, as the accepting replica checked it: what a worker that claims the job runs. */
+  options?: TrainOptions;
 }
 
 /**

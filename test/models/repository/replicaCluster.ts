@@ -55,3 +55,32 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Starts `npm run worker`'s entry (dist/scripts/worker.js) on the same repository; resolves once it says it is ready. */
+export async function startWorker(root: string, env: Record<string, string>): Promise<import('node:child_process').ChildProcess> {
+  const { spawn } = await import('node:child_process');
+  const { projectRoot } = await import('../../../src/paths');
+  const child = spawn(process.execPath, [path.join(projectRoot(), 'dist', 'scripts', 'worker.js')], {
+    cwd: projectRoot(),
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'info',
+      MODELS_DIR: path.join(root, `worker-${Math.random().toString(36).slice(2)}`),
+      MODEL_REPOSITORY_POLL_S: '0.2',
+      TRAINING_JOB_HEARTBEAT_S: '0.2',
+      TRAINING_JOB_LEASE_S: '1.5',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      if (output.includes('training worker ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${output.slice(-2000)}`)));
+  });
+  return child;
+}

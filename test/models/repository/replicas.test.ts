@@ -5,7 +5,7 @@ import { ensureBuilt } from '../../lifecycle/serverProcess';
 import { subscribeToEnd } from '../../support/subscriptions';
 import { writeTinyBackbone } from '../../support/tinyBackbone';
 import { colourImage, temporaryDir, writeColourFolders } from '../../training/support/images';
-import { eventually, startReplica, type Replica } from './replicaCluster';
+import { eventually, startReplica, startWorker, type Replica } from './replicaCluster';
 
 const TRAIN = 'mutation($input: TrainModelInput!) { trainModel(input: $input) { id status } }';
 const JOB = 'query($id: ID!) { trainingJob(id: $id) { id status progress error errorCode } }';
@@ -101,5 +101,25 @@ describe('replicas sharing a repository folder', () => {
     expect(failed).toMatchObject({ status: 'FAILED', errorCode: 'TRAINING_INTERRUPTED', error: expect.stringMatching(/^interrupted/) });
     expect((await replicas[2].graphql(JOB, { id })).data.trainingJob).toEqual(failed);
     expect(fs.existsSync(path.join(repository, 'doomed'))).toBe(false);
+  }, 30_000);
+
+  it('a serving replica with TRAINING_WORKER=false only queues; of two `npm run worker` processes exactly one claims the job, and the replica serves the model', async () => {
+    // A repository of their own: the replicas above train (TRAINING_WORKER defaults to true) and would claim the job.
+    const env = { MODEL_REPOSITORY: path.join(root, 'repository-workers'), TRAINING_DATA_ROOT: dataRoot };
+    const serving = await startReplica('serving', root, { ...env, TRAINING_WORKER: 'false' });
+    const workers: Array<import('node:child_process').ChildProcess> = [];
+    try {
+      const id = (await serving.graphql(TRAIN, { input: input('queued') })).data.trainModel.id;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect((await serving.graphql(JOB, { id })).data.trainingJob).toMatchObject({ status: 'QUEUED' }); // nobody runs it yet
+      workers.push(...(await Promise.all([startWorker(root, env), startWorker(root, env)])));
+      expect(await finished(serving, id)).toMatchObject({ status: 'SUCCEEDED', progress: 1 });
+      const claim = fs.readFileSync(path.join(env.MODEL_REPOSITORY, '.jobs', `${id}.claim`), 'utf8').trim();
+      expect(workers.filter((worker) => claim.endsWith(`:${worker.pid}`))).toHaveLength(1);
+      expect(await eventually('queued served', served(serving, 'queued'))).toMatchObject({ version: 1, status: 'READY' });
+    } finally {
+      for (const worker of workers) worker.kill('SIGKILL');
+      await serving.process.stop();
+    }
   }, 30_000);
 });
