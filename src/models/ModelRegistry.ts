@@ -10,7 +10,7 @@ import { decodeGateFor, decodeWithinBudget } from './decodeGate';
 import type { GatewayMarker } from './gatewayMarker';
 import { decodeImage } from './decodeImage';
 import { MODEL_ID_PATTERN, SHIPPED_MODEL_ID, configuredDefaultFolder } from './discoverModels';
-import { NO_MODEL_MESSAGE, describe, parseModelRef, type ModelEntry } from './modelEntry';
+import { NO_MODEL_MESSAGE, describe, describeFailure, parseModelRef, type ModelEntry } from './modelEntry';
 import { FolderRepository } from './repository/FolderRepository';
 import type { ModelRepository } from './repository/ModelRepository';
 import { RepositorySync } from './RepositorySync';
@@ -95,27 +95,12 @@ export class ModelRegistry {
     this.sync.start(intervalMs);
   }
 
-  /** One repository pass now (after a publish or a delete on this replica; tests). */
-  syncRepository(): Promise<void> {
-    return this.sync.syncOnce();
-  }
-
   /** Served models and the ones that failed to load at start, by id. */
   list(): ModelInfo[] {
     const served = [...this.models.values()].map((entry) => describe(entry, entry.id === this.defaultId));
     const failed = [...this.loadErrors]
       .filter(([id]) => !this.models.has(id))
-      .map(([id, { message: error }]): ModelInfo => ({
-        id,
-        status: 'FAILED',
-        error,
-        isDefault: id === this.defaultId,
-        labels: [],
-        inputSize: 0,
-        backend: this.startedPool?.backend ?? 'none',
-        runtime: 'TFJS_WASM',
-        trained: false,
-      }));
+      .map(([id, { message }]) => describeFailure(id, message, id === this.defaultId, this.startedPool?.backend ?? 'none'));
     return [...served, ...failed].sort((a, b) => a.id.localeCompare(b.id));
   }
 

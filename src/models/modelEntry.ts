@@ -59,6 +59,11 @@ export function describe(entry: ModelEntry, isDefault: boolean): ModelInfo {
   return info;
 }
 
+/** A model found and not loadable, as `models` lists it: its error, no labels. */
+export function describeFailure(id: string, error: string, isDefault: boolean, backend: string): ModelInfo {
+  return { id, status: 'FAILED', error, isDefault, labels: [], inputSize: 0, backend, runtime: 'TFJS_WASM', trained: false };
+}
+
 /** The detail (a library's words, a file name) is logged; in production the client is told only where to look. */
 export function loadFailure(id: string, error: unknown, production: boolean): GatewayError {
   if (error instanceof GatewayError) return error;

@@ -76,6 +76,8 @@ export class TrainingJobs {
   private readonly queue: Entry[] = [];
   private running?: Entry;
   private closed = false;
+  /** Ends the streams read from records (watchRecord) when the gateway stops, as events.close() ends the others. */
+  private readonly closing = new AbortController();
   /** Status changes and progress of every job, for watchers (the trainingJobEvents subscription). */
   readonly events = new TrainingJobEvents();
 
@@ -156,7 +158,7 @@ export class TrainingJobs {
     if (this.get(id, caller)) return this.events.watch(id);
     const { records } = this.options;
     if (!records || !(await this.lookup(id, caller))) return undefined;
-    return watchRecord(records, id, this.options.recordPollMs ?? 500);
+    return watchRecord(records, id, this.options.recordPollMs ?? 500, this.closing.signal);
   }
 
   /**
@@ -185,6 +187,7 @@ export class TrainingJobs {
     }
     await this.running?.worker?.terminate();
     this.events.close();
+    this.closing.abort();
     await this.options.records?.close();
   }
 
