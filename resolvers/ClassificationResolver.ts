@@ -12,7 +12,10 @@ class ClassifyArgs {
   })
   files!: Promise<FileUpload>[];
 
-  @Field(() => ID, { nullable: true, description: 'A `Model.id`; the default model when omitted.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'A `Model.id` (its newest loaded version), or `id@version` for that `Model.version` while it is the one loaded; the default model when omitted.',
+  })
   model?: string | null;
 
   @Field(() => Float, { nullable: true, defaultValue: 0.05, description: 'Labels scoring below this are left out, 0 to 1.' })

@@ -13,10 +13,11 @@ export class TrainingEventsResolver {
       "One of your training jobs' events in order (any job's, for `admin`): first its latest event (so a late subscriber starts from the current state), then every new one; " +
       'completes after SUCCEEDED, FAILED or CANCELLED. Served as GraphQL over Server-Sent Events at /graphql (`Accept: text/event-stream`).',
     // Events come from the gateway's own TrainingJobs (per gateway, through the context), not from the schema-wide pubSub.
-    subscribe: ({ args, context }) => {
+    // A job this replica runs streams from memory; any other job from its shared record, polled.
+    subscribe: async ({ args, context }) => {
       const { services, caller } = context as GatewayContext;
       const id = String(args.id);
-      const events = services.training.get(id, caller) && services.training.events.watch(id);
+      const events = await services.training.watch(id, caller);
       if (!events) throw jobNotFound(id);
       return events;
     },

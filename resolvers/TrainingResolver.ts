@@ -34,19 +34,20 @@ export class TrainingResolver {
   @RequiresScope('read')
   @Query(() => TrainingJobNode, {
     nullable: true,
-    description: "One of your training jobs (any, for `admin`); null for an unknown id or someone else's job. Jobs are kept in memory: a restart forgets them.",
+    description:
+      "One of your training jobs (any, for `admin`); null for an unknown id or someone else's job. Any replica answers: jobs are records in the model repository (a job whose replica stopped is FAILED, TRAINING_INTERRUPTED).",
   })
-  trainingJob(@Arg('id', () => ID, { description: "The job's `id`, as `trainModel` returned it." }) id: string, @Ctx() { services, caller }: GatewayContext) {
+  async trainingJob(@Arg('id', () => ID, { description: "The job's `id`, as `trainModel` returned it." }) id: string, @Ctx() { services, caller }: GatewayContext) {
     assertJobId(id);
-    return services.training.get(id, caller) ?? null;
+    return (await services.training.lookup(id, caller)) ?? null;
   }
 
   @RequiresScope('read')
   @Query(() => [TrainingJobNode], {
-    description: `Your training jobs (every caller's, for \`admin\`), newest first: the queued and running ones and the last ${DEFAULT_KEEP_FINISHED} finished (kept in memory until a restart).`,
+    description: `Your training jobs (every caller's, for \`admin\`), newest first: the queued and running ones and the last ${DEFAULT_KEEP_FINISHED} finished, from every replica (records in the model repository).`,
   })
-  trainingJobs(@Ctx() { services, caller }: GatewayContext) {
-    return services.training.list(caller);
+  async trainingJobs(@Ctx() { services, caller }: GatewayContext) {
+    return services.training.listAll(caller);
   }
 
   @FieldResolver(() => Model, { nullable: true, description: 'The served model, once SUCCEEDED.' })

@@ -28,6 +28,8 @@ export enum ErrorCode {
   TrainingCancelled = 'TRAINING_CANCELLED',
   /** A training job (TrainingJob.errorCode) that ran past TRAINING_JOB_TIMEOUT_S. */
   TrainingTimeout = 'TRAINING_TIMEOUT',
+  /** A training job whose runner stopped heartbeating (its replica or worker stopped) for TRAINING_JOB_LEASE_S (TrainingJob.errorCode). */
+  TrainingInterrupted = 'TRAINING_INTERRUPTED',
   /** A training job's data could not be used (TrainingJob.errorCode). */
   TrainingDataInvalid = 'TRAINING_DATA_INVALID',
   /** A training job named a source it may not read: outside TRAINING_DATA_ROOT, or remote and not allowed (TrainingJob.errorCode). */

@@ -11,10 +11,12 @@ import { ClassCatalog } from './metadata/ClassCatalog';
 import type { GatewayMetrics } from './metrics';
 import { ModelOwnership } from './auth/modelOwnership';
 import { ModelRegistry } from './models/ModelRegistry';
+import { openRepository } from './models/repository/openRepository';
 import { settingsFromConfig } from './store/bigquery/bigQueryConnection';
 import { createStore } from './createStore';
 import type { ClassRecord, MetadataStore } from './store/MetadataStore';
-import { TrainingJobs } from './training/TrainingJobs';
+import { sharedTraining } from './training/jobs/sharedTraining';
+import type { TrainingJobs } from './training/TrainingJobs';
 import { VisionLabeler } from './vision/VisionLabeler';
 
 /** The long-lived parts of a gateway, built once at start and shared by all requests. */
@@ -49,27 +51,20 @@ export interface ServiceOverrides {
 export async function createServices(config: GatewayConfig, metrics: GatewayMetrics, overrides: ServiceOverrides = {}): Promise<GatewayServices> {
   // Read first: a bad key file stops the start before anything loads.
   const identity = { jwt: JwtVerifier.fromConfig(config.auth), apiKeys: ApiKeys.fromFile(config.auth.apiKeysFile) };
-  const [store, models] = await Promise.all([overrides.store ?? createStore(config, metrics), ModelRegistry.create(config, metrics)]);
+  const repository = openRepository(config);
+  const [store, models] = await Promise.all([overrides.store ?? createStore(config, metrics), ModelRegistry.create(config, metrics, { repository })]);
+  models.startPolling(config.replicas.pollSeconds * 1000);
   const catalog = new ClassCatalog(await store.readCatalog());
   logger.info({ backend: store.backend, classes: catalog.size, relationTypes: catalog.relationTypes.length }, 'metadata catalog ready');
   const labelLinks = new LabelLinker(catalog.allClasses);
   for (const model of models.list()) linkLabelsInBackground(labelLinks, model.id, model.labels);
   const vision = VisionLabeler.create(config, metrics);
   const classification = new ClassificationService(models, vision, config);
-  const modelOwnership = new ModelOwnership(models, config.modelsDir);
-  const training = new TrainingJobs({
-    dataRoot: config.trainingDataRoot,
-    modelsDir: config.modelsDir,
-    maxImagePixels: config.maxImagePixels,
+  const modelOwnership = new ModelOwnership(models, repository);
+  const { training, close: closeTraining } = sharedTraining(config, repository, {
     checkModelId: (modelId, caller, replace) => modelOwnership.checkTrainable(modelId, caller, replace),
-    queueMax: config.training.queueMax,
-    queueMaxPerCaller: config.training.queueMaxPerCaller,
-    jobTimeoutMs: config.training.jobTimeoutSeconds * 1000,
-    cacheMaxBytes: config.trainingCacheMaxBytes,
-    remoteSources: config.trainingRemoteSources,
-    production: config.production,
-    register: async (id, dir) => {
-      const model = await models.register(id, dir);
+    served: async (modelId, dir, { version }) => {
+      const model = await models.register(modelId, dir, { version, fromRepository: true });
       linkLabelsInBackground(labelLinks, model.id, model.labels);
       return model;
     },
@@ -103,7 +98,7 @@ export async function createServices(config: GatewayConfig, metrics: GatewayMetr
     isReady: () => !closed && models.isReady(),
     async close() {
       closed = true;
-      await Promise.allSettled([store.close(), models.close(), vision.close(), training.close(), embeddings?.close()]);
+      await Promise.allSettled([store.close(), models.close(), vision.close(), closeTraining(), embeddings?.close()]);
       labelLinks.close();
     },
   };

@@ -1,7 +1,7 @@
 import { ConfigError, type Env } from './parsers';
 import { readGroup } from './spec';
 import type { GatewayConfig } from './types';
-import { AUTH, EMBEDDINGS, HTTP, LIMITS, MODELS, RATE_LIMITS, SERVER, STORE, TRAINING, VISION } from './variables';
+import { AUTH, EMBEDDINGS, HTTP, LIMITS, MODELS, RATE_LIMITS, REPLICAS, SERVER, STORE, TRAINING, VISION } from './variables';
 
 /** Every variable read from its spec (src/config/variables/), then the rules that span several of them. */
 export function loadConfig(env: Env = process.env): GatewayConfig {
@@ -10,6 +10,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   const limits = readGroup(LIMITS, env);
   const http = readGroup(HTTP, env);
   const models = readGroup(MODELS, env);
+  const replicas = readGroup(REPLICAS, env);
   const vision = readGroup(VISION, env);
   const embeddings = readGroup(EMBEDDINGS, env);
   const training = readGroup(TRAINING, env);
@@ -62,6 +63,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     modelDir: models.modelDir,
     defaultModel: models.defaultModel,
     modelsDir: models.modelsDir,
+    replicas,
     inference: {
       workers: models.inferenceWorkers,
       maxBatch: models.inferenceMaxBatch,

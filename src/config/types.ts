@@ -73,6 +73,16 @@ export interface GatewayConfig {
   /** Serve the model shipped in default-model/ when MODEL_DIR is unset ('shipped'), or no default ('none'). */
   defaultModel: 'shipped' | 'none';
   modelsDir: string;
+  /** The shared model repository and job records (issue 19). */
+  replicas: {
+    /** A folder or gs://bucket/prefix; undefined: MODELS_DIR. */
+    modelRepository?: string;
+    pollSeconds: number;
+    /** Whether this process runs training jobs. */
+    trainingWorker: boolean;
+    heartbeatSeconds: number;
+    leaseSeconds: number;
+  };
   inference: {
     workers: number;
     maxBatch: number;

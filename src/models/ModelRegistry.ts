@@ -5,15 +5,16 @@ import { logger } from '../logger';
 import { shippedModelDir } from '../paths';
 import type { GatewayMetrics } from '../metrics';
 import { defaultOnnxConversion, type OnnxConversion } from '../runtime/onnx/conversion';
-import { planModel } from '../runtime/modelPlan';
 import type { ModelPlan } from '../runtime/types';
-import { readGatewayMarker, type GatewayMarker } from './gatewayMarker';
-import { MODEL_ID_PATTERN, SHIPPED_MODEL_ID, discoverModelFolders } from './discoverModels';
+import type { GatewayMarker } from './gatewayMarker';
+import { MODEL_ID_PATTERN, SHIPPED_MODEL_ID, configuredDefaultFolder } from './discoverModels';
+import { NO_MODEL_MESSAGE, describe, describeFailure, parseModelRef, type ModelEntry } from './modelEntry';
+import { FolderRepository } from './repository/FolderRepository';
+import type { ModelRepository } from './repository/ModelRepository';
+import { RepositorySync } from './RepositorySync';
 import { IdleModels } from './idleModels';
 import { InferencePool } from './InferencePool';
-import type { LoadedReply } from './inference.protocol';
-import { ModelSpec, isModelFolder, readModelSpec } from './modelFolder';
-import { describe, loadFailure, NO_MODEL_MESSAGE, type ModelEntry } from './modelEntry';
+import { loadModelEntry } from './loadModelEntry';
 import { topPredictions } from './topPredictions';
 import { assertDecodeRoom, decodeImages } from './uploadStage';
 import type { ImageOutcome, LabelOptions, ModelInfo } from './types';
@@ -26,16 +27,21 @@ const log = logger.child({ component: 'models' });
 export interface RegistryOptions {
   /** TF.js -> ONNX conversion of the TF.js folders it loads; default: src/runtime/onnx/conversion.ts `defaultOnnxConversion`. */
   onnxConversion?: OnnxConversion;
+  /** Where the models other than the configured default come from; default: a folder repository in MODELS_DIR. */
+  repository?: ModelRepository;
 }
 
 /**
- * The models the gateway serves, by id: MODEL_DIR (the default) and the folders in MODELS_DIR, plus the
- * ones registered at run time. Classification runs on a shared pool of inference workers.
+ * The models the gateway serves, by id: MODEL_DIR or the shipped model (the default) and the newest
+ * version of each model in the model repository, kept in step with it by RepositorySync. Classification
+ * runs on a shared pool of inference workers.
  */
 export class ModelRegistry {
   private readonly models = new Map<string, ModelEntry>();
-  /** Models found at start that could not be loaded, by id, listed by `list()` with their error. */
-  private readonly loadErrors = new Map<string, string>();
+  /** Models found that could not be loaded, by id, listed by `list()` with their error. */
+  private readonly loadErrors = new Map<string, { message: string; fromRepository: boolean }>();
+  readonly repository: ModelRepository;
+  private readonly sync: RepositorySync;
   private pool?: Promise<InferencePool>;
   private startedPool?: InferencePool;
   private defaultId?: string;
@@ -52,6 +58,8 @@ export class ModelRegistry {
     options: RegistryOptions = {},
   ) {
     this.onnxConversion = options.onnxConversion ?? defaultOnnxConversion;
+    this.repository = options.repository ?? new FolderRepository(config.modelsDir);
+    this.sync = new RepositorySync(this.repository, this);
     this.idle = new IdleModels({
       idleMs: config.modelIdleUnloadS * 1000,
       load: (key, dir) => this.startPool().then((pool) => pool.load(key, dir, this.plans.get(key))),
@@ -62,22 +70,28 @@ export class ModelRegistry {
   /** Loads every model it finds; a missing or broken model is logged and left out, never thrown. */
   static async create(config: GatewayConfig, metrics?: GatewayMetrics, options?: RegistryOptions): Promise<ModelRegistry> {
     const registry = new ModelRegistry(config, metrics, options);
-    const folders = await discoverModelFolders(config);
-    for (const { id, dir } of folders) {
+    const configured = configuredDefaultFolder(config);
+    if (configured) {
       try {
-        await registry.register(id, dir);
+        await registry.register(configured.id, configured.dir);
       } catch (error) {
-        registry.loadErrors.set(id, (error as Error).message);
-        log.error({ model: id, dir, reason: (error as Error).message }, 'model not loaded');
+        registry.loadErrors.set(configured.id, { message: (error as Error).message, fromRepository: false });
+        log.error({ model: configured.id, dir: configured.dir, reason: (error as Error).message }, 'model not loaded');
       }
     }
+    await registry.sync.syncOnce();
     registry.defaultId = config.modelDir
       ? path.basename(path.resolve(config.modelDir))
       : config.defaultModel === 'shipped'
         ? SHIPPED_MODEL_ID
         : [...registry.models.keys()].sort()[0];
-    if (folders.length === 0) log.warn({ modelsDir: path.resolve(config.modelsDir) }, NO_MODEL_MESSAGE);
+    if (registry.models.size === 0 && registry.loadErrors.size === 0) log.warn({ repository: registry.repository.location }, NO_MODEL_MESSAGE);
     return registry;
+  }
+
+  /** Reads the repository every `intervalMs` from now on: new versions load, removed models unload. */
+  startPolling(intervalMs: number): void {
+    this.sync.start(intervalMs);
   }
 
   /** Served models and the ones that failed to load at start, by id. */
@@ -85,17 +99,7 @@ export class ModelRegistry {
     const served = [...this.models.values()].map((entry) => describe(entry, entry.id === this.defaultId));
     const failed = [...this.loadErrors]
       .filter(([id]) => !this.models.has(id))
-      .map(([id, error]): ModelInfo => ({
-        id,
-        status: 'FAILED',
-        error,
-        isDefault: id === this.defaultId,
-        labels: [],
-        inputSize: 0,
-        backend: this.startedPool?.backend ?? 'none',
-        runtime: 'TFJS_WASM',
-        trained: false,
-      }));
+      .map(([id, { message }]) => describeFailure(id, message, id === this.defaultId, this.startedPool?.backend ?? 'none'));
     return [...served, ...failed].sort((a, b) => a.id.localeCompare(b.id));
   }
 
@@ -145,52 +149,17 @@ export class ModelRegistry {
     }
   }
 
-  /** Loads (or reloads) a model folder under `id`; requests already running finish on the version they started with. */
-  async register(id: string, dir: string): Promise<ModelInfo> {
+  /**
+   * Loads (or reloads) a model folder under `id`, then switches to it: requests already running finish
+   * on the version they started with. `from`: its repository version, when it came from the repository.
+   */
+  async register(id: string, dir: string, from: { version: number | null; fromRepository: boolean } = { version: null, fromRepository: false }): Promise<ModelInfo> {
     if (this.closed) throw new GatewayError(ErrorCode.ShuttingDown, 'The model runtime is shutting down.');
     if (!MODEL_ID_PATTERN.test(id)) throw badUserInput(`Model id "${id}" must be letters, digits, ".", "_" or "-" (at most 100)`);
-    let spec: ModelSpec;
-    try {
-      if (!(await isModelFolder(dir))) throw new Error('no model.json or model.onnx in the folder');
-      spec = await readModelSpec(dir);
-    } catch (error) {
-      throw loadFailure(id, error, this.config.production);
-    }
     const pool = await this.startPool();
     const key = `${id}#${++this.version}`;
-    let loaded: LoadedReply;
-    let plan: ModelPlan;
-    try {
-      plan = await planModel(path.resolve(dir), {
-        preference: this.config.inferenceRuntime,
-        conversion: this.onnxConversion,
-        cacheDir: path.join(path.resolve(this.config.modelsDir), '.onnx-cache'),
-      });
-      this.plans.set(key, plan);
-      loaded = await pool.load(key, dir, plan);
-    } catch (error) {
-      this.plans.delete(key);
-      throw loadFailure(id, error, this.config.production);
-    }
-    const { inputSize } = loaded;
-    const input = { size: inputSize, crop: spec.crop };
-    // The configured default (MODEL_DIR, the shipped one) is never anyone's to replace, whatever its folder holds.
-    const marker = this.isConfiguredDefault(dir) ? undefined : await readGatewayMarker(dir);
-    const entry: ModelEntry = {
-      id,
-      dir: path.resolve(dir),
-      marker,
-      key,
-      spec,
-      inputSize,
-      input,
-      backend: loaded.backend ?? pool.backend,
-      runtime: loaded.runtime,
-      ...(loaded.fallbackReason === undefined ? {} : { fallbackReason: loaded.fallbackReason }),
-      plan,
-      pendingRequests: 0,
-      retired: false,
-    };
+    const load = { id, dir, from, key, configuredDefault: this.isConfiguredDefault(dir) };
+    const entry = await loadModelEntry(load, pool, this.plans, this.config, this.onnxConversion);
     const previous = this.models.get(id);
     this.models.set(id, entry);
     this.idle.track(key, id, dir, () => id === this.defaultId);
@@ -200,7 +169,19 @@ export class ModelRegistry {
       previous.retired = true;
       this.unloadIfRetired(previous);
     }
-    log.info({ model: id, dir, runtime: entry.runtime, backend: entry.backend, fallbackReason: entry.fallbackReason, labels: spec.labels.length, inputSize }, 'model loaded');
+    log.info(
+      {
+        model: id,
+        version: from.version,
+        dir,
+        runtime: entry.runtime,
+        backend: entry.backend,
+        fallbackReason: entry.fallbackReason,
+        labels: entry.spec.labels.length,
+        inputSize: entry.inputSize,
+      },
+      'model loaded',
+    );
     return describe(entry, id === this.defaultId);
   }
 
@@ -209,9 +190,24 @@ export class ModelRegistry {
    * MODEL_DIR or the shipped model, which no caller may replace (a trained model that merely became the
    * default because it was the first one served is still its owner's).
    */
-  origin(id: string): { dir: string; marker?: GatewayMarker; configured: boolean } | undefined {
+  origin(id: string): { dir: string; marker?: GatewayMarker; configured: boolean; fromRepository: boolean } | undefined {
     const entry = this.models.get(id);
-    return entry && { dir: entry.dir, marker: entry.marker, configured: this.isConfiguredDefault(entry.dir) };
+    return entry && { dir: entry.dir, marker: entry.marker, configured: this.isConfiguredDefault(entry.dir), fromRepository: entry.fromRepository };
+  }
+
+  served(id: string): { version: number | null; fromRepository: boolean } | undefined {
+    const entry = this.models.get(id);
+    return entry && { version: entry.version, fromRepository: entry.fromRepository };
+  }
+
+  /** Ids read from the repository: served, or found there and not loadable. */
+  repositoryModelIds(): string[] {
+    const failed = [...this.loadErrors].filter(([, error]) => error.fromRepository).map(([id]) => id);
+    return [...new Set([...[...this.models.values()].filter((entry) => entry.fromRepository).map((entry) => entry.id), ...failed])];
+  }
+
+  loadFailed(id: string, message: string): void {
+    this.loadErrors.set(id, { message, fromRepository: true });
   }
 
   private isConfiguredDefault(dir: string): boolean {
@@ -242,6 +238,7 @@ export class ModelRegistry {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.sync.stop();
     this.idle.close();
     const pool = await this.pool?.catch(() => undefined);
     await pool?.close();
@@ -252,12 +249,18 @@ export class ModelRegistry {
     return this.startedPool;
   }
 
+  /** `id`, `id@version` (served only while that version is the one loaded, as TF Serving's latest-version policy does) or the default. */
   private resolve(modelId: string | undefined): ModelEntry {
-    const id = modelId ?? this.defaultId;
+    const ref = modelId === undefined ? undefined : parseModelRef(modelId);
+    const id = ref?.id ?? this.defaultId;
     const entry = id === undefined ? undefined : this.models.get(id);
+    if (entry && ref?.version !== undefined && entry.version !== ref.version) {
+      const serving = entry.version === null ? 'it has no versions' : `version ${entry.version} is served`;
+      throw new GatewayError(ErrorCode.ModelNotFound, `Model "${entry.id}" version ${ref.version} is not loaded (${serving}).`, { modelId });
+    }
     if (entry) return entry;
     if (this.models.size === 0 || modelId === undefined) {
-      const reason = id !== undefined && this.loadErrors.get(id);
+      const reason = id !== undefined && this.loadErrors.get(id)?.message;
       throw new GatewayError(ErrorCode.ModelUnavailable, reason ? `The default model "${id}" could not be loaded (${reason}). ${NO_MODEL_MESSAGE}` : NO_MODEL_MESSAGE);
     }
     throw new GatewayError(ErrorCode.ModelNotFound, `No model "${modelId}". Available: ${[...this.models.keys()].sort().join(', ')}.`, {

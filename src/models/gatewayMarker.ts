@@ -33,9 +33,18 @@ export async function readGatewayMarker(dir: string): Promise<GatewayMarker | un
   return { writtenBy: 'openimages-gateway', owner: text(parsed.owner), jobId: text(parsed.jobId), createdAt: text(parsed.createdAt) ?? '' };
 }
 
-/** Whether anything (a folder, a file, a link) is at `dir` without the gateway's marker: such a thing is never replaced. */
+/**
+ * Whether anything (a folder, a file, a link) is at `dir` without the gateway's marker: such a thing is
+ * never replaced. A folder of versions (`1/`, `2/`, as the model repository writes them) is the gateway's
+ * when every version holds the marker.
+ */
 export async function isForeignPath(dir: string): Promise<boolean> {
   const stat = await fs.lstat(dir).catch(() => undefined);
   if (!stat) return false;
-  return !stat.isDirectory() || (await readGatewayMarker(dir)) === undefined;
+  if (!stat.isDirectory()) return true;
+  if ((await readGatewayMarker(dir)) !== undefined) return false;
+  const names = await fs.readdir(dir);
+  if (names.length === 0 || !names.every((name) => /^[1-9][0-9]{0,15}$/.test(name))) return true;
+  const markers = await Promise.all(names.map((name) => readGatewayMarker(path.join(dir, name))));
+  return markers.includes(undefined);
 }

@@ -3,6 +3,8 @@ import type { ErrorCode } from '../errors';
 /** A model the gateway serves (or found and could not load), as the API describes it. */
 export interface ModelInfo {
   id: string;
+  /** The repository version served (`<id>/<version>/`, the newest one); absent for a folder without versions. */
+  version?: number;
   /** READY: served. FAILED: found at start but not loadable; `error` says why, labels are empty, inputSize 0. */
   status: 'READY' | 'FAILED';
   error?: string;

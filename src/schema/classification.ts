@@ -75,9 +75,17 @@ registerEnumType(ModelRuntime, {
 @ObjectType({ description: 'A local image model the gateway serves, or found and could not load.' })
 export class Model {
   @Field(() => ID, {
-    description: "The model's folder name under MODELS_DIR (or MODEL_DIR's folder name; `mobilenet_v2_1.0_224` for the shipped default). Pass it as `classify(model:)`.",
+    description:
+      "The model's folder name in the model repository (MODEL_REPOSITORY, default MODELS_DIR), or MODEL_DIR's folder name (`mobilenet_v2_1.0_224` for the shipped default). Pass it as `classify(model:)`.",
   })
   id!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The repository version served (`<id>/<version>/`, the newest one this replica has loaded; `classify(model: "id@version")` names it); null for a model folder without versions (MODEL_DIR, the shipped model, a plain folder).',
+  })
+  version?: number | null;
 
   @Field(() => ModelStatus, { description: 'READY when served; FAILED when found at start but not loadable (`error` says why).' })
   status!: ModelStatus;

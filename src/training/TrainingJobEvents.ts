@@ -36,11 +36,18 @@ const isFinal = (event: TrainingJobEvent) => event.kind === 'STATUS' && (event.j
 export class TrainingJobEvents {
   private readonly latest = new Map<string, TrainingJobEvent>();
   private readonly watchers = new Map<string, Set<JobWatcher>>();
+  private readonly listeners: Array<(event: TrainingJobEvent) => void> = [];
+
+  /** Calls `listener` with every event published from now on (the shared job records). */
+  onPublish(listener: (event: TrainingJobEvent) => void): void {
+    this.listeners.push(listener);
+  }
 
   publish(job: TrainingJob, kind: TrainingJobEventKind, detail: Pick<TrainingJobEvent, 'stage' | 'step' | 'steps' | 'epoch'> = {}): void {
     const sequence = (this.latest.get(job.id)?.sequence ?? 0) + 1;
     const event: TrainingJobEvent = { jobId: job.id, sequence, kind, at: new Date(), ...detail, job: { ...job } };
     this.latest.set(job.id, event);
+    for (const listener of this.listeners) listener(event);
     for (const watcher of this.watchers.get(job.id) ?? []) watcher.push(event);
   }
 

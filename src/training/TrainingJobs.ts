@@ -1,21 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { WorkerChannel } from '../workers/WorkerChannel';
-import { hasScope, type Caller } from '../auth/caller';
-import { ErrorCode, GatewayError, inputPrefix, quoteInput } from '../errors';
+import type { Caller } from '../auth/caller';
+import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
+import { JobStopped, applyProgress, checkAdmission, jobNotFound, mayControl } from './jobAccess';
+import type { JobRecords } from './jobs/JobRecords';
+import { watchRecord } from './jobs/watchRecord';
 import type { TrainingJob } from './trainingJob';
-import { TrainingJobEvents } from './TrainingJobEvents';
+import { TrainingJobEvents, type TrainingJobEvent } from './TrainingJobEvents';
 import type { TrainOptions, TrainProgress, TrainResult } from './trainClassifier';
 import { trainOptionsFor, type TrainModelRequest, type TrainingRequestSettings } from './trainingRequest';
 import { jobErrorMessage, trainingFailureOf, type TrainingFailure } from './trainingFailure';
 import type { TrainingProtocol } from './training.protocol';
 
 export type { TrainModelRequest } from './trainingRequest';
+export { assertJobId, jobNotFound } from './jobAccess';
 
 export interface TrainingJobsOptions extends TrainingRequestSettings {
-  /** Serves a finished model without a restart (ModelRegistry.register). */
+  /** Serves a finished model without a restart: publishes the folder the job wrote to the repository and loads it. */
   register?: (modelId: string, dir: string) => Promise<unknown>;
+  /** Where a job writes its model folder (the repository's staging area); default: MODELS_DIR/<modelId>. */
+  outputFolder?: (jobId: string) => string;
   /** Refuses a model id the caller may not (re)write: someone else's, or one the gateway did not train. Throws. */
   checkModelId?: (modelId: string, caller: Caller, replace: boolean) => Promise<void> | void;
   /** Finished jobs kept for `get`; the oldest are forgotten beyond it. */
@@ -27,6 +33,11 @@ export interface TrainingJobsOptions extends TrainingRequestSettings {
   jobTimeoutMs?: number;
   /** Job errors carry no file contents or paths (the detail goes to the log only). */
   production?: boolean;
+  /** Job records shared by every replica (the model repository's `.jobs/`), and how often a watcher re-reads one. */
+  records?: JobRecords;
+  recordPollMs?: number;
+  /** false (TRAINING_WORKER=false): jobs are only queued as records, for a worker to claim and run. */
+  runJobs?: boolean;
 }
 
 /** How a request reaches `start`: the API's input plus whether an existing model of the caller's may be replaced. */
@@ -56,18 +67,23 @@ class FailedInWorker extends Error {
 
 /**
  * Training jobs, one at a time in a worker thread (so the event loop and inference stay responsive),
- * the others queued. A finished model is written to MODELS_DIR/<modelId> and registered for serving.
- * Jobs live in memory: a restart forgets them (the trained models stay on disk and are served).
+ * the others queued. A finished model is published to the model repository and served. With `records`,
+ * every job is also a record any replica answers from (jobs/JobRecords); without, jobs live in memory.
  */
 export class TrainingJobs {
   private readonly entries = new Map<string, Entry>();
   private readonly queue: Entry[] = [];
   private running?: Entry;
   private closed = false;
+  /** Ends the streams read from records (watchRecord) when the gateway stops, as events.close() ends the others. */
+  private readonly closing = new AbortController();
   /** Status changes and progress of every job, for watchers (the trainingJobEvents subscription). */
   readonly events = new TrainingJobEvents();
 
-  constructor(private readonly options: TrainingJobsOptions) {}
+  constructor(private readonly options: TrainingJobsOptions) {
+    const { records } = options;
+    if (records) this.events.onPublish((event) => records.published(event));
+  }
 
   /**
    * Validates the request, queues the job for `caller` and returns it. Throws BAD_USER_INPUT for a bad
@@ -80,19 +96,16 @@ export class TrainingJobs {
     await this.options.checkModelId?.(request.modelId, caller, request.replace === true);
     const id = randomUUID();
     const options = { ...(await trainOptionsFor(request, this.options)), owner: caller.id, jobId: id };
+    if (this.options.outputFolder) options.out = this.options.outputFolder(id);
     // The checks above awaited: another request may meanwhile have taken the last place, or the same model id.
     this.checkAdmission(request.modelId, caller);
-    const job: TrainingJob = {
-      id,
-      modelId: request.modelId,
-      owner: caller.id,
-      status: 'QUEUED',
-      progress: 0,
-      epochs: options.epochs!,
-      createdAt: new Date(),
-    };
+    const job: TrainingJob = { id, modelId: request.modelId, owner: caller.id, status: 'QUEUED', progress: 0, epochs: options.epochs!, createdAt: new Date() };
     const entry: Entry = { job, options };
-    this.entries.set(job.id, entry);
+    this.entries.set(job.id, entry); // counted by checkAdmission while its record is written
+    const run = this.options.runJobs !== false || !this.options.records;
+    const forget = () => this.entries.delete(job.id);
+    await this.options.records?.created(job, options, run).catch((error: unknown) => Promise.reject(forget() && error));
+    if (!run && forget()) return { ...job }; // queued as a record for a worker to claim (TRAINING_WORKER=false)
     this.queue.push(entry);
     this.events.publish(job, 'STATUS');
     log.info({ job: job.id, model: job.modelId }, 'training job queued');
@@ -112,6 +125,39 @@ export class TrainingJobs {
       .filter((entry) => mayControl(caller, entry.job))
       .map((entry) => ({ ...entry.job }))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  }
+
+  /** Whether this process has a job queued or running (a worker claims one job at a time). */
+  get busy(): boolean {
+    return this.running !== undefined || this.queue.length > 0;
+  }
+
+  /** Runs a job claimed from its record (JobRecords.adopt), written to this process's output folder. */
+  adopt(job: TrainingJob, options: TrainOptions): void {
+    const entry: Entry = { job: { ...job }, options: { ...options, out: this.options.outputFolder?.(job.id) ?? options.out } };
+    this.entries.set(job.id, entry);
+    this.queue.push(entry);
+    this.pump();
+  }
+
+  /** `get`, or else the job's shared record: any replica answers for any job. */
+  async lookup(id: string, caller: Caller): Promise<TrainingJob | undefined> {
+    const job = this.get(id, caller) ?? (await this.options.records?.read(id))?.job;
+    return job && mayControl(caller, job) ? { ...job } : undefined;
+  }
+
+  /** The shared records `caller` may see (this process's own jobs among them), newest first; `list` without records. */
+  async listAll(caller: Caller): Promise<TrainingJob[]> {
+    if (!this.options.records) return this.list(caller);
+    return (await this.options.records.list()).map((record) => ({ ...record.job })).filter((job) => mayControl(caller, job));
+  }
+
+  /** The job's events: from memory when this process runs it, else polled from its record. Undefined: no such job of the caller's. */
+  async watch(id: string, caller: Caller): Promise<AsyncIterableIterator<TrainingJobEvent> | undefined> {
+    if (this.get(id, caller)) return this.events.watch(id);
+    const { records } = this.options;
+    if (!records || !(await this.lookup(id, caller))) return undefined;
+    return watchRecord(records, id, this.options.recordPollMs ?? 500, this.closing.signal);
   }
 
   /**
@@ -140,32 +186,14 @@ export class TrainingJobs {
     }
     await this.running?.worker?.terminate();
     this.events.close();
-  }
-
-  private activeJobs(): Entry[] {
-    return [...this.entries.values()].filter((entry) => isActive(entry.job));
+    this.closing.abort();
+    await this.options.records?.close();
   }
 
   /** One job per model id at a time, and room in the queue for the caller: refused at once otherwise. */
   private checkAdmission(modelId: string, caller: Caller): void {
-    this.checkRoom(caller);
-    if (this.activeJobs().some((entry) => entry.job.modelId === modelId)) {
-      throw new GatewayError(ErrorCode.BadUserInput, `A job is already training model ${quoteInput(modelId)}; wait for it or cancel it.`, { argument: 'modelId' });
-    }
-  }
-
-  private checkRoom(caller: Caller): void {
-    const active = this.activeJobs();
-    const perCaller = this.options.queueMaxPerCaller ?? Number.POSITIVE_INFINITY;
-    if (active.filter((entry) => entry.job.owner === caller.id).length >= perCaller) {
-      throw new GatewayError(ErrorCode.RateLimited, `You already have ${perCaller} training jobs queued or running; wait for one to finish or cancel one.`, {
-        retryAfterSeconds: 60,
-      });
-    }
-    const max = this.options.queueMax ?? Number.POSITIVE_INFINITY;
-    if (active.length >= max) {
-      throw new GatewayError(ErrorCode.Overloaded, `The training queue is full (${max} jobs queued or running); retry later.`, { retryAfterSeconds: 60 });
-    }
+    const active = [...this.entries.values()].map((entry) => entry.job).filter(isActive);
+    checkAdmission(active, modelId, caller, this.options);
   }
 
   private pump(): void {
@@ -228,18 +256,7 @@ export class TrainingJobs {
 
   private onProgress(job: TrainingJob, progress: TrainProgress): void {
     const previousStage = job.stage;
-    job.stage = progress.stage;
-    job.progress = progress.progress;
-    if (progress.epoch) {
-      job.epoch = progress.epoch.epoch;
-      job.epochs = progress.epoch.epochs; // the head's epochs plus the fine-tuning ones
-      job.loss = progress.epoch.loss;
-      job.validationAccuracy = progress.epoch.validationAccuracy;
-    } else if (progress.step) {
-      job.loss = progress.step.loss;
-    }
-    const elapsed = (Date.now() - job.startedAt!.getTime()) / 1000;
-    job.etaSeconds = progress.progress > 0.02 ? (elapsed * (1 - progress.progress)) / progress.progress : undefined;
+    applyProgress(job, progress);
     this.events.progressed(job, progress, previousStage);
   }
 
@@ -270,36 +287,4 @@ export class TrainingJobs {
       this.events.forget(entry.job.id);
     }
   }
-}
-
-/** A running job ended from outside: cancelled, or past its deadline. */
-class JobStopped extends Error {
-  readonly failure: TrainingFailure;
-
-  constructor(
-    readonly status: 'FAILED' | 'CANCELLED',
-    message: string,
-  ) {
-    super(message);
-    this.failure = { code: status === 'CANCELLED' ? ErrorCode.TrainingCancelled : ErrorCode.TrainingTimeout, detail: message, safeMessage: message };
-  }
-}
-
-function mayControl(caller: Caller, job: TrainingJob): boolean {
-  return job.owner === caller.id || hasScope(caller, 'admin');
-}
-
-const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Job ids are UUIDs: anything else is the client's mistake, said as such (quoting a short prefix of it). */
-export function assertJobId(id: string): void {
-  if (!JOB_ID.test(id))
-    throw new GatewayError(ErrorCode.BadUserInput, `\`id\` must be a training job id (a UUID, as trainModel returned it), got ${quoteInput(id)}.`, { argument: 'id' });
-}
-
-/** The same answer for an unknown id and for someone else's job: ids are not probed for existence. */
-export function jobNotFound(id: string): GatewayError {
-  return new GatewayError(ErrorCode.TrainingJobNotFound, `No training job ${quoteInput(id)} of yours (finished jobs are kept until 100 newer ones have finished).`, {
-    id: inputPrefix(id),
-  });
 }

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors';
 import { DatasetError, SourceRefusedError } from './dataset/types';
+import { ForeignModelError } from '../models/repository/foreignModel';
 import { ForeignModelFolderError } from './writeModelFolder';
 
 /** Why a training job failed: a stable code, the full detail (for the log) and a message without file contents or paths. */
@@ -13,7 +14,7 @@ export function trainingFailureOf(error: unknown): TrainingFailure {
   const detail = error instanceof Error ? error.message : String(error);
   if (error instanceof SourceRefusedError) return { code: ErrorCode.TrainingSourceRefused, detail, safeMessage: `A training source was refused: ${error.safeMessage}` };
   if (error instanceof DatasetError) return { code: ErrorCode.TrainingDataInvalid, detail, safeMessage: `The training data could not be read: ${error.safeMessage}` };
-  if (error instanceof ForeignModelFolderError) {
+  if (error instanceof ForeignModelFolderError || error instanceof ForeignModelError) {
     return {
       code: ErrorCode.BadUserInput,
       detail,

@@ -10,7 +10,7 @@ import { temporaryDir, writeColourFolders } from '../training/support/images';
 const TRAIN = 'mutation($input: TrainModelInput!) { trainModel(input: $input) { id owner status } }';
 const JOB = 'query($id: ID!) { trainingJob(id: $id) { id status owner error errorCode } }';
 const JOBS = '{ trainingJobs { id owner } }';
-const MODELS = '{ models { id trained mayChange isDefault } }';
+const MODELS = '{ models { id version trained mayChange isDefault } }';
 const DELETE = 'mutation($id: ID!) { deleteModel(id: $id) }';
 const CANCEL = 'mutation($id: ID!) { cancelTrainingJob(id: $id) { status } }';
 const EVENTS = 'subscription($id: ID!) { trainingJobEvents(id: $id) { sequence } }';
@@ -81,10 +81,10 @@ describe('ownership of training jobs and trained models', () => {
 
     const job = await finished(id, 'alice');
     expect(job).toMatchObject({ status: 'SUCCEEDED', owner: 'key:alice' });
-    expect(JSON.parse(fs.readFileSync(path.join(modelsDir, 'alices', GATEWAY_MARKER_FILE), 'utf8'))).toMatchObject({ owner: 'key:alice', jobId: id });
+    expect(JSON.parse(fs.readFileSync(path.join(modelsDir, 'alices', '1', GATEWAY_MARKER_FILE), 'utf8'))).toMatchObject({ owner: 'key:alice', jobId: id });
 
     const models = async (who: string) => (await gw.graphql(MODELS, undefined, as(who))).body.data.models.find((model: any) => model.id === 'alices');
-    expect(await models('alice')).toMatchObject({ trained: true, mayChange: true });
+    expect(await models('alice')).toMatchObject({ version: 1, trained: true, mayChange: true });
     expect(await models('bob')).toMatchObject({ trained: true, mayChange: false });
 
     const replaceByBob = await gw.graphql(TRAIN, { input: input('alices', { replace: true }) }, as('bob'));
@@ -98,6 +98,9 @@ describe('ownership of training jobs and trained models', () => {
     const replaced = await gw.graphql(TRAIN, { input: input('alices', { replace: true, seed: 2 }) }, as('alice'));
     expect(replaced.body.errors).toBeUndefined();
     expect(await finished(replaced.body.data.trainModel.id, 'alice')).toMatchObject({ status: 'SUCCEEDED' });
+    // A new version beside the old one (TF Serving's layout), served at once on this replica.
+    expect(fs.readdirSync(path.join(modelsDir, 'alices')).sort()).toEqual(['1', '2']);
+    expect((await gw.graphql(MODELS, undefined, as('alice'))).body.data.models.find((model: any) => model.id === 'alices')).toMatchObject({ version: 2 });
 
     expect((await gw.graphql(DELETE, { id: 'alices' }, as('alice'))).body).toEqual({ data: { deleteModel: true } });
     expect(fs.existsSync(path.join(modelsDir, 'alices'))).toBe(false);
@@ -136,7 +139,7 @@ describe('the configured default model', () => {
       const { body } = await gw.graphql(TRAIN, { input: { modelId: 'mobilenet_v2_1.0_224', data: 'colours', replace: true } });
       expect(body.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
       expect((await gw.graphql(DELETE, { id: 'mobilenet_v2_1.0_224' })).body.errors[0].extensions.code).toBe('FORBIDDEN');
-      expect((await gw.graphql(MODELS)).body.data.models).toEqual([{ id: 'mobilenet_v2_1.0_224', trained: false, mayChange: false, isDefault: true }]);
+      expect((await gw.graphql(MODELS)).body.data.models).toEqual([{ id: 'mobilenet_v2_1.0_224', version: null, trained: false, mayChange: false, isDefault: true }]);
     } finally {
       await gw.close();
       fs.rmSync(root, { recursive: true, force: true });

@@ -22,6 +22,7 @@ const ENTRIES: [name: string, entry: string, missingInput: string[], expected: R
   ['schema', 'scripts/emit-schema.js', ['extra'], /^error: unexpected argument "extra"$/],
   ['docs:config', 'scripts/config-table.js', ['extra'], /^error: unexpected argument "extra"$/],
   ['playground:tabs', 'scripts/playground-tabs.js', ['extra'], /^error: unexpected argument "extra"$/],
+  ['worker', 'scripts/worker.js', ['extra'], /^error: unexpected argument "extra"$/],
   ['example:client', 'examples/client/main.js', ['http://127.0.0.1:1/graphql', '/nonexistent.png'], /^error: photo \/nonexistent.png: no such file$/],
   ['bench:metadata', 'bench/metadata.js', ['--images', 'many'], /^error: --images must be an integer >= 1, got "many"$/],
   ['bench:load', 'bench/load.js', ['--model', '/nonexistent'], /^error: --model \/nonexistent: no such directory$/],

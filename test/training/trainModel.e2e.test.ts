@@ -91,8 +91,8 @@ describe('trainModel / trainingJob through the gateway', () => {
 
     const { body: models } = await gw.graphql('{ models { id evaluation { accuracy examples perClass { label support } } } }');
     expect(models.data.models).toEqual([{ id: 'colours', evaluation: { accuracy: job.evaluation.accuracy, examples: 9, perClass: expect.any(Array) } }]);
-    expect(fs.existsSync(path.join(root, 'models', 'colours', 'evaluation.json'))).toBe(true);
-    expect(JSON.parse(fs.readFileSync(path.join(root, 'models', 'colours', '.gateway-model.json'), 'utf8'))).toMatchObject({ writtenBy: 'openimages-gateway', jobId: job.id });
+    expect(fs.existsSync(path.join(root, 'models', 'colours', '1', 'evaluation.json'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'models', 'colours', '1', '.gateway-model.json'), 'utf8'))).toMatchObject({ writtenBy: 'openimages-gateway', jobId: job.id });
   });
 
   it('reports a job that cannot train as FAILED, with the reason', async () => {

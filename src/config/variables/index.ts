@@ -6,6 +6,7 @@ import { EMBEDDINGS, TRAINING, VISION } from './features';
 import { HTTP } from './http';
 import { LIMITS } from './limits';
 import { MODELS } from './models';
+import { REPLICAS } from './replicas';
 import { SERVER } from './server';
 import { STORE } from './store';
 
@@ -15,11 +16,12 @@ export { EMBEDDINGS, TRAINING, VISION } from './features';
 export { HTTP } from './http';
 export { LIMITS } from './limits';
 export { MODELS } from './models';
+export { REPLICAS } from './replicas';
 export { LOG_FORMATS, LOG_LEVELS, SERVER, type LogFormat, type LogLevel } from './server';
 export { STORE } from './store';
 
 /** Every group, in the README's order. */
-const GROUPS: Group[] = [SERVER, STORE, LIMITS, HTTP, MODELS, VISION, EMBEDDINGS, TRAINING, AUTH, RATE_LIMITS, CLI];
+const GROUPS: Group[] = [SERVER, STORE, LIMITS, HTTP, MODELS, REPLICAS, VISION, EMBEDDINGS, TRAINING, AUTH, RATE_LIMITS, CLI];
 
 export const VARIABLES: AnyVariable[] = GROUPS.flatMap((group) => Object.values(group));
 

@@ -1,0 +1,74 @@
+import { hasScope, type Caller } from '../auth/caller';
+import { ErrorCode, GatewayError, inputPrefix, quoteInput } from '../errors';
+import type { TrainProgress } from './trainClassifier';
+import type { TrainingFailure } from './trainingFailure';
+import type { TrainingJob } from './trainingJob';
+
+/** A running job ended from outside: cancelled, or past its deadline. */
+export class JobStopped extends Error {
+  readonly failure: TrainingFailure;
+
+  constructor(
+    readonly status: 'FAILED' | 'CANCELLED',
+    message: string,
+  ) {
+    super(message);
+    this.failure = { code: status === 'CANCELLED' ? ErrorCode.TrainingCancelled : ErrorCode.TrainingTimeout, detail: message, safeMessage: message };
+  }
+}
+
+/** Its owner and admins see and control a job; nobody else learns it exists. */
+export function mayControl(caller: Caller, job: TrainingJob): boolean {
+  return job.owner === caller.id || hasScope(caller, 'admin');
+}
+
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Job ids are UUIDs: anything else is the client's mistake, said as such (quoting a short prefix of it). */
+export function assertJobId(id: string): void {
+  if (!JOB_ID.test(id))
+    throw new GatewayError(ErrorCode.BadUserInput, `\`id\` must be a training job id (a UUID, as trainModel returned it), got ${quoteInput(id)}.`, { argument: 'id' });
+}
+
+/** The same answer for an unknown id and for someone else's job: ids are not probed for existence. */
+export function jobNotFound(id: string): GatewayError {
+  return new GatewayError(ErrorCode.TrainingJobNotFound, `No training job ${quoteInput(id)} of yours (finished jobs are kept until 100 newer ones have finished).`, {
+    id: inputPrefix(id),
+  });
+}
+
+/**
+ * One job per model id at a time, and room in the queue (`queueMax`) and in the caller's share of it
+ * (`queueMaxPerCaller`), counted over `active` (the queued and running jobs): refused at once otherwise.
+ */
+export function checkAdmission(active: TrainingJob[], modelId: string, caller: Caller, limits: { queueMax?: number; queueMaxPerCaller?: number }): void {
+  const perCaller = limits.queueMaxPerCaller ?? Number.POSITIVE_INFINITY;
+  if (active.filter((job) => job.owner === caller.id).length >= perCaller) {
+    throw new GatewayError(ErrorCode.RateLimited, `You already have ${perCaller} training jobs queued or running; wait for one to finish or cancel one.`, {
+      retryAfterSeconds: 60,
+    });
+  }
+  const max = limits.queueMax ?? Number.POSITIVE_INFINITY;
+  if (active.length >= max) {
+    throw new GatewayError(ErrorCode.Overloaded, `The training queue is full (${max} jobs queued or running); retry later.`, { retryAfterSeconds: 60 });
+  }
+  if (active.some((job) => job.modelId === modelId)) {
+    throw new GatewayError(ErrorCode.BadUserInput, `A job is already training model ${quoteInput(modelId)}; wait for it or cancel it.`, { argument: 'modelId' });
+  }
+}
+
+/** A progress report from the training thread, applied to the job: stage, progress, epoch figures, ETA. */
+export function applyProgress(job: TrainingJob, progress: TrainProgress): void {
+  job.stage = progress.stage;
+  job.progress = progress.progress;
+  if (progress.epoch) {
+    job.epoch = progress.epoch.epoch;
+    job.epochs = progress.epoch.epochs; // the head's epochs plus the fine-tuning ones
+    job.loss = progress.epoch.loss;
+    job.validationAccuracy = progress.epoch.validationAccuracy;
+  } else if (progress.step) {
+    job.loss = progress.step.loss;
+  }
+  const elapsed = (Date.now() - job.startedAt!.getTime()) / 1000;
+  job.etaSeconds = progress.progress > 0.02 ? (elapsed * (1 - progress.progress)) / progress.progress : undefined;
+}

@@ -1,0 +1,151 @@
+import os from 'node:os';
+import { ErrorCode } from '../../errors';
+import { logger } from '../../logger';
+import type { TrainOptions } from '../trainClassifier';
+import type { TrainingJobEvent } from '../TrainingJobEvents';
+import type { TrainingJob } from '../trainingJob';
+import type { JobRecord, JobStore } from './JobStore';
+
+export interface JobRecordsOptions {
+  /** How often a runner writes its heartbeat (and pending progress) into its jobs' records. */
+  heartbeatMs: number;
+  /** A QUEUED or RUNNING job without a heartbeat for this long is FAILED (TRAINING_INTERRUPTED). */
+  leaseMs: number;
+  /** Finished records kept; the oldest are removed beyond it. */
+  keepFinished: number;
+}
+
+/** Events kept in a record: enough for a late watcher to follow, few enough to rewrite each heartbeat. */
+const KEPT_EVENTS = 64;
+const FLUSH_DELAY_MS = 100;
+
+const isActive = (job: TrainingJob) => job.status === 'QUEUED' || job.status === 'RUNNING';
+const log = logger.child({ component: 'training' });
+
+/** Who runs jobs here, as written into the records. */
+export const RUNNER = `${os.hostname()}:${process.pid}`;
+
+/**
+ * The shared side of training jobs: every event of a job this process runs goes into its record (status
+ * changes at once, progress batched), a heartbeat keeps the record fresh, and any replica reads the
+ * records to answer for jobs it does not run. A record whose heartbeat is older than the lease belongs
+ * to a runner that stopped: the first reader marks it FAILED, TRAINING_INTERRUPTED.
+ */
+export class JobRecords {
+  private readonly local = new Map<string, { record: JobRecord; dirty: boolean; writing: Promise<void>; flushTimer?: NodeJS.Timeout }>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    readonly store: JobStore,
+    private readonly options: JobRecordsOptions,
+  ) {
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs).unref();
+  }
+
+  /**
+   * Writes a new job's first record. `run`: this process runs it, so it claims it (atomic create) and
+   * heartbeats; else the record waits, QUEUED, for a worker to claim it (`adopt`).
+   */
+  async created(job: TrainingJob, options: TrainOptions, run: boolean): Promise<void> {
+    if (!run) {
+      const queued = { jobId: job.id, sequence: 1, kind: 'STATUS' as const, at: new Date(), job: { ...job } };
+      return this.store.write({ job: { ...job }, events: [queued], options });
+    }
+    if (!(await this.store.claim(job.id, RUNNER))) throw new Error(`training job ${job.id} was claimed by another runner`);
+    await this.track({ job: { ...job }, events: [], heartbeatAt: new Date().toISOString(), runner: RUNNER, options });
+  }
+
+  /** Claims a job another replica queued; true when this process won it and now answers for it. */
+  async adopt(record: JobRecord): Promise<boolean> {
+    if (!(await this.store.claim(record.job.id, RUNNER))) return false;
+    await this.track({ ...record, heartbeatAt: new Date().toISOString(), runner: RUNNER });
+    return true;
+  }
+
+  private async track(record: JobRecord): Promise<void> {
+    const entry = { record, dirty: false, writing: this.store.write(record) };
+    this.local.set(record.job.id, entry);
+    await entry.writing;
+  }
+
+  /** One event of a job this process runs: kept in its record, written at once for a status change. */
+  published(event: TrainingJobEvent): void {
+    const entry = this.local.get(event.jobId);
+    if (!entry) return;
+    // An adopted job's record already holds the accepting replica's events: numbering goes on from them.
+    const events = [...entry.record.events, { ...event, sequence: (entry.record.events.at(-1)?.sequence ?? 0) + 1 }];
+    while (events.length > KEPT_EVENTS) {
+      const progress = events.findIndex((kept) => kept.kind === 'PROGRESS');
+      events.splice(progress >= 0 ? progress : 0, 1);
+    }
+    entry.record = { ...entry.record, job: { ...event.job }, events };
+    entry.dirty = true;
+    if (event.kind === 'STATUS') this.flush(event.jobId);
+    else entry.flushTimer ??= setTimeout(() => this.flush(event.jobId), FLUSH_DELAY_MS);
+  }
+
+  /** The record of any job, with an expired lease turned into FAILED (TRAINING_INTERRUPTED). */
+  async read(id: string): Promise<JobRecord | undefined> {
+    const local = this.local.get(id);
+    if (local) return local.record;
+    const record = await this.store.read(id).catch((error: unknown) => {
+      log.warn({ job: id, err: error }, 'job record could not be read');
+      return undefined;
+    });
+    return record && this.expireLease(record);
+  }
+
+  /** Every record, newest first; finished ones beyond `keepFinished` are removed. */
+  async list(): Promise<JobRecord[]> {
+    const stored = await this.store.list();
+    const records = await Promise.all(stored.map((record) => Promise.resolve(this.local.get(record.job.id)?.record ?? this.expireLease(record))));
+    records.sort((a, b) => b.job.createdAt.getTime() - a.job.createdAt.getTime());
+    const finished = records.filter((record) => !isActive(record.job));
+    for (const old of finished.slice(this.options.keepFinished)) void this.store.remove(old.job.id).catch(() => undefined);
+    return records.filter((record) => isActive(record.job) || finished.indexOf(record) < this.options.keepFinished);
+  }
+
+  /** Writes what is pending and stops the heartbeat (the records of jobs still running then expire). */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const id of this.local.keys()) this.flush(id);
+    await Promise.allSettled([...this.local.values()].map((entry) => entry.writing));
+  }
+
+  private beat(): void {
+    const now = new Date().toISOString();
+    for (const [id, entry] of this.local) {
+      entry.record = { ...entry.record, heartbeatAt: now };
+      entry.dirty = true;
+      this.flush(id);
+    }
+  }
+
+  private flush(id: string): void {
+    const entry = this.local.get(id);
+    if (!entry) return;
+    clearTimeout(entry.flushTimer);
+    entry.flushTimer = undefined;
+    if (!entry.dirty) return;
+    entry.dirty = false;
+    const { record } = entry;
+    entry.writing = entry.writing
+      .then(() => this.store.write(record))
+      .catch((error: unknown) => log.warn({ job: id, err: error }, 'job record could not be written; retried at the next heartbeat'));
+    // A finished job's record is final: this process stops answering for it from memory.
+    if (!isActive(record.job)) void entry.writing.then(() => this.local.get(id)?.record === record && this.local.delete(id));
+  }
+
+  private async expireLease(record: JobRecord): Promise<JobRecord> {
+    if (!isActive(record.job) || !record.heartbeatAt) return record;
+    const silentMs = Date.now() - Date.parse(record.heartbeatAt);
+    if (silentMs <= this.options.leaseMs) return record;
+    const reason = `interrupted: the process running the job (${record.runner ?? 'unknown'}) stopped; no heartbeat for ${Math.round(silentMs / 1000)} s`;
+    const job: TrainingJob = { ...record.job, status: 'FAILED', finishedAt: new Date(), error: reason, errorCode: ErrorCode.TrainingInterrupted, etaSeconds: undefined };
+    const sequence = (record.events.at(-1)?.sequence ?? 0) + 1;
+    const failed: JobRecord = { ...record, job, events: [...record.events, { jobId: job.id, sequence, kind: 'STATUS', at: new Date(), job }] };
+    await this.store.write(failed).catch((error: unknown) => log.warn({ job: job.id, err: error }, 'interrupted job record could not be written'));
+    log.warn({ job: job.id, model: job.modelId, runner: record.runner }, 'training job interrupted: its runner stopped heartbeating');
+    return failed;
+  }
+}
