@@ -54,6 +54,6 @@ export class BackboneThread {
   }
 
   async close(): Promise<void> {
-    await this.channel.terminate();
+    await this.channel.close();
   }
 }

@@ -90,7 +90,7 @@ export class InferenceWorkers {
 
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.slots.map((slot) => slot.channel.terminate()));
+    await Promise.all(this.slots.map((slot) => slot.channel.close()));
     this.options.metrics?.inferenceWorkers.set(0);
   }
 

@@ -172,7 +172,7 @@ export class TrainingJobs {
       this.finish(entry, 'CANCELLED', new JobStopped('CANCELLED', `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`).failure);
     } else if (entry.job.status === 'RUNNING') {
       const reason = `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`;
-      entry.stop?.('CANCELLED', reason); // terminates the worker; run() then ends without writing
+      entry.stop?.('CANCELLED', reason); // closes the worker; run() then ends without writing
       this.finish(entry, 'CANCELLED', new JobStopped('CANCELLED', reason).failure);
     }
     return { ...entry.job };
@@ -184,7 +184,7 @@ export class TrainingJobs {
       const reason = 'the gateway shut down before the job started';
       this.finish(entry, 'FAILED', { code: ErrorCode.ShuttingDown, detail: reason, safeMessage: reason });
     }
-    await this.running?.worker?.terminate();
+    await this.running?.worker?.close();
     this.events.close();
     this.closing.abort();
     await this.options.records?.close();
@@ -234,7 +234,7 @@ export class TrainingJobs {
     }).finally(() => {
       clearTimeout(deadline);
       entry.stop = undefined;
-      return worker.terminate();
+      return worker.close();
     });
     if (job.finishedAt) return; // cancelled while the worker was finishing: nothing is served
     job.evaluation = result.evaluation;

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import type { CallMessage, MethodOf, PayloadOf, ResultOf, WorkerMessage, WorkerProtocol } from './protocol';
+import type { CallMessage, CloseMessage, MethodOf, PayloadOf, ResultOf, WorkerMessage, WorkerProtocol } from './protocol';
 import { spawnWorker } from './spawnWorker';
 import { WorkerCallFailed, WorkerStartFailed, WorkerStopped } from './workerErrors';
 
@@ -17,6 +17,9 @@ export interface WorkerExit {
   /** The worker's own words when it could not start. */
   fatal?: string;
 }
+
+/** How long a closing worker may take to finish its call in hand before it is terminated. */
+const CLOSE_GRACE_MS = 30_000;
 
 interface PendingCall {
   method: string;
@@ -131,7 +134,7 @@ export class WorkerChannel<P extends WorkerProtocol> {
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve: resolve as (value: unknown) => void, reject });
-      const message: CallMessage = { id, method, payload };
+      const message: CallMessage = { kind: 'call', id, method, payload };
       this.worker.postMessage(message, transfer);
     });
   }
@@ -141,6 +144,24 @@ export class WorkerChannel<P extends WorkerProtocol> {
     this.exitListeners.push(listener);
   }
 
+  /**
+   * Stops the thread the safe way: it finishes the call in hand (a handler that watches `closing` gives up
+   * early), fails the calls not begun, and exits; past `graceMs` it is terminated. Prefer this to
+   * `terminate` for any worker that may be inside ONNX Runtime.
+   */
+  async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
+    if (this.stopped) return;
+    const exited = new Promise<void>((resolve) => this.onExit(() => resolve()));
+    this.worker.postMessage({ kind: 'close' } satisfies CloseMessage);
+    const timer = setTimeout(() => void this.worker.terminate(), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /**
+   * Ends the thread at once, whatever it is doing. A thread torn down during an ONNX Runtime run aborts
+   * the whole process: use `close` unless the thread is known to be idle or inside a synchronous call.
+   */
   async terminate(): Promise<void> {
     await this.worker.terminate();
   }

@@ -38,12 +38,20 @@ export function standalone<T extends Uint8Array | Float32Array>(view: T): T {
   return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view : (view.slice() as T);
 }
 
-/** Parent to worker. */
+/** Parent to worker: a call to answer. */
 export interface CallMessage {
+  kind: 'call';
   id: number;
   method: string;
   payload: unknown;
 }
+
+/** Parent to worker: finish the call in hand, answer no other, and exit (see WorkerChannel.close). */
+export interface CloseMessage {
+  kind: 'close';
+}
+
+export type ParentMessage = CallMessage | CloseMessage;
 
 /** Worker to parent. */
 export type WorkerMessage =

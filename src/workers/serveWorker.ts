@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Transferred, type CallMessage, type MethodOf, type PayloadOf, type ResultOf, type WorkerMessage, type WorkerProtocol } from './protocol';
+import { Transferred, type CallMessage, type MethodOf, type ParentMessage, type PayloadOf, type ResultOf, type WorkerMessage, type WorkerProtocol } from './protocol';
 import { workerDataOf } from './spawnWorker';
 
 /** A handler's answer: the result, or the result with buffers to transfer (see `transferred`). */
@@ -23,26 +23,41 @@ export type Emit<P extends WorkerProtocol> = (event: P['events'], transfer?: rea
  * worker's data and prepares what the handlers need (a backend, a model); what it throws is reported as
  * the worker's fatal start error. Calls are then answered strictly one after another, in the order they
  * came: a handler that replaces state (a model load) never interleaves with one that uses it.
+ *
+ * When the parent closes the channel, `closing` is aborted (a long handler, such as a training job, checks
+ * it and gives up), calls not yet begun fail, and the thread exits once the call in hand has returned:
+ * a native call still running (an ONNX Runtime session's run) is never cut off by the thread's teardown,
+ * which aborts the whole process (node-addon-api throws into a finished environment).
  */
-export function serveWorker<P extends WorkerProtocol>(start: (data: P['data'], emit: Emit<P>) => Promise<WorkerService<P>> | WorkerService<P>): void {
+export function serveWorker<P extends WorkerProtocol>(start: (data: P['data'], emit: Emit<P>, closing: AbortSignal) => Promise<WorkerService<P>> | WorkerService<P>): void {
   if (!parentPort) throw new Error('a .worker.ts entry must run in a worker thread (WorkerChannel starts it)');
   const port = parentPort;
   const send = (message: WorkerMessage, transfer: readonly ArrayBuffer[] = []) => port.postMessage(message, transfer);
   const emit: Emit<P> = (event, transfer) => send({ kind: 'event', event }, transfer);
-  const run = async (): Promise<void> => {
-    let service: WorkerService<P>;
+  const closing = new AbortController();
+  let previous: Promise<unknown> = Promise.resolve();
+  let service: WorkerService<P> | undefined;
+  // Listening from the start: a close that comes while `start` runs waits for it too.
+  port.on('message', (message: ParentMessage) => {
+    if (message.kind === 'close') {
+      closing.abort();
+      void previous.finally(() => process.exit(0));
+      return;
+    }
+    previous = previous.then(() =>
+      service && !closing.signal.aborted
+        ? answer(service.handlers, message, send)
+        : send({ kind: 'failed', id: message.id, message: closing.signal.aborted ? 'the worker is closing' : 'the worker did not start' }),
+    );
+  });
+  previous = (async () => {
     try {
-      service = await start(workerDataOf<P['data']>(workerData), emit);
+      service = await start(workerDataOf<P['data']>(workerData), emit, closing.signal);
     } catch (error) {
       return send({ kind: 'fatal', message: messageOf(error) });
     }
-    let previous = Promise.resolve();
-    port.on('message', (call: CallMessage) => {
-      previous = previous.then(() => answer(service.handlers, call, send));
-    });
     send({ kind: 'ready', ready: service.ready });
-  };
-  void run();
+  })();
 }
 
 async function answer<P extends WorkerProtocol>(

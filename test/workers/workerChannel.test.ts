@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { WorkerChannel, type WorkerChannelOptions } from '../../src/workers/WorkerChannel';
 import { WorkerCallFailed, WorkerStartFailed, WorkerStopped } from '../../src/workers/workerErrors';
+import { tinyOnnxModel } from '../models/support/tinyOnnx';
 import type { EchoProtocol } from './support/echo.protocol';
+import type { OnnxLoopProtocol } from './support/onnxLoop.protocol';
 
 const ENTRY = path.join(__dirname, 'support', 'echo.worker');
 const open: Array<WorkerChannel<EchoProtocol>> = [];
@@ -87,5 +89,41 @@ describe('WorkerChannel', () => {
     const inFlight = channel.call('echo', { value: 'cut short', delayMs: 5_000 });
     await channel.terminate();
     await expect(inFlight).rejects.toBeInstanceOf(WorkerStopped);
+  });
+
+  test('close lets an ONNX Runtime run in flight finish: the thread exits and the process lives on', async () => {
+    // worker.terminate() during session.run aborts the whole process (node-addon-api throws into a torn-down
+    // environment): this jest worker would die with SIGABRT. close() waits for the run, then the thread exits.
+    const model = tinyOnnxModel({ size: 256 });
+    for (let round = 0; round < 6; round++) {
+      let runs = 0;
+      const channel = await WorkerChannel.start<OnnxLoopProtocol>(
+        path.join(__dirname, 'support', 'onnxLoop.worker'),
+        { model, size: 256, batch: 16 },
+        {
+          name: 'onnx loop',
+          onEvent: (event) => (runs = event.runs),
+        },
+      );
+      const spinning = channel.call('spin', undefined);
+      while (runs < 1 + (round % 3)) await new Promise((resolve) => setTimeout(resolve, 5));
+      await channel.close();
+      expect(channel.alive).toBe(false);
+      await expect(spinning).resolves.toBeGreaterThanOrEqual(runs);
+    }
+  });
+
+  test('close fails the calls not begun and resolves at once on a stopped channel', async () => {
+    const channel = await start();
+    const inHand = channel.call('echo', { value: 'first', delayMs: 200 });
+    const waiting = channel.call('echo', { value: 'second', delayMs: 0 }).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await channel.close();
+    await expect(inHand).resolves.toBe('first');
+    const refused = await waiting;
+    expect(refused).toBeInstanceOf(WorkerCallFailed);
+    expect(refused).toMatchObject({ message: 'the worker is closing' });
+    await channel.close();
+    await expect(channel.call('echo', { value: 'late', delayMs: 0 })).rejects.toBeInstanceOf(WorkerStopped);
   });
 });
