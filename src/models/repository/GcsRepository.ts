@@ -66,6 +66,7 @@ export class GcsRepository implements ModelRepository {
     } finally {
       await fs.rm(partial, { recursive: true, force: true });
     }
+    await this.pruneCache(model.id, model.version);
     return folder;
   }
 
@@ -94,6 +95,7 @@ export class GcsRepository implements ModelRepository {
         preconditionOpts: { ifGenerationMatch: 0 },
       });
       await moveInto(folder, path.join(this.cacheDir, modelId, String(version))).catch(() => fs.rm(folder, { recursive: true, force: true }));
+      await this.pruneCache(modelId, version);
       await this.pruneOldVersions(modelId);
       log.info({ model: modelId, version, repository: this.location }, 'model version published');
       return { id: modelId, version };
@@ -167,6 +169,14 @@ export class GcsRepository implements ModelRepository {
       .catch((error: unknown) => {
         if (gcsStatus(error) !== 404) throw error;
       });
+  }
+
+  /** Local copies older than the version before `version`: no replica serves them any more (the one before may still be). */
+  private async pruneCache(modelId: string, version: number): Promise<void> {
+    const dir = path.join(this.cacheDir, modelId);
+    for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+      if (VERSION_NAME.test(name) && Number(name) <= version - KEPT_VERSIONS) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+    }
   }
 
   private async pruneOldVersions(modelId: string): Promise<void> {

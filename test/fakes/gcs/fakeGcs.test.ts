@@ -16,7 +16,7 @@ describe('FakeGcs with the real client', () => {
     ['resumable', { resumable: true }],
   ])('%s uploads create objects, and ifGenerationMatch=0 on an existing one answers 412', async (kind, options) => {
     const file = bucket().file(`up/${kind}.bin`);
-    const bytes = Buffer.alloc(300_000, kind.length);
+    const bytes = Buffer.alloc(30_000, kind.length);
     await file.save(bytes, { ...options, preconditionOpts: { ifGenerationMatch: 0 } });
     expect(gcs.requests.some((request) => request.query.uploadType === kind && request.query.ifGenerationMatch === '0')).toBe(true);
     expect((await file.download())[0]).toEqual(bytes);

@@ -42,6 +42,7 @@ describe('GcsRepository', () => {
     expect(await other.find('colours')).toMatchObject({ marker: { owner: 'key:alice' } });
     const local = await other.localFolder({ id: 'colours', version: 3 });
     expect(local).toBe(path.join(root, 'cache-b', 'colours', '3'));
+    expect(fs.readdirSync(path.join(root, 'cache-b', 'colours'))).not.toContain('1'); // older than the newest two: pruned once 3 is here
     const source = await staged('compare');
     expect(fs.readdirSync(local).sort()).toEqual(fs.readdirSync(source).sort());
     expect(fs.readFileSync(path.join(local, 'model.json'))).toEqual(gcs.get('models', 'repo/colours/3/model.json'));
