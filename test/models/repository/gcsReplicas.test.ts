@@ -5,7 +5,7 @@ import { FakeGcs } from '../../fakes/gcs/FakeGcs';
 import { ensureBuilt } from '../../lifecycle/serverProcess';
 import { writeTinyBackbone } from '../../support/tinyBackbone';
 import { colourImage, temporaryDir, writeColourFolders } from '../../training/support/images';
-import { eventually, startReplica, type Replica } from './replicaCluster';
+import { eventually, startReplica, startWorker, type Replica } from './replicaCluster';
 
 const TRAIN = 'mutation($input: TrainModelInput!) { trainModel(input: $input) { id status } }';
 const JOB = 'query($id: ID!) { trainingJob(id: $id) { id status progress error errorCode } }';
@@ -63,4 +63,23 @@ describe('replicas sharing a gs:// repository', () => {
     await eventually('shared gone from a', async () => ((await served(a, 'shared')()) ? undefined : true));
     expect(await a.classify(image, 'shared')).toEqual({ code: 'MODEL_UNAVAILABLE' });
   }, 60_000);
+
+  it('a serving replica with TRAINING_WORKER=false only queues; of two `npm run worker` processes exactly one claims the job on the bucket', async () => {
+    const env = { MODEL_REPOSITORY: 'gs://models/workers', MODEL_REPOSITORY_GCS_ENDPOINT: gcs.endpoint, TRAINING_DATA_ROOT: dataRoot, METADATA_SERVER_DETECTION: 'none' };
+    const serving = await startReplica('serving', root, { ...env, TRAINING_WORKER: 'false' });
+    const workers: Array<import('node:child_process').ChildProcess> = [];
+    try {
+      const input = { modelId: 'queued', data: 'colours', backbone: 'tiny', epochs: 2, batchSize: 8, testFraction: 0.3, seed: 1 };
+      const id = (await serving.graphql(TRAIN, { input })).data.trainModel.id;
+      expect((await serving.graphql(JOB, { id })).data.trainingJob).toMatchObject({ status: 'QUEUED' });
+      workers.push(...(await Promise.all([startWorker(root, env), startWorker(root, env)])));
+      await eventually('job finished', async () => ((await serving.graphql(JOB, { id })).data.trainingJob?.status === 'SUCCEEDED' ? true : undefined));
+      const claim = gcs.get('models', `workers/.jobs/${id}.claim`)!.toString('utf8').trim();
+      expect(workers.filter((worker) => claim.endsWith(`:${worker.pid}`))).toHaveLength(1);
+      expect(await eventually('queued served', served(serving, 'queued'))).toMatchObject({ version: 1, status: 'READY' });
+    } finally {
+      for (const worker of workers) worker.kill('SIGKILL');
+      await serving.process.stop();
+    }
+  }, 30_000);
 });
