@@ -75,8 +75,10 @@ export class GcsJobStore implements JobStore {
       await this.bucket.file(this.claimObject(id)).save(`${runner}\n`, { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
       return true;
     } catch (error) {
-      if (gcsStatus(error) === 412) return false; // another runner has it
-      throw error;
+      if (gcsStatus(error) !== 412) throw error;
+      // Taken: by another runner, or by this very call when the client retried after a lost answer.
+      const [bytes] = await this.bucket.file(this.claimObject(id)).download();
+      return bytes.toString('utf8').trim() === runner;
     }
   }
 
