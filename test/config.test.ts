@@ -50,6 +50,16 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('MODEL_REPOSITORY: a folder or gs://bucket/prefix (with its endpoint); other URLs are refused', () => {
+    expect(loadConfig({ MODEL_REPOSITORY: 'gs://my-bucket/models', MODEL_REPOSITORY_GCS_ENDPOINT: 'http://127.0.0.1:4443/' }).replicas).toMatchObject({
+      modelRepository: 'gs://my-bucket/models',
+      gcsApiEndpoint: 'http://127.0.0.1:4443',
+    });
+    expect(() => loadConfig({ MODEL_REPOSITORY: 's3://bucket/models' })).toThrow(/^MODEL_REPOSITORY must be a folder or gs:\/\/bucket\/prefix/);
+    expect(() => loadConfig({ MODEL_REPOSITORY: 'gs://B' })).toThrow(/^MODEL_REPOSITORY: "gs:\/\/B" is not gs:\/\/bucket/);
+    expect(() => loadConfig({ MODEL_REPOSITORY_GCS_ENDPOINT: 'localhost:4443' })).toThrow(/^MODEL_REPOSITORY_GCS_ENDPOINT must be an http\(s\) base URL/);
+  });
+
   it('TRAINING_REMOTE_SOURCES: local rows only when unset; hosts and buckets when listed', () => {
     expect(loadConfig({}).trainingRemoteSources).toEqual({ https: [], http: [], buckets: [] });
     expect(loadConfig({ TRAINING_REMOTE_SOURCES: 'images.example.com, http://old.example.com:8080, gs://my-bucket' }).trainingRemoteSources).toEqual({

@@ -77,6 +77,8 @@ export interface GatewayConfig {
   replicas: {
     /** A folder or gs://bucket/prefix; undefined: MODELS_DIR. */
     modelRepository?: string;
+    /** Cloud Storage JSON API endpoint for a gs:// repository (emulators, tests); undefined: Google. */
+    gcsApiEndpoint?: string;
     pollSeconds: number;
     /** Whether this process runs training jobs. */
     trainingWorker: boolean;

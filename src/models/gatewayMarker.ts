@@ -22,9 +22,15 @@ export async function writeGatewayMarker(dir: string, by: { owner?: string | nul
 
 /** The folder's marker, or undefined when it has none (or one the gateway did not write). */
 export async function readGatewayMarker(dir: string): Promise<GatewayMarker | undefined> {
+  const text = await fs.readFile(path.join(dir, GATEWAY_MARKER_FILE), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : parseGatewayMarker(text);
+}
+
+/** A marker file's text as the gateway wrote it, or undefined when it is not one. */
+export function parseGatewayMarker(contents: string): GatewayMarker | undefined {
   let parsed: Partial<GatewayMarker>;
   try {
-    parsed = JSON.parse(await fs.readFile(path.join(dir, GATEWAY_MARKER_FILE), 'utf8')) as Partial<GatewayMarker>;
+    parsed = JSON.parse(contents) as Partial<GatewayMarker>;
   } catch {
     return undefined;
   }
