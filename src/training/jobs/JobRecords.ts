@@ -97,8 +97,15 @@ export class JobRecords {
 
   /** Every record, newest first; finished ones beyond `keepFinished` are removed. */
   async list(): Promise<JobRecord[]> {
+    // This process's own jobs as they are now, taken before the store is read: a job that finishes while the
+    // listing runs leaves `local` once its final record is written, and the listing may hold the one before.
+    const own = new Map([...this.local].map(([id, entry]) => [id, entry.record]));
     const stored = await this.store.list();
-    const records = await Promise.all(stored.map((record) => Promise.resolve(this.local.get(record.job.id)?.record ?? this.expireLease(record))));
+    const unwritten = [...own.values()].filter((record) => !stored.some((kept) => kept.job.id === record.job.id));
+    const records = [
+      ...(await Promise.all(stored.map((record) => Promise.resolve(own.get(record.job.id) ?? this.local.get(record.job.id)?.record ?? this.expireLease(record))))),
+      ...unwritten,
+    ];
     records.sort((a, b) => b.job.createdAt.getTime() - a.job.createdAt.getTime());
     const finished = records.filter((record) => !isActive(record.job));
     for (const old of finished.slice(this.options.keepFinished)) void this.store.remove(old.job.id).catch(() => undefined);
