@@ -25,7 +25,8 @@ export class TrainingResolver {
 
   @RequiresScope('train')
   @Mutation(() => TrainingJobNode, {
-    description: 'Stops a QUEUED or RUNNING job of yours (any job, for `admin`): it ends CANCELLED and writes nothing. A finished job is returned as it is.',
+    description:
+      'Stops a QUEUED or RUNNING job of yours (any job, for `admin`), on whichever replica runs it: it ends CANCELLED and writes nothing. A finished job is returned as it is.',
   })
   cancelTrainingJob(@Arg('id', () => ID, { description: "The job's `id`." }) id: string, @Ctx() { services, caller }: GatewayContext) {
     return services.training.cancel(id, caller);

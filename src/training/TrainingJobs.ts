@@ -4,7 +4,7 @@ import { WorkerChannel } from '../workers/WorkerChannel';
 import type { Caller } from '../auth/caller';
 import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
-import { JobStopped, applyProgress, checkAdmission, jobNotFound, mayControl } from './jobAccess';
+import { JobStopped, applyProgress, cancelReason, cancelledJob, checkAdmission, jobNotFound, mayControl } from './jobAccess';
 import type { JobRecords } from './jobs/JobRecords';
 import { watchRecord } from './jobs/watchRecord';
 import type { TrainingJob } from './trainingJob';
@@ -83,6 +83,10 @@ export class TrainingJobs {
   constructor(private readonly options: TrainingJobsOptions) {
     const { records } = options;
     if (records) this.events.onPublish((event) => records.published(event));
+    records?.watchCancels((id, reason) => {
+      const entry = this.entries.get(id);
+      if (entry) this.stopHere(entry, reason);
+    });
   }
 
   /**
@@ -164,18 +168,24 @@ export class TrainingJobs {
    * Stops a queued or running job of the caller's (or any, for an admin): CANCELLED, nothing written.
    * A job that already ended is returned as it is; an unknown or foreign id is TRAINING_JOB_NOT_FOUND.
    */
-  cancel(id: string, caller: Caller): TrainingJob {
+  /** Cancels a job of `caller`'s (any, for an admin), wherever it runs: another replica's through its record. */
+  async cancel(id: string, caller: Caller): Promise<TrainingJob> {
     const entry = this.entries.get(id);
-    if (!entry || !mayControl(caller, entry.job)) throw jobNotFound(id);
-    if (entry.job.status === 'QUEUED') {
-      this.queue.splice(this.queue.indexOf(entry), 1);
-      this.finish(entry, 'CANCELLED', new JobStopped('CANCELLED', `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`).failure);
-    } else if (entry.job.status === 'RUNNING') {
-      const reason = `cancelled by ${caller.id === entry.job.owner ? 'its owner' : 'an administrator'}`;
-      entry.stop?.('CANCELLED', reason); // closes the worker; run() then ends without writing
-      this.finish(entry, 'CANCELLED', new JobStopped('CANCELLED', reason).failure);
-    }
-    return { ...entry.job };
+    const record = entry ? undefined : await this.options.records?.read(id);
+    const job = entry?.job ?? record?.job;
+    if (!job || !mayControl(caller, job)) throw jobNotFound(id);
+    const reason = cancelReason(caller, job);
+    if (entry) this.stopHere(entry, reason);
+    if (!record || job.finishedAt || !this.options.records) return { ...job };
+    return this.options.records.cancelElsewhere(record, reason, cancelledJob(job, reason, this.options.production ?? false));
+  }
+
+  /** Cancels a job this process has: out of the queue, or its worker closed (run() then ends without writing). */
+  private stopHere(entry: Entry, reason: string): void {
+    if (entry.job.status === 'QUEUED') this.queue.splice(0, this.queue.length, ...this.queue.filter((queued) => queued !== entry));
+    else if (entry.job.status === 'RUNNING') entry.stop?.('CANCELLED', reason);
+    else return;
+    this.finish(entry, 'CANCELLED', new JobStopped('CANCELLED', reason).failure);
   }
 
   async close(): Promise<void> {

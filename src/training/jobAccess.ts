@@ -1,7 +1,7 @@
 import { hasScope, type Caller } from '../auth/caller';
 import { ErrorCode, GatewayError, inputPrefix, quoteInput } from '../errors';
 import type { TrainProgress } from './trainClassifier';
-import type { TrainingFailure } from './trainingFailure';
+import { jobErrorMessage, type TrainingFailure } from './trainingFailure';
 import type { TrainingJob } from './trainingJob';
 
 /** A running job ended from outside: cancelled, or past its deadline. */
@@ -15,6 +15,17 @@ export class JobStopped extends Error {
     super(message);
     this.failure = { code: status === 'CANCELLED' ? ErrorCode.TrainingCancelled : ErrorCode.TrainingTimeout, detail: message, safeMessage: message };
   }
+}
+
+/** Why a cancel ended a job: said to its owner as who did it. */
+export function cancelReason(caller: Caller, job: TrainingJob): string {
+  return `cancelled by ${caller.id === job.owner ? 'its owner' : 'an administrator'}`;
+}
+
+/** The job as a cancel ends it (the record another replica's cancel writes), with the error a local cancel gives. */
+export function cancelledJob(job: TrainingJob, reason: string, production: boolean): TrainingJob {
+  const failure = new JobStopped('CANCELLED', reason).failure;
+  return { ...job, status: 'CANCELLED', finishedAt: new Date(), etaSeconds: undefined, error: jobErrorMessage(failure, job.id, production), errorCode: failure.code };
 }
 
 /** Its owner and admins see and control a job; nobody else learns it exists. */

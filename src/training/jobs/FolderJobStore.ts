@@ -32,7 +32,19 @@ export class FolderJobStore implements JobStore {
   }
 
   async remove(id: string): Promise<void> {
-    await Promise.all([fs.rm(this.file(id), { force: true }), fs.rm(this.claimFile(id), { force: true })]);
+    await Promise.all([this.file(id), this.claimFile(id), this.cancelFile(id)].map((file) => fs.rm(file, { force: true })));
+  }
+
+  async requestCancel(id: string, reason: string): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    await fs.writeFile(this.cancelFile(id), `${reason}\n`, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+
+  async cancelRequest(id: string): Promise<string | undefined> {
+    const text = await fs.readFile(this.cancelFile(id), 'utf8').catch(() => undefined);
+    return text?.trim();
   }
 
   async claim(id: string, runner: string): Promise<boolean> {
@@ -54,5 +66,9 @@ export class FolderJobStore implements JobStore {
 
   private claimFile(id: string): string {
     return path.join(this.dir, `${id}.claim`);
+  }
+
+  private cancelFile(id: string): string {
+    return path.join(this.dir, `${id}.cancel`);
   }
 }

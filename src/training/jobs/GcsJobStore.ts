@@ -66,8 +66,26 @@ export class GcsJobStore implements JobStore {
     const ignoreMissing = (error: unknown) => {
       if (gcsStatus(error) !== 404) throw error;
     };
-    await Promise.all([this.bucket.file(this.object(id)).delete().catch(ignoreMissing), this.bucket.file(this.claimObject(id)).delete().catch(ignoreMissing)]);
+    await Promise.all([this.object(id), this.claimObject(id), this.cancelObject(id)].map((name) => this.bucket.file(name).delete().catch(ignoreMissing)));
     this.generations.delete(id);
+  }
+
+  async requestCancel(id: string, reason: string): Promise<void> {
+    try {
+      await this.bucket.file(this.cancelObject(id)).save(`${reason}\n`, { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
+    } catch (error) {
+      if (gcsStatus(error) !== 412) throw error; // asked already
+    }
+  }
+
+  async cancelRequest(id: string): Promise<string | undefined> {
+    try {
+      const [bytes] = await this.bucket.file(this.cancelObject(id)).download();
+      return bytes.toString('utf8').trim();
+    } catch (error) {
+      if (gcsStatus(error) === 404) return undefined;
+      throw error;
+    }
   }
 
   async claim(id: string, runner: string): Promise<boolean> {
@@ -99,5 +117,9 @@ export class GcsJobStore implements JobStore {
 
   private claimObject(id: string): string {
     return `${this.prefix}.jobs/${id}.claim`;
+  }
+
+  private cancelObject(id: string): string {
+    return `${this.prefix}.jobs/${id}.cancel`;
   }
 }

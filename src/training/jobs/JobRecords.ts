@@ -34,6 +34,7 @@ export const RUNNER = `${os.hostname()}:${process.pid}`;
 export class JobRecords {
   private readonly local = new Map<string, { record: JobRecord; dirty: boolean; writing: Promise<void>; flushTimer?: NodeJS.Timeout }>();
   private readonly heartbeat: NodeJS.Timeout;
+  private onCancelRequested?: (id: string, reason: string) => void;
 
   constructor(
     readonly store: JobStore,
@@ -112,6 +113,33 @@ export class JobRecords {
     return records.filter((record) => isActive(record.job) || finished.indexOf(record) < this.options.keepFinished);
   }
 
+  /** Called at a heartbeat when another replica asked to cancel a job this process runs. */
+  watchCancels(handler: (id: string, reason: string) => void): void {
+    this.onCancelRequested = handler;
+  }
+
+  /**
+   * Cancels a job this process does not run. A job still waiting for a worker is claimed (so that none
+   * starts it) and its record finished as `cancelled`; a running one gets a cancel request, which its
+   * runner reads at its next heartbeat. Waits up to `waitMs` for the record to end, and returns it as it is.
+   */
+  async cancelElsewhere(record: JobRecord, reason: string, cancelled: TrainingJob, waitMs = 2 * this.options.heartbeatMs + 2_000): Promise<TrainingJob> {
+    const id = record.job.id;
+    if (!record.runner && (await this.store.claim(id, RUNNER))) {
+      const sequence = (record.events.at(-1)?.sequence ?? 0) + 1;
+      await this.store.write({ ...record, job: cancelled, runner: RUNNER, events: [...record.events, { jobId: id, sequence, kind: 'STATUS', at: new Date(), job: cancelled }] });
+      return { ...cancelled };
+    }
+    await this.store.requestCancel(id, reason);
+    const deadline = Date.now() + waitMs;
+    let latest = record;
+    while (isActive(latest.job) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      latest = (await this.read(id)) ?? latest;
+    }
+    return { ...latest.job };
+  }
+
   /** Writes what is pending and stops the heartbeat (the records of jobs still running then expire). */
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
@@ -125,7 +153,13 @@ export class JobRecords {
       entry.record = { ...entry.record, heartbeatAt: now };
       entry.dirty = true;
       this.flush(id);
+      if (isActive(entry.record.job) && this.onCancelRequested) void this.checkCancel(id);
     }
+  }
+
+  private async checkCancel(id: string): Promise<void> {
+    const reason = await this.store.cancelRequest(id).catch((error: unknown) => log.warn({ job: id, err: error }, 'cancel request could not be read'));
+    if (reason) this.onCancelRequested?.(id, reason);
   }
 
   private flush(id: string): void {

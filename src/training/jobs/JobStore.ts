@@ -28,6 +28,10 @@ export interface JobStore {
   list(): Promise<JobRecord[]>;
   remove(id: string): Promise<void>;
   claim(id: string, runner: string): Promise<boolean>;
+  /** Asks whoever runs the job to cancel it (an atomic create: a second request changes nothing). */
+  requestCancel(id: string, reason: string): Promise<void>;
+  /** The reason of a pending cancel request, or undefined when there is none. */
+  cancelRequest(id: string): Promise<string | undefined>;
 }
 
 /** Dates travel as ISO strings in JSON: back to Date objects, as TrainingJobs keeps them. */

@@ -12,6 +12,7 @@ const JOB = 'query($id: ID!) { trainingJob(id: $id) { id status progress error e
 const MODELS = '{ models { id version status } }';
 const DELETE = 'mutation($id: ID!) { deleteModel(id: $id) }';
 const JOBS = '{ trainingJobs { id status } }';
+const CANCEL = 'mutation($id: ID!) { cancelTrainingJob(id: $id) { id status errorCode } }';
 const EVENTS = 'subscription($id: ID!) { trainingJobEvents(id: $id) { sequence kind job { status progress } } }';
 
 /** Issue 19: gateway processes behind one address share one model repository folder. */
@@ -101,6 +102,30 @@ describe('replicas sharing a repository folder', () => {
     expect(failed).toMatchObject({ status: 'FAILED', errorCode: 'TRAINING_INTERRUPTED', error: expect.stringMatching(/^interrupted/) });
     expect((await replicas[2].graphql(JOB, { id })).data.trainingJob).toEqual(failed);
     expect(fs.existsSync(path.join(repository, 'doomed'))).toBe(false);
+  }, 30_000);
+
+  it('cancels a job from any replica: one running on A through B, one only queued (TRAINING_WORKER=false) before a worker claims it', async () => {
+    const [a, b, c] = replicas;
+    const id = (await a.graphql(TRAIN, { input: input('cancelled-here', { epochs: 1000 }) })).data.trainModel.id;
+    await eventually('job running on A', async () => ((await a.graphql(JOB, { id })).data.trainingJob?.status === 'RUNNING' ? true : undefined));
+    expect((await b.graphql(CANCEL, { id })).data.cancelTrainingJob).toEqual({ id, status: 'CANCELLED', errorCode: 'TRAINING_CANCELLED' });
+    expect((await a.graphql(JOB, { id })).data.trainingJob).toMatchObject({ status: 'CANCELLED', errorCode: 'TRAINING_CANCELLED' });
+    expect((await c.graphql(JOB, { id })).data.trainingJob).toMatchObject({ status: 'CANCELLED' });
+
+    const env = { MODEL_REPOSITORY: path.join(root, 'repository-cancel'), TRAINING_DATA_ROOT: dataRoot };
+    const [serving, other] = await Promise.all([
+      startReplica('serving-1', root, { ...env, TRAINING_WORKER: 'false' }),
+      startReplica('serving-2', root, { ...env, TRAINING_WORKER: 'false' }),
+    ]);
+    try {
+      const queued = (await serving.graphql(TRAIN, { input: input('never-trained') })).data.trainModel.id;
+      expect((await other.graphql(CANCEL, { id: queued })).data.cancelTrainingJob).toEqual({ id: queued, status: 'CANCELLED', errorCode: 'TRAINING_CANCELLED' });
+      expect((await serving.graphql(JOB, { id: queued })).data.trainingJob).toMatchObject({ status: 'CANCELLED' });
+      // Claimed by the cancel: a worker that starts now finds nothing to run.
+      expect(fs.readFileSync(path.join(env.MODEL_REPOSITORY, '.jobs', `${queued}.claim`), 'utf8')).toMatch(/:\d+\n$/);
+    } finally {
+      await Promise.all([serving.process.stop(), other.process.stop()]);
+    }
   }, 30_000);
 
   it('a serving replica with TRAINING_WORKER=false only queues; of two `npm run worker` processes exactly one claims the job, and the replica serves the model', async () => {

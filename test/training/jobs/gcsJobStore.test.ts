@@ -53,4 +53,12 @@ describe('GcsJobStore', () => {
     expect(await a.read(id(1))).toBeUndefined();
     await b.remove(id(1)); // already gone: no error
   });
+
+  it('keeps the first cancel request of a job (ifGenerationMatch=0) for its runner to read, and removes it with the job', async () => {
+    expect(await a.cancelRequest(id(2))).toBeUndefined();
+    await Promise.all([b.requestCancel(id(2), 'cancelled by its owner'), a.requestCancel(id(2), 'cancelled by an administrator')]);
+    expect(['cancelled by its owner', 'cancelled by an administrator']).toContain(await a.cancelRequest(id(2)));
+    await a.remove(id(2));
+    expect(await b.cancelRequest(id(2))).toBeUndefined();
+  });
 });
