@@ -93,7 +93,8 @@ describe('per-caller limits', () => {
     const cancel = 'mutation($id: ID!) { cancelTrainingJob(id: $id) { status } }';
     expect((await gw.graphql(cancel, { id: aliceJobs[0].id }, as('bob'))).body.errors[0].extensions.code).toBe('TRAINING_JOB_NOT_FOUND');
     for (const job of aliceJobs) expect((await gw.graphql(cancel, { id: job.id }, as('alice'))).body.data.cancelTrainingJob.status).toBe('CANCELLED');
-    for (const job of await jobsOf('bob')) expect((await gw.graphql(cancel, { id: job.id }, as('ops'))).body).toMatchObject({ data: { cancelTrainingJob: { status: 'CANCELLED' } } });
+    for (const job of await jobsOf('bob'))
+      expect((await gw.graphql(cancel, { id: job.id }, as('ops'))).body).toMatchObject({ data: { cancelTrainingJob: { status: 'CANCELLED' } } });
     const all = (await gw.graphql('{ trainingJobs { status } }', undefined, as('ops'))).body.data.trainingJobs;
     expect(all.map((job: any) => job.status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
   });
