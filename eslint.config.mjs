@@ -33,6 +33,7 @@ const FOUNDATION = [
   './src/uploads.ts',
   './src/typedArrays.ts',
   './src/retry.ts',
+  './src/pollLoop.ts',
   './src/workers',
   './src/http',
 ];

@@ -1,5 +1,6 @@
 import { logger } from '../logger';
 import type { ModelRepository, RepositoryModel } from './repository/ModelRepository';
+import { PollLoop } from '../pollLoop';
 
 const log = logger.child({ component: 'model-repository' });
 
@@ -21,9 +22,8 @@ export interface SyncTarget {
  */
 export class RepositorySync {
   private readonly failed = new Map<string, number | null>();
-  private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  private stopped = false;
+  private readonly loop = new PollLoop(() => this.syncOnce());
 
   constructor(
     private readonly repository: ModelRepository,
@@ -38,17 +38,11 @@ export class RepositorySync {
 
   /** Polls every `intervalMs` until `stop`. */
   start(intervalMs: number): void {
-    const tick = () => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => void this.syncOnce().finally(tick), intervalMs);
-      this.timer.unref();
-    };
-    tick();
+    this.loop.start(intervalMs);
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.loop.stop();
   }
 
   private async pass(): Promise<void> {
@@ -62,7 +56,7 @@ export class RepositorySync {
     }
     const present = new Set(found.map((model) => model.id));
     for (const model of found) {
-      if (this.stopped) return;
+      if (this.loop.stopped) return;
       const served = this.target.served(model.id);
       if (served && !served.fromRepository) continue; // the configured default keeps its id
       if (served?.version === model.version || (this.failed.has(model.id) && this.failed.get(model.id) === model.version)) continue;

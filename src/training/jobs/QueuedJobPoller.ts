@@ -2,6 +2,7 @@ import { logger } from '../../logger';
 import type { TrainOptions } from '../trainClassifier';
 import type { TrainingJob } from '../trainingJob';
 import type { JobRecords } from './JobRecords';
+import { PollLoop } from '../../pollLoop';
 
 const log = logger.child({ component: 'training' });
 
@@ -18,8 +19,7 @@ export interface JobRunner {
  * remote sources) over the ones in the record.
  */
 export class QueuedJobPoller {
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
+  private readonly loop = new PollLoop(() => this.claimOne());
 
   constructor(
     private readonly records: JobRecords,
@@ -28,22 +28,16 @@ export class QueuedJobPoller {
   ) {}
 
   start(intervalMs: number): void {
-    const tick = () => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => void this.claimOne().finally(tick), intervalMs);
-      this.timer.unref();
-    };
-    tick();
+    this.loop.start(intervalMs);
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.loop.stop();
   }
 
   /** Claims and starts at most one queued job; true when it did. */
   async claimOne(): Promise<boolean> {
-    if (this.runner.busy || this.stopped) return false;
+    if (this.runner.busy || this.loop.stopped) return false;
     try {
       const waiting = (await this.records.store.list())
         .filter((record) => record.job.status === 'QUEUED' && !record.runner && record.options)

@@ -5,12 +5,7 @@ import { FakeGcs } from '../../fakes/gcs/FakeGcs';
 import { ensureBuilt } from '../../lifecycle/serverProcess';
 import { writeTinyBackbone } from '../../support/tinyBackbone';
 import { colourImage, temporaryDir, writeColourFolders } from '../../training/support/images';
-import { eventually, startReplica, startWorker, type Replica } from './replicaCluster';
-
-const TRAIN = 'mutation($input: TrainModelInput!) { trainModel(input: $input) { id status } }';
-const JOB = 'query($id: ID!) { trainingJob(id: $id) { id status progress error errorCode } }';
-const MODELS = '{ models { id version status } }';
-const DELETE = 'mutation($id: ID!) { deleteModel(id: $id) }';
+import { DELETE, JOB, MODELS, TRAIN, eventually, startReplica, startWorker, type Replica } from './replicaCluster';
 
 /** Issue 19 on Cloud Storage: two gateway processes share MODEL_REPOSITORY=gs://models/repo on the loopback JSON API. */
 describe('replicas sharing a gs:// repository', () => {

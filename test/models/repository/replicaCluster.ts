@@ -2,6 +2,12 @@ import path from 'node:path';
 import { MULTIPART_TYPE, PREFLIGHT, multipartBody } from '../../conformance/multipart';
 import { startServerProcess, type ServerProcess } from '../../lifecycle/serverProcess';
 
+/** The operations the replica tests send. */
+export const TRAIN = 'mutation($input: TrainModelInput!) { trainModel(input: $input) { id status } }';
+export const JOB = 'query($id: ID!) { trainingJob(id: $id) { id status progress error errorCode } }';
+export const MODELS = '{ models { id version status } }';
+export const DELETE = 'mutation($id: ID!) { deleteModel(id: $id) }';
+
 /** One gateway process of a test cluster, with GraphQL over HTTP helpers. */
 export interface Replica {
   name: string;

@@ -5,12 +5,8 @@ import { ensureBuilt } from '../../lifecycle/serverProcess';
 import { subscribeToEnd } from '../../support/subscriptions';
 import { writeTinyBackbone } from '../../support/tinyBackbone';
 import { colourImage, temporaryDir, writeColourFolders } from '../../training/support/images';
-import { eventually, startReplica, startWorker, type Replica } from './replicaCluster';
+import { DELETE, JOB, MODELS, TRAIN, eventually, startReplica, startWorker, type Replica } from './replicaCluster';
 
-const TRAIN = 'mutation($input: TrainModelInput!) { trainModel(input: $input) { id status } }';
-const JOB = 'query($id: ID!) { trainingJob(id: $id) { id status progress error errorCode } }';
-const MODELS = '{ models { id version status } }';
-const DELETE = 'mutation($id: ID!) { deleteModel(id: $id) }';
 const JOBS = '{ trainingJobs { id status } }';
 const CANCEL = 'mutation($id: ID!) { cancelTrainingJob(id: $id) { id status errorCode } }';
 const EVENTS = 'subscription($id: ID!) { trainingJobEvents(id: $id) { sequence kind job { status progress } } }';
