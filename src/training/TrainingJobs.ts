@@ -182,7 +182,7 @@ export class TrainingJobs {
 
   /** Cancels a job this process has: out of the queue, or its worker closed (run() then ends without writing). */
   private stopHere(entry: Entry, reason: string): void {
-    if (entry.job.status === 'QUEUED') this.queue.splice(0, this.queue.length, ...this.queue.filter((queued) => queued !== entry));
+    if (entry.job.status === 'QUEUED') this.queue.splice(this.queue.indexOf(entry), 1);
     else if (entry.job.status === 'RUNNING') entry.stop?.('CANCELLED', reason);
     else return;
     this.finish(entry, 'CANCELLED', new JobStopped('CANCELLED', reason).failure);

@@ -102,7 +102,8 @@ export class JobRecords {
     // listing runs leaves `local` once its final record is written, and the listing may hold the one before.
     const own = new Map([...this.local].map(([id, entry]) => [id, entry.record]));
     const stored = await this.store.list();
-    const unwritten = [...own.values()].filter((record) => !stored.some((kept) => kept.job.id === record.job.id));
+    const storedIds = new Set(stored.map((record) => record.job.id));
+    const unwritten = [...own.values()].filter((record) => !storedIds.has(record.job.id));
     const records = [
       ...(await Promise.all(stored.map((record) => Promise.resolve(own.get(record.job.id) ?? this.local.get(record.job.id)?.record ?? this.expireLease(record))))),
       ...unwritten,
