@@ -34,7 +34,25 @@ async function startThumbnailHost(): Promise<{ origin: string; close(): Promise<
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/** desktop: 1280x800 with a mouse; phone: 390x844, touch, as a phone's Chromium reports itself. */
+export type Device = 'desktop' | 'phone';
+
+const DEVICES: Record<Device, { viewport: { width: number; height: number }; isMobile: boolean; hasTouch: boolean; deviceScaleFactor: number }> = {
+  desktop: { viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+};
+
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeFinding {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
 export interface ExplorerSession {
+  device: Device;
   gw: RunningGateway;
   /** The gateway's origin, where the explorer is served. */
   origin: string;
@@ -47,8 +65,13 @@ export interface ExplorerSession {
   /** Requests to any host but the gateway and the thumbnail host. */
   foreignRequests: string[];
   thumbnailRequests: string[];
-  /** Full-page screenshot into test-artifacts/explorer/<name>.png, once thumbnails have settled; checks control labels. */
+  /** Full-page screenshot into test-artifacts/explorer/<name>.png (<name>-phone.png on a phone), once thumbnails have settled; checks control labels. */
   shoot(name: string): Promise<void>;
+  /**
+   * Runs axe-core (WCAG 2 A/AA and best-practice rules) on the page as it is; every serious or critical
+   * violation is added to `problems` (named after `name`) and all of them are returned.
+   */
+  checkAccessibility(name: string): Promise<AxeFinding[]>;
   close(): Promise<void>;
 }
 
@@ -56,7 +79,10 @@ export interface ExplorerSession {
  * A gateway configured by `env(tempDir)` with IMAGE_URL_TEMPLATE on a loopback stand-in, and Debian's
  * chromium on it, recording every request and every problem the page shows.
  */
-export async function openExplorer(env: (tempDir: string) => Promise<Record<string, string>> | Record<string, string>): Promise<ExplorerSession> {
+export async function openExplorer(
+  env: (tempDir: string) => Promise<Record<string, string>> | Record<string, string>,
+  { device = 'desktop' }: { device?: Device } = {},
+): Promise<ExplorerSession> {
   if (!executablePath) throw new Error('chromium is not installed (CI must install it: see .ci/run)');
   if (!fs.existsSync(path.join(EXPLORER_DIST, 'index.html'))) throw new Error('dist/web is not built: test/globalSetup.ts builds it (npm run build:web)');
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -68,10 +94,11 @@ export async function openExplorer(env: (tempDir: string) => Promise<Record<stri
     executablePath,
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
+    ...DEVICES[device],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const session: ExplorerSession = {
+    device,
     gw,
     origin,
     thumbnailOrigin: thumbs.origin,
@@ -82,7 +109,7 @@ export async function openExplorer(env: (tempDir: string) => Promise<Record<stri
     thumbnailRequests: [],
     async shoot(name) {
       await page.waitForFunction(() => document.querySelectorAll('.thumb-loading').length === 0, undefined, { timeout: 10_000 }).catch(() => undefined);
-      await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, `${name}${device === 'phone' ? '-phone' : ''}.png`), fullPage: true });
       // Screen readers name every control: a <label>, aria-label or aria-labelledby.
       const unlabelled = await page.evaluate(() =>
         Array.from(document.querySelectorAll<HTMLInputElement>('input, select, textarea'))
@@ -90,6 +117,25 @@ export async function openExplorer(env: (tempDir: string) => Promise<Record<stri
           .map((control) => control.outerHTML.slice(0, 120)),
       );
       for (const control of unlabelled) session.problems.push(`unlabelled control on ${name}: ${control}`);
+    },
+    async checkAccessibility(name) {
+      // Injected as a string through the DevTools protocol, so the page's CSP (no inline script) stays on.
+      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+      const findings = await page.evaluate(async () => {
+        const axe = (
+          window as unknown as {
+            axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: unknown[] }[] }[] }> };
+          }
+        ).axe;
+        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? 'unknown', help: v.help, targets: v.nodes.slice(0, 5).map((n) => String(n.target)) }));
+      });
+      for (const finding of findings) {
+        if (finding.impact === 'serious' || finding.impact === 'critical') {
+          session.problems.push(`accessibility (${device}) on ${name}: ${finding.impact} ${finding.id} (${finding.help}) at ${finding.targets.join(' | ')}`);
+        }
+      }
+      return findings;
     },
     async close() {
       await context.close();
