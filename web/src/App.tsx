@@ -1,4 +1,5 @@
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
+import { OpenInGraphiQL } from './components/OpenInGraphiQL';
 import { SignIn } from './components/SignIn';
 import { Loading } from './components/States';
 import { Link, useLocation } from './lib/router';
@@ -53,9 +54,7 @@ export function App() {
               </li>
             ))}
             <li>
-              <a href="/graphql" className="nav-api">
-                GraphQL playground
-              </a>
+              <OpenInGraphiQL />
             </li>
           </ul>
         </nav>
