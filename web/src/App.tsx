@@ -1,4 +1,5 @@
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
+import { LiveRegion } from './components/LiveRegion';
 import { OpenInGraphiQL } from './components/OpenInGraphiQL';
 import { SignIn } from './components/SignIn';
 import { Loading } from './components/States';
@@ -65,6 +66,7 @@ export function App() {
           <Current />
         </Suspense>
       </main>
+      <LiveRegion />
     </>
   );
 }
