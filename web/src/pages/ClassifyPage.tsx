@@ -1,11 +1,14 @@
 import { useMutation, useQuery } from '@apollo/client';
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { FileDrop } from '../components/FileDrop';
-import { LabelResults } from '../components/LabelResults';
+import { LabelResults, type AnsweringModel } from '../components/LabelResults';
 import { PageTitle } from '../components/PageTitle';
 import { ErrorMessage, Loading } from '../components/States';
-import { ExplorerClassifyDocument, ExplorerModelPickerDocument } from '../generated/graphql';
+import { ExplorerClassifyDocument, ExplorerModelPickerDocument, type ExplorerClassificationFieldsFragment, type ExplorerModelPickerQuery } from '../generated/graphql';
+import { announce } from '../lib/announce';
 import { formatPercent } from '../lib/format';
+import type { RejectedFile } from '../lib/imageBytes';
+import { usePageOperation } from '../lib/pageOperation';
 import { useQueryState } from '../lib/router';
 
 const MODEL_HINTS = {
@@ -14,21 +17,84 @@ const MODEL_HINTS = {
   OVERLOADED: 'The gateway is busy with other images; try again in a moment.',
 };
 
+/** The model is asked for its top labels down to this floor; the Minimum confidence slider filters them here, at once. */
+const REQUEST_FLOOR = 0.01;
+const REQUEST_MAX_RESULTS = 10;
+
+interface Shown {
+  files: File[];
+  rejected: RejectedFile[];
+  results: ExplorerClassificationFieldsFragment[];
+  model: AnsweringModel;
+  serial: number;
+}
+
+type PickerModel = ExplorerModelPickerQuery['models'][number];
+
+function answeringModel(chosen: string, models: PickerModel[] | undefined): AnsweringModel {
+  const model = chosen ? models?.find((m) => m.id === chosen) : models?.find((m) => m.isDefault);
+  if (!model) return { name: chosen || 'the default model', unknownThreshold: null, labelCount: null };
+  const evaluation = model.evaluation;
+  return {
+    name: model.version != null ? `${model.id}@${model.version}` : model.id,
+    unknownThreshold: evaluation?.unknownThreshold ?? null,
+    labelCount: evaluation?.confusionMatrix.labels.length ?? null,
+  };
+}
+
 export default function ClassifyPage() {
   const [params, setParams] = useQueryState();
   const model = params.get('model') ?? '';
   const minConfidence = clamp(Number(params.get('min') ?? '0.05'));
-  const [files, setFiles] = useState<File[]>([]);
   const models = useQuery(ExplorerModelPickerDocument);
-  const [classify, { data, loading, error, reset }] = useMutation(ExplorerClassifyDocument);
+  const [classify, { loading, error, reset }] = useMutation(ExplorerClassifyDocument);
+  const [chosen, setChosen] = useState<{ files: File[]; rejected: RejectedFile[] }>({ files: [], rejected: [] });
+  const [shown, setShown] = useState<Shown | null>(null);
+  const [running, setRunning] = useState<string | null>(null);
+  const serial = useRef(0);
   const id = useId();
+  const variables = { files: chosen.files, model: model || null, minConfidence: REQUEST_FLOOR, maxResults: REQUEST_MAX_RESULTS };
+  usePageOperation(ExplorerClassifyDocument, variables);
 
-  const run = (chosen: File[]) => {
-    setFiles(chosen);
+  const run = async (files: File[], rejected: RejectedFile[], modelId: string) => {
+    setChosen({ files, rejected });
     reset();
-    if (chosen.length > 0) classify({ variables: { files: chosen, model: model || null, minConfidence, maxResults: 5 } }).catch(() => undefined);
+    const mine = ++serial.current;
+    const answering = answeringModel(modelId, models.data?.models);
+    if (files.length === 0) {
+      setRunning(null);
+      setShown({ files, rejected, results: [], model: answering, serial: mine });
+      if (rejected.length > 0) announce(`${rejected.length} ${rejected.length === 1 ? 'file is' : 'files are'} not an image and ${rejected.length === 1 ? 'was' : 'were'} not sent`);
+      return;
+    }
+    setRunning(answering.name);
+    const result = await classify({ variables: { ...variables, files, model: modelId || null } }).catch(() => undefined);
+    if (mine !== serial.current) return;
+    setRunning(null);
+    if (!result?.data) {
+      setShown(null);
+      return;
+    }
+    setShown({ files, rejected, results: result.data.classify, model: answering, serial: mine });
+    const failed = result.data.classify.filter((r) => r.error).length + rejected.length;
+    const count = files.length + rejected.length;
+    announce(`${count} ${count === 1 ? 'file' : 'files'} classified by ${answering.name}${failed > 0 ? `, ${failed} with an error` : ''}`);
   };
 
+  // A model change classifies the same files again with the new model; the old results stay, marked stale, until then.
+  const latest = useRef({ chosen, run });
+  latest.current = { chosen, run };
+  const firstModel = useRef(true);
+  useEffect(() => {
+    if (firstModel.current) {
+      firstModel.current = false;
+      return;
+    }
+    const { chosen: files, run: again } = latest.current;
+    if (files.files.length > 0) void again(files.files, files.rejected, model);
+  }, [model]);
+
+  const count = chosen.files.length;
   return (
     <section>
       <PageTitle title="Classify">Classify photos</PageTitle>
@@ -40,7 +106,8 @@ export default function ClassifyPage() {
             <option value="">Default model</option>
             {models.data?.models.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.id} ({m.runtime === 'ONNX' ? 'ONNX Runtime' : `TF.js, ${m.backend}`})
+                {m.id}
+                {m.version != null ? `@${m.version}` : ''} ({m.runtime === 'ONNX' ? 'ONNX Runtime' : `TF.js, ${m.backend}`})
               </option>
             ))}
           </select>
@@ -56,20 +123,35 @@ export default function ClassifyPage() {
               step={0.01}
               value={minConfidence}
               aria-valuetext={formatPercent(minConfidence, 0)}
+              aria-describedby={`${id}-min-note`}
               onChange={(event) => setParams({ min: event.target.value }, { replace: true })}
             />
             <output htmlFor={`${id}-min`}>{formatPercent(minConfidence, 0)}</output>
           </span>
         </div>
-        <button type="button" disabled={files.length === 0 || loading} onClick={() => run(files)}>
+        <button type="button" disabled={count === 0 || loading} onClick={() => void run(chosen.files, chosen.rejected, model)}>
           Classify again
         </button>
       </div>
+      <p id={`${id}-min-note`} className="muted classify-note">
+        The slider filters the labels shown, at once: each photo gets the model&rsquo;s top {REQUEST_MAX_RESULTS} labels scoring at least{' '}
+        {formatPercent(REQUEST_FLOOR, 0)}.
+      </p>
       <ErrorMessage error={models.error} title="The model list could not be loaded" />
-      <FileDrop multiple label="Choose photos" onFiles={run} disabled={loading} />
-      {loading && <Loading what={`Classifying ${files.length} ${files.length === 1 ? 'photo' : 'photos'}`} />}
+      <FileDrop multiple label="Choose photos" onFiles={(files, rejected) => void run(files, rejected, model)} disabled={loading} showRejected={false} />
+      {running && <Loading what={`Classifying ${count} ${count === 1 ? 'photo' : 'photos'} with ${running}`} />}
       <ErrorMessage error={error} hints={MODEL_HINTS} title="The photos could not be classified" />
-      {data && <LabelResults files={files} results={data.classify} />}
+      {shown && (
+        <LabelResults
+          serial={shown.serial}
+          files={shown.files}
+          rejected={shown.rejected}
+          results={shown.results}
+          model={shown.model}
+          minConfidence={minConfidence}
+          staleFor={running}
+        />
+      )}
     </section>
   );
 }
