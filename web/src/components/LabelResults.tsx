@@ -44,7 +44,11 @@ export function LabelResults({
   useEffect(() => () => previews.forEach((url) => URL.revokeObjectURL(url)), [previews]);
   const heading = useFocusOnChange<HTMLHeadingElement>(serial, { onMount: true });
   return (
-    <section className={`classify-results${staleFor ? ' classify-results-stale' : ''}`} aria-busy={staleFor ? true : undefined} aria-labelledby={model ? `results-${serial}` : undefined}>
+    <section
+      className={`classify-results${staleFor ? ' classify-results-stale' : ''}`}
+      aria-busy={staleFor ? true : undefined}
+      aria-labelledby={model ? `results-${serial}` : undefined}
+    >
       {model && (
         <h2 id={`results-${serial}`} ref={heading} tabIndex={-1} className="classify-results-heading">
           Results from {model.name}
@@ -58,7 +62,12 @@ export function LabelResults({
       <ol className="results" aria-label="Results per file">
         {results.map((result, i) => (
           <li key={i} className={`result${result.error ? ' result-error' : ''}`} data-filename={result.filename}>
-            <CardHead name={result.filename} preview={previews[i]} detail={`${result.mimetype ?? 'unknown type'}${result.bytes != null ? ` · ${formatBytes(result.bytes)}` : ''}`} model={model?.name ?? null} />
+            <CardHead
+              name={result.filename}
+              preview={previews[i]}
+              detail={`${result.mimetype ?? 'unknown type'}${result.bytes != null ? ` · ${formatBytes(result.bytes)}` : ''}`}
+              model={model?.name ?? null}
+            />
             {result.error ? (
               <p className="state state-error" role="alert">
                 <code>{result.error.code}</code> {result.error.message}
@@ -104,8 +113,8 @@ function Labels({ labels, model, minConfidence }: { labels: ExplorerLabelFieldsF
         <div className="none-of-these" role="note">
           <p className="none-of-these-title">None of these classes</p>
           <p>
-            The top score, {formatPercent(top)}, is below {formatPercent(model.unknownThreshold ?? 0)}: most likely this photo is unlike the training data.{' '}
-            {model.name} only knows its {model.labelCount != null ? `${formatCount(model.labelCount)} labels` : 'own labels'} and gives every photo one of them.
+            The top score, {formatPercent(top)}, is below {formatPercent(model.unknownThreshold ?? 0)}: most likely this photo is unlike the training data. {model.name} only knows
+            its {model.labelCount != null ? `${formatCount(model.labelCount)} labels` : 'own labels'} and gives every photo one of them.
           </p>
         </div>
       )}

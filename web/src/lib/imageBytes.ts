@@ -31,7 +31,8 @@ export async function checkImageFiles(files: File[]): Promise<{ accepted: File[]
   for (const file of files) {
     const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
     if (imageFormatOf(head)) accepted.push(file);
-    else rejected.push({ file, reason: file.size === 0 ? 'The file is empty.' : `Its bytes are not a ${ACCEPTED_FORMATS} image (whatever its name says), so it was not uploaded.` });
+    else
+      rejected.push({ file, reason: file.size === 0 ? 'The file is empty.' : `Its bytes are not a ${ACCEPTED_FORMATS} image (whatever its name says), so it was not uploaded.` });
   }
   return { accepted, rejected };
 }

@@ -64,7 +64,8 @@ export default function ClassifyPage() {
     if (files.length === 0) {
       setRunning(null);
       setShown({ files, rejected, results: [], model: answering, serial: mine });
-      if (rejected.length > 0) announce(`${rejected.length} ${rejected.length === 1 ? 'file is' : 'files are'} not an image and ${rejected.length === 1 ? 'was' : 'were'} not sent`);
+      if (rejected.length > 0)
+        announce(`${rejected.length} ${rejected.length === 1 ? 'file is' : 'files are'} not an image and ${rejected.length === 1 ? 'was' : 'were'} not sent`);
       return;
     }
     setRunning(answering.name);
@@ -134,8 +135,7 @@ export default function ClassifyPage() {
         </button>
       </div>
       <p id={`${id}-min-note`} className="muted classify-note">
-        The slider filters the labels shown, at once: each photo gets the model&rsquo;s top {REQUEST_MAX_RESULTS} labels scoring at least{' '}
-        {formatPercent(REQUEST_FLOOR, 0)}.
+        The slider filters the labels shown, at once: each photo gets the model&rsquo;s top {REQUEST_MAX_RESULTS} labels scoring at least {formatPercent(REQUEST_FLOOR, 0)}.
       </p>
       <ErrorMessage error={models.error} title="The model list could not be loaded" />
       <FileDrop multiple label="Choose photos" onFiles={(files, rejected) => void run(files, rejected, model)} disabled={loading} showRejected={false} />

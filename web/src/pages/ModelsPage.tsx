@@ -1,10 +1,12 @@
 import { useMutation, useQuery } from '@apollo/client';
-import { useState } from 'react';
-import { ConfusionMatrix } from '../components/ConfusionMatrix';
+import { useEffect, useState } from 'react';
+import { Evaluation } from '../components/Evaluation';
 import { PageTitle } from '../components/PageTitle';
 import { Empty, ErrorMessage, Loading } from '../components/States';
-import { ExplorerDeleteModelDocument, ExplorerModelsDocument, type ExplorerEvaluationFieldsFragment, type ModelRuntime } from '../generated/graphql';
-import { formatCount, formatPercent } from '../lib/format';
+import { ExplorerDeleteModelDocument, ExplorerModelsDocument, type ModelRuntime } from '../generated/graphql';
+import { announce, useFocusOnChange } from '../lib/announce';
+import { usePageOperation } from '../lib/pageOperation';
+import { formatCount } from '../lib/format';
 import { hrefWith, Link, navigate, useQueryState } from '../lib/router';
 
 const RUNTIME_NAMES: Record<ModelRuntime, string> = {
@@ -17,6 +19,12 @@ export default function ModelsPage() {
   const { data, loading, error } = useQuery(ExplorerModelsDocument);
   const models = data?.models ?? [];
   const chosen = models.find((m) => m.id === params.get('model')) ?? models[0];
+  usePageOperation(ExplorerModelsDocument, {});
+  const heading = useFocusOnChange<HTMLHeadingElement>(chosen?.id);
+  useEffect(() => {
+    if (data) announce(`${formatCount(data.models.length)} ${data.models.length === 1 ? 'model' : 'models'}`);
+  }, [data]);
+  const modelName = (m: { id: string; version: number | null }) => (m.version != null ? `${m.id}@${m.version}` : m.id);
   return (
     <section>
       <PageTitle title="Models">Models</PageTitle>
@@ -33,7 +41,7 @@ export default function ModelsPage() {
             <ul className="model-list">
               {models.map((m) => (
                 <li key={m.id}>
-                  <Link href={hrefWith('/models', { model: m.id })} aria-current={m === chosen ? 'true' : undefined}>
+                  <Link href={hrefWith('/models', { model: m.id, threshold: params.get('threshold') })} aria-current={m === chosen ? 'true' : undefined}>
                     {m.id}
                   </Link>
                   <span className="muted">
@@ -46,8 +54,12 @@ export default function ModelsPage() {
           </nav>
           {chosen && (
             <article aria-labelledby="model-heading">
-              <h2 id="model-heading">{chosen.id}</h2>
+              <h2 id="model-heading" ref={heading} tabIndex={-1}>
+                {chosen.id}
+              </h2>
               <dl className="facts">
+                <dt>Version</dt>
+                <dd>{chosen.version != null ? modelName(chosen) : 'not versioned'}</dd>
                 <dt>Runtime</dt>
                 <dd>
                   {RUNTIME_NAMES[chosen.runtime]}
@@ -66,7 +78,11 @@ export default function ModelsPage() {
                 <Link href={hrefWith('/classify', { model: chosen.id })}>Classify photos with {chosen.id}</Link>
               </p>
               {chosen.mayChange && <DeleteModel key={chosen.id} id={chosen.id} />}
-              {chosen.evaluation ? <Evaluation evaluation={chosen.evaluation} /> : <p className="muted">No evaluation: this model was not trained here.</p>}
+              {chosen.evaluation ? (
+                <Evaluation key={chosen.id} modelId={chosen.id} evaluation={chosen.evaluation} />
+              ) : (
+                <p className="muted">No evaluation: this model was not trained here.</p>
+              )}
               <Labels labels={chosen.labels} />
             </article>
           )}
@@ -111,68 +127,6 @@ function DeleteModel({ id }: { id: string }) {
       )}
       <ErrorMessage error={removal.error} title="The model could not be deleted" />
     </div>
-  );
-}
-
-function Evaluation({ evaluation }: { evaluation: ExplorerEvaluationFieldsFragment }) {
-  return (
-    <section aria-labelledby="evaluation-heading">
-      <h3 id="evaluation-heading">Evaluation on the TEST split</h3>
-      <dl className="facts">
-        <dt>Images</dt>
-        <dd>{formatCount(evaluation.examples)}</dd>
-        <dt>Accuracy</dt>
-        <dd>{formatPercent(evaluation.accuracy)}</dd>
-        <dt>auPRC</dt>
-        <dd>{evaluation.auPrc.toFixed(3)}</dd>
-        <dt>Log loss</dt>
-        <dd>{evaluation.logLoss.toFixed(3)}</dd>
-      </dl>
-      <h4>Per class (threshold 0.5)</h4>
-      <div className="table-wrap">
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">Label</th>
-              <th scope="col">Precision</th>
-              <th scope="col">Recall</th>
-              <th scope="col" className="num">
-                F1
-              </th>
-              <th scope="col" className="num">
-                Images
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {evaluation.perClass.map((c) => (
-              <tr key={c.label}>
-                <th scope="row">{c.label}</th>
-                <td>
-                  <Meter value={c.precision} />
-                </td>
-                <td>
-                  <Meter value={c.recall} />
-                </td>
-                <td className="num">{c.f1.toFixed(2)}</td>
-                <td className="num">{c.support}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <h4>Confusion matrix</h4>
-      <ConfusionMatrix matrix={evaluation.confusionMatrix} />
-    </section>
-  );
-}
-
-function Meter({ value }: { value: number }) {
-  return (
-    <span className="score">
-      <span className="score-bar" style={{ width: formatPercent(value, 0) }} />
-      <span className="score-text">{formatPercent(value)}</span>
-    </span>
   );
 }
 
