@@ -31,10 +31,9 @@ function trainingEnv(tempDir: string): Record<string, string> {
 
 /** Trains the flower model through the API (the Training page has its own test) and waits for it. */
 async function trainFlowers(session: ExplorerSession): Promise<void> {
-  const started = await session.gw.graphql(
-    `mutation($input: TrainModelInput!) { trainModel(input: $input) { id } }`,
-    { input: { modelId: MODEL, data: 'flowers', epochs: 30, learningRate: 0.01, refitOnAllPhotos: false, validationFraction: 0.1, testFraction: 0.35 } },
-  );
+  const started = await session.gw.graphql(`mutation($input: TrainModelInput!) { trainModel(input: $input) { id } }`, {
+    input: { modelId: MODEL, data: 'flowers', epochs: 30, learningRate: 0.01, refitOnAllPhotos: false, validationFraction: 0.1, testFraction: 0.35 },
+  });
   const id = started.body.data?.trainModel.id;
   if (!id) throw new Error(`trainModel failed: ${JSON.stringify(started.body)}`);
   const deadline = Date.now() + 90_000;
@@ -131,7 +130,10 @@ describeBrowser('web explorer in chromium: classify and a trained model evaluati
     expect(after.every((score) => score >= 50)).toBe(true);
     expect(classifyRequests).toHaveLength(1);
 
-    await related.filter({ hasText: /Coffee cup/ }).first().click();
+    await related
+      .filter({ hasText: /Coffee cup/ })
+      .first()
+      .click();
     await page.waitForURL(/\/search\?class=Coffee\+cup/);
     await page.getByRole('list', { name: 'Images' }).locator(':scope > li').first().waitFor();
     await page.goBack();
@@ -150,7 +152,10 @@ describeBrowser('web explorer in chromium: classify and a trained model evaluati
     });
     try {
       await page.getByLabel('Model').selectOption(MODEL);
-      await page.getByRole('status').filter({ hasText: `These results are from mobilenet_v2_1.0_224; classifying the same photos with ${MODEL}` }).waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `These results are from mobilenet_v2_1.0_224; classifying the same photos with ${MODEL}` })
+        .waitFor();
       await expect(page.locator('.classify-results').getAttribute('aria-busy')).resolves.toBe('true');
       await session.shoot('classify-stale');
       await page.getByRole('heading', { name: new RegExp(`^Results from ${MODEL}(@\\d+)?$`) }).waitFor({ timeout: 60_000 });
@@ -160,12 +165,19 @@ describeBrowser('web explorer in chromium: classify and a trained model evaluati
     expect(classifyRequests.length).toBe(sent + 1);
     const cards = page.getByRole('list', { name: 'Results per file' }).locator(':scope > li');
     expect(await cards.count()).toBe(3);
-    for (const name of ['chelsea.png', 'hubble_deep_field.jpg', 'retina.jpg']) await page.locator(`li[data-filename="${name}"]`).getByText(new RegExp(`Model: ${MODEL}`)).waitFor();
+    for (const name of ['chelsea.png', 'hubble_deep_field.jpg', 'retina.jpg'])
+      await page
+        .locator(`li[data-filename="${name}"]`)
+        .getByText(new RegExp(`Model: ${MODEL}`))
+        .waitFor();
     // Photos unlike daisies, dandelions and sunflowers: at least one falls below the model's threshold.
     const unknown = page.locator('.none-of-these');
     await unknown.first().waitFor();
     await unknown.first().getByText('None of these classes').waitFor();
-    await unknown.first().getByText(/only knows its 3 labels/).waitFor();
+    await unknown
+      .first()
+      .getByText(/only knows its 3 labels/)
+      .waitFor();
     await session.shoot('classify-none-of-these');
     await session.checkAccessibility('classify-none-of-these');
   }, 120_000);
@@ -179,7 +191,10 @@ describeBrowser('web explorer in chromium: classify and a trained model evaluati
     await page.locator('.pr-chart-canvas[data-drawn] canvas').waitFor();
     expect(assetRequests.filter((asset) => /uPlot.*\.js$/.test(asset)).length).toBe(1);
     expect(assetRequests.filter((asset) => /uPlot.*\.css$/.test(asset)).length).toBe(1);
-    await page.getByRole('note', { name: 'Photos unlike the training data' }).getByText(/only knows its 3 labels/).waitFor();
+    await page
+      .getByRole('note', { name: 'Photos unlike the training data' })
+      .getByText(/only knows its 3 labels/)
+      .waitFor();
 
     const metrics = page.getByRole('list', { name: /^Metrics at threshold/ });
     const recallAt = async () => (await metrics.locator('li').filter({ hasText: 'Recall' }).locator('.metric-value').textContent())!;
@@ -189,7 +204,10 @@ describeBrowser('web explorer in chromium: classify and a trained model evaluati
     await page.waitForURL(/threshold=0\b/);
     await page.getByRole('heading', { name: 'Per class (threshold 0.00)' }).waitFor();
     expect(await recallAt()).toBe('100.0%');
-    await page.getByRole('list', { name: 'Metrics at threshold 0.00' }).getByText(/^0 of \d+$/).waitFor();
+    await page
+      .getByRole('list', { name: 'Metrics at threshold 0.00' })
+      .getByText(/^0 of \d+$/)
+      .waitFor();
     for (let i = 0; i < 95; i++) await slider.press('ArrowRight');
     await page.waitForURL(/threshold=0\.95\b/);
     await page.getByRole('heading', { name: 'Per class (threshold 0.95)' }).waitFor();
@@ -219,7 +237,10 @@ describeBrowser('web explorer in chromium: classify and a trained model evaluati
     await photos.first().waitFor();
     expect(await photos.count()).toBe(count);
     await expect(photos.first().locator('img').getAttribute('src')).resolves.toMatch(/^data:image\/jpeg;base64,/);
-    await photos.first().getByText(/^daisy\/.+\.jpg$/).waitFor();
+    await photos
+      .first()
+      .getByText(/^daisy\/.+\.jpg$/)
+      .waitFor();
     await expect(cell.getAttribute('aria-expanded')).resolves.toBe('true');
     await session.shoot('models-confusion-cell');
     await session.checkAccessibility('models-confusion-cell');
@@ -245,7 +266,10 @@ describeBrowser('web explorer in chromium: classify and a trained model evaluati
       await phone.page.locator('.pr-chart-canvas[data-drawn] canvas').waitFor();
       const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
       expect(width).toBe(390);
-      const cell = phone.page.getByRole('table', { name: /Confusion matrix/ }).getByRole('button').first();
+      const cell = phone.page
+        .getByRole('table', { name: /Confusion matrix/ })
+        .getByRole('button')
+        .first();
       const cellBox = await cell.boundingBox();
       expect(cellBox!.height).toBeGreaterThanOrEqual(44);
       await phone.shoot('models-evaluation');
