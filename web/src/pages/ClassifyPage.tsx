@@ -50,7 +50,7 @@ export default function ClassifyPage() {
   const [classify, { loading, error, reset }] = useMutation(ExplorerClassifyDocument);
   const [chosen, setChosen] = useState<{ files: File[]; rejected: RejectedFile[] }>({ files: [], rejected: [] });
   const [shown, setShown] = useState<Shown | null>(null);
-  const [running, setRunning] = useState<string | null>(null);
+  const [running, setRunning] = useState<{ model: string; files: File[] } | null>(null);
   const serial = useRef(0);
   const id = useId();
   const variables = { files: chosen.files, model: model || null, minConfidence: REQUEST_FLOOR, maxResults: REQUEST_MAX_RESULTS };
@@ -68,7 +68,7 @@ export default function ClassifyPage() {
         announce(`${rejected.length} ${rejected.length === 1 ? 'file is' : 'files are'} not an image and ${rejected.length === 1 ? 'was' : 'were'} not sent`);
       return;
     }
-    setRunning(answering.name);
+    setRunning({ model: answering.name, files });
     const result = await classify({ variables: { ...variables, files, model: modelId || null } }).catch(() => undefined);
     if (mine !== serial.current) return;
     setRunning(null);
@@ -139,9 +139,10 @@ export default function ClassifyPage() {
       </p>
       <ErrorMessage error={models.error} title="The model list could not be loaded" />
       <FileDrop multiple label="Choose photos" onFiles={(files, rejected) => void run(files, rejected, model)} disabled={loading} showRejected={false} />
-      {running && <Loading what={`Classifying ${count} ${count === 1 ? 'photo' : 'photos'} with ${running}`} />}
+      {running && <Loading what={`Classifying ${count} ${count === 1 ? 'photo' : 'photos'} with ${running.model}`} />}
       <ErrorMessage error={error} hints={MODEL_HINTS} title="The photos could not be classified" />
-      {shown && (
+      {/* New photos replace the cards; the same photos again (another model) keep them, marked stale. */}
+      {shown && (!running || running.files === shown.files) && (
         <LabelResults
           serial={shown.serial}
           files={shown.files}
@@ -149,7 +150,7 @@ export default function ClassifyPage() {
           results={shown.results}
           model={shown.model}
           minConfidence={minConfidence}
-          staleFor={running}
+          staleFor={running?.model ?? null}
         />
       )}
     </section>
