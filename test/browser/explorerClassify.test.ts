@@ -117,6 +117,10 @@ describeBrowser('web explorer in chromium: classify and a trained model evaluati
     await related.filter({ hasText: /Coffee cup · \d+ images/ }).waitFor();
     await session.shoot('classify-results');
     await session.checkAccessibility('classify-results');
+    if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
+      fs.mkdirSync(DOCS_IMAGES, { recursive: true });
+      await page.screenshot({ path: path.join(DOCS_IMAGES, 'explorer-classify.png'), fullPage: true });
+    }
 
     const before = await shownScores(page, 'chelsea.png');
     expect(before.some((score) => score < 50)).toBe(true);
