@@ -216,7 +216,7 @@ describeBrowser('web explorer in chromium: classify and a trained model evaluati
     await page.waitForURL(/threshold=0\.95\b/);
     await page.getByRole('heading', { name: 'Per class (threshold 0.95)' }).waitFor();
     expect(Number.parseFloat(await recallAt())).toBeLessThan(100);
-    await chart.and(page.getByRole('img', { name: /at threshold 0\.95/ })).waitFor();
+    await page.getByRole('img', { name: /^Precision-recall curve: auPRC .*; at threshold 0\.95: precision \d+%, recall \d+%$/ }).waitFor();
     for (let i = 0; i < 55; i++) await slider.press('ArrowLeft');
     await page.waitForURL(/threshold=0\.4\b/);
     await page.getByRole('heading', { name: 'Per class (threshold 0.40)' }).waitFor();
