@@ -54,6 +54,26 @@ export class VisionLabeler {
     return answers.flat();
   }
 
+  /**
+   * Whether labelDetection can call Cloud Vision here, by the decision a call makes (VISION_API_ENDPOINT, or
+   * Application Default Credentials found), reached once and remembered as the client is. The reason names
+   * what to set, never a server path.
+   */
+  async availability(): Promise<{ available: boolean; reason?: string }> {
+    try {
+      await this.connect();
+      return { available: true };
+    } catch (error) {
+      const unavailable = error instanceof GatewayError && error.code === ErrorCode.VisionUnavailable;
+      if (unavailable && !this.config.credentialsFile) return { available: false, reason: error.message };
+      const what = unavailable ? 'the key file GOOGLE_APPLICATION_CREDENTIALS names could not be used' : 'the Vision client could not be started';
+      return {
+        available: false,
+        reason: `Cloud Vision is not configured: ${what} (see the gateway log). Set GOOGLE_APPLICATION_CREDENTIALS to a service account key file, or VISION_API_ENDPOINT to a Vision-compatible endpoint.`,
+      };
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const client = await this.client?.catch(() => undefined);
