@@ -69,15 +69,16 @@ export class RelatedClassRanker<C extends LinkableClass = LinkableClass> {
 
   /**
    * Breadth-first from `starts`: while going up, a step may go to a parent or a child; once down, only
-   * to children (a child's other parents are not near). Stop synsets (entity, artifact, ...) are not entered.
+   * to children (a child's other parents are not near), and below an ancestor no deeper than the start.
+   * Stop synsets (entity, artifact, ...) are not entered.
    */
   private wordnetNeighbours(starts: number[]): C[] {
     const found: C[] = [];
     const seen = new Set<number>(starts);
-    let level = [...seen].map((offset) => ({ offset, up: 0, down: false }));
+    let level = [...seen].map((offset) => ({ offset, up: 0, down: 0 }));
     for (let distance = 1; distance <= MAX_WORDNET_DISTANCE && level.length > 0 && found.length < MAX_CANDIDATES; distance++) {
       const next: typeof level = [];
-      const visit = (offset: number, up: number, down: boolean) => {
+      const visit = (offset: number, up: number, down: number) => {
         if (seen.has(offset)) return;
         seen.add(offset);
         const synset = this.wordnet.synset(offset);
@@ -87,9 +88,13 @@ export class RelatedClassRanker<C extends LinkableClass = LinkableClass> {
         next.push({ offset, up, down });
       };
       // Children first at each distance: a kind of the thing is nearer in meaning than what it is a kind of.
-      for (const step of level) for (const child of this.wordnet.synset(step.offset).hyponyms) visit(child, step.up, true);
       for (const step of level) {
-        if (step.down || step.up >= MAX_UP) continue;
+        // Across from an ancestor, no deeper than the label itself: cup -> container -> wheeled vehicle, not on to Bicycle.
+        if (step.up > 0 && step.down >= step.up) continue;
+        for (const child of this.wordnet.synset(step.offset).hyponyms) visit(child, step.up, step.down + 1);
+      }
+      for (const step of level) {
+        if (step.down > 0 || step.up >= MAX_UP) continue;
         for (const parent of this.wordnet.synset(step.offset).hypernyms) visit(parent, step.up + 1, false);
       }
       level = next;

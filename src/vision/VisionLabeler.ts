@@ -1,4 +1,5 @@
 import type { ImageAnnotatorClient, protos } from '@google-cloud/vision';
+import type { GoogleAuth } from 'google-gax';
 import type { GatewayConfig } from '../config';
 import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
@@ -33,6 +34,7 @@ const log = logger.child({ component: 'vision' });
  */
 export class VisionLabeler {
   private client?: Promise<ImageAnnotatorClient>;
+  private credentials?: Promise<GoogleAuth | undefined>;
   private closed = false;
 
   private constructor(
@@ -61,7 +63,8 @@ export class VisionLabeler {
    */
   async availability(): Promise<{ available: boolean; reason?: string }> {
     try {
-      await this.connect();
+      if (this.closed) throw new GatewayError(ErrorCode.ShuttingDown, 'The Vision client is shutting down.');
+      await this.findCredentials();
       return { available: true };
     } catch (error) {
       const unavailable = error instanceof GatewayError && error.code === ErrorCode.VisionUnavailable;
@@ -119,15 +122,39 @@ export class VisionLabeler {
   }
 
   private async buildClient(): Promise<ImageAnnotatorClient> {
+    const auth = await this.findCredentials();
     // Loaded on first use: the Vision client and its protos take seconds to load, which `npm start` should not wait for.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the Vision client takes seconds to load and most gateways never call it
     const { ImageAnnotatorClient } = require('@google-cloud/vision') as typeof import('@google-cloud/vision');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, with the Vision client above (google-gax comes with it)
-    const { GoogleAuth, grpc } = require('google-gax') as typeof import('google-gax');
-    if (this.config.apiEndpoint) {
-      const { host, port } = parseEndpoint(this.config.apiEndpoint);
+    if (!auth) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, with the Vision client above (google-gax comes with it)
+      const { grpc } = require('google-gax') as typeof import('google-gax');
+      const { host, port } = parseEndpoint(this.config.apiEndpoint!);
       return new ImageAnnotatorClient({ apiEndpoint: host, port, sslCreds: grpc.credentials.createInsecure() });
     }
+    return new ImageAnnotatorClient({ auth });
+  }
+
+  /**
+   * The credentials the client will use: none with VISION_API_ENDPOINT, else Application Default Credentials,
+   * or a VISION_UNAVAILABLE error saying what to set. Only google-gax's auth is loaded for it, not the Vision
+   * client, so `availability()` answers sooner than a first call.
+   */
+  private findCredentials(): Promise<GoogleAuth | undefined> {
+    this.credentials ??= this.discoverCredentials().catch((error: unknown) => {
+      setTimeout(() => (this.credentials = undefined), CREDENTIALS_RECHECK_MS).unref();
+      throw error;
+    });
+    return this.credentials;
+  }
+
+  private async discoverCredentials(): Promise<GoogleAuth | undefined> {
+    if (this.config.apiEndpoint) {
+      parseEndpoint(this.config.apiEndpoint);
+      return undefined;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: google-gax takes a second to load and most gateways never call Vision
+    const { GoogleAuth } = require('google-gax') as typeof import('google-gax');
     const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-vision'] });
     const deadline = Math.min(this.config.timeoutMs, CREDENTIALS_DISCOVERY_MS);
     try {
@@ -155,7 +182,7 @@ export class VisionLabeler {
           'service account key file (or run `gcloud auth application-default login`), or set VISION_API_ENDPOINT to a Vision-compatible endpoint.',
       );
     }
-    return new ImageAnnotatorClient({ auth });
+    return auth;
   }
 }
 
