@@ -8,6 +8,7 @@ import { RelationResolver } from './RelationResolver';
 import { TrainingResolver } from './TrainingResolver';
 import { TrainingEventsResolver } from './TrainingEventsResolver';
 import { SimilarityResolver } from './SimilarityResolver';
+import { CapabilitiesResolver } from './CapabilitiesResolver';
 import { ModelEvaluationResolver } from './ModelEvaluationResolver';
 import { TrainingEpochResolver } from './TrainingEpochResolver';
 
@@ -21,6 +22,7 @@ export const resolvers: NonEmptyArray<new (...args: never[]) => object> = [
   LabelResolver,
   TrainingResolver,
   SimilarityResolver,
+  CapabilitiesResolver,
   ModelEvaluationResolver,
   TrainingEventsResolver,
   TrainingEpochResolver,

@@ -19,6 +19,7 @@ const EXPECTED: Record<string, string> = {
   trainingJob: 'read',
   trainingJobs: 'read',
   trainingJobEvents: 'read',
+  capabilities: 'read',
   classify: 'classify',
   labelDetection: 'classify',
   similarImages: 'classify',
