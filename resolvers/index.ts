@@ -10,6 +10,7 @@ import { TrainingEventsResolver } from './TrainingEventsResolver';
 import { SimilarityResolver } from './SimilarityResolver';
 import { ModelEvaluationResolver } from './ModelEvaluationResolver';
 import { TrainingEpochResolver } from './TrainingEpochResolver';
+import { TrainingDatasetResolver } from './TrainingDatasetResolver';
 
 /** Every resolver class of the schema; the order fixes the order of fields in schema.graphql. */
 export const resolvers: NonEmptyArray<new (...args: never[]) => object> = [
@@ -24,4 +25,5 @@ export const resolvers: NonEmptyArray<new (...args: never[]) => object> = [
   ModelEvaluationResolver,
   TrainingEventsResolver,
   TrainingEpochResolver,
+  TrainingDatasetResolver,
 ];

@@ -25,6 +25,7 @@ const EXPECTED: Record<string, string> = {
   trainModel: 'train',
   cancelTrainingJob: 'train',
   deleteModel: 'train',
+  trainingDatasets: 'train',
 };
 
 describe('scopes declared on the schema', () => {
