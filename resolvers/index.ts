@@ -11,6 +11,7 @@ import { SimilarityResolver } from './SimilarityResolver';
 import { CapabilitiesResolver } from './CapabilitiesResolver';
 import { ModelEvaluationResolver } from './ModelEvaluationResolver';
 import { TrainingEpochResolver } from './TrainingEpochResolver';
+import { TrainingDatasetResolver } from './TrainingDatasetResolver';
 
 /** Every resolver class of the schema; the order fixes the order of fields in schema.graphql. */
 export const resolvers: NonEmptyArray<new (...args: never[]) => object> = [
@@ -26,4 +27,5 @@ export const resolvers: NonEmptyArray<new (...args: never[]) => object> = [
   ModelEvaluationResolver,
   TrainingEventsResolver,
   TrainingEpochResolver,
+  TrainingDatasetResolver,
 ];

@@ -26,6 +26,7 @@ const EXPECTED: Record<string, string> = {
   trainModel: 'train',
   cancelTrainingJob: 'train',
   deleteModel: 'train',
+  trainingDatasets: 'train',
 };
 
 describe('scopes declared on the schema', () => {
