@@ -23,6 +23,7 @@ export interface AnsweringModel {
  */
 export function LabelResults({
   serial,
+  focusKey,
   files,
   rejected = [],
   results,
@@ -30,8 +31,10 @@ export function LabelResults({
   minConfidence = 0,
   staleFor = null,
 }: {
-  /** Changes with each new classification: the results heading then takes the focus. */
+  /** Changes with each new classification (names the results heading). */
   serial?: number;
+  /** When it changes, the results heading takes the focus. */
+  focusKey?: number;
   files: File[];
   rejected?: RejectedFile[];
   results: ExplorerClassificationFieldsFragment[];
@@ -42,7 +45,7 @@ export function LabelResults({
 }) {
   const previews = useMemo(() => files.map((file) => URL.createObjectURL(file)), [files]);
   useEffect(() => () => previews.forEach((url) => URL.revokeObjectURL(url)), [previews]);
-  const heading = useFocusOnChange<HTMLHeadingElement>(serial, { onMount: true });
+  const heading = useFocusOnChange<HTMLHeadingElement>(focusKey, { onMount: true });
   return (
     <section
       className={`classify-results${staleFor ? ' classify-results-stale' : ''}`}

@@ -27,6 +27,8 @@ interface Shown {
   results: ExplorerClassificationFieldsFragment[];
   model: AnsweringModel;
   serial: number;
+  /** Changes only with runs the user asked for (new photos, Classify again): a model change leaves the focus in the picker. */
+  focusKey: number;
 }
 
 type PickerModel = ExplorerModelPickerQuery['models'][number];
@@ -56,14 +58,16 @@ export default function ClassifyPage() {
   const variables = { files: chosen.files, model: model || null, minConfidence: REQUEST_FLOOR, maxResults: REQUEST_MAX_RESULTS };
   usePageOperation(ExplorerClassifyDocument, variables);
 
-  const run = async (files: File[], rejected: RejectedFile[], modelId: string) => {
+  const focusKey = useRef(0);
+  const run = async (files: File[], rejected: RejectedFile[], modelId: string, { moveFocus = true } = {}) => {
+    if (moveFocus) focusKey.current += 1;
     setChosen({ files, rejected });
     reset();
     const mine = ++serial.current;
     const answering = answeringModel(modelId, models.data?.models);
     if (files.length === 0) {
       setRunning(null);
-      setShown({ files, rejected, results: [], model: answering, serial: mine });
+      setShown({ files, rejected, results: [], model: answering, serial: mine, focusKey: focusKey.current });
       if (rejected.length > 0)
         announce(`${rejected.length} ${rejected.length === 1 ? 'file is' : 'files are'} not an image and ${rejected.length === 1 ? 'was' : 'were'} not sent`);
       return;
@@ -76,7 +80,7 @@ export default function ClassifyPage() {
       setShown(null);
       return;
     }
-    setShown({ files, rejected, results: result.data.classify, model: answering, serial: mine });
+    setShown({ files, rejected, results: result.data.classify, model: answering, serial: mine, focusKey: focusKey.current });
     const failed = result.data.classify.filter((r) => r.error).length + rejected.length;
     const count = files.length + rejected.length;
     announce(`${count} ${count === 1 ? 'file' : 'files'} classified by ${answering.name}${failed > 0 ? `, ${failed} with an error` : ''}`);
@@ -92,7 +96,7 @@ export default function ClassifyPage() {
       return;
     }
     const { chosen: files, run: again } = latest.current;
-    if (files.files.length > 0) void again(files.files, files.rejected, model);
+    if (files.files.length > 0) void again(files.files, files.rejected, model, { moveFocus: false });
   }, [model]);
 
   const count = chosen.files.length;
@@ -145,6 +149,7 @@ export default function ClassifyPage() {
       {shown && (!running || running.files === shown.files) && (
         <LabelResults
           serial={shown.serial}
+          focusKey={shown.focusKey}
           files={shown.files}
           rejected={shown.rejected}
           results={shown.results}
