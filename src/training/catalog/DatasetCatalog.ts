@@ -68,7 +68,8 @@ export class DatasetCatalog {
 
   /** Up to SAMPLES_PER_CLASS thumbnails of the label's photos; files that cannot be decoded are skipped. */
   async samples(entry: CatalogClass): Promise<CatalogPhoto[]> {
-    const realRoot = await fs.realpath(this.root);
+    const realRoot = await fs.realpath(this.root).catch(() => undefined);
+    if (!realRoot) return [];
     const photos: CatalogPhoto[] = [];
     for (const source of entry.sampleSources) {
       if (photos.length >= SAMPLES_PER_CLASS) break;
