@@ -133,7 +133,7 @@ export default function RelationsPage() {
             ))}
           </ul>
         )}
-        {data && (
+        {data && edges.length > 0 && (
           <Pager
             page={page}
             pageSize={PAGE_SIZE}
