@@ -4,8 +4,10 @@ import { FileDrop } from '../components/FileDrop';
 import { LabelResults, type AnsweringModel } from '../components/LabelResults';
 import { PageTitle } from '../components/PageTitle';
 import { ErrorMessage, Loading } from '../components/States';
+import { Unavailable } from '../components/Unavailable';
 import { ExplorerClassifyDocument, ExplorerModelPickerDocument, type ExplorerClassificationFieldsFragment, type ExplorerModelPickerQuery } from '../generated/graphql';
 import { announce } from '../lib/announce';
+import { useCapability } from '../lib/capabilities';
 import { formatPercent } from '../lib/format';
 import type { RejectedFile } from '../lib/imageBytes';
 import { usePageOperation } from '../lib/pageOperation';
@@ -49,6 +51,8 @@ export default function ClassifyPage() {
   const model = params.get('model') ?? '';
   const minConfidence = clamp(Number(params.get('min') ?? '0.05'));
   const models = useQuery(ExplorerModelPickerDocument);
+  // Known on arrival: a gateway that serves no model says so before any upload.
+  const capability = useCapability('classify');
   const [classify, { loading, error, reset }] = useMutation(ExplorerClassifyDocument);
   const [chosen, setChosen] = useState<{ files: File[]; rejected: RejectedFile[] }>({ files: [], rejected: [] });
   const [shown, setShown] = useState<Shown | null>(null);
@@ -142,7 +146,11 @@ export default function ClassifyPage() {
         The slider filters the labels shown, at once: each photo gets the model&rsquo;s top {REQUEST_MAX_RESULTS} labels scoring at least {formatPercent(REQUEST_FLOOR, 0)}.
       </p>
       <ErrorMessage error={models.error} title="The model list could not be loaded" />
-      <FileDrop multiple label="Choose photos" onFiles={(files, rejected) => void run(files, rejected, model)} disabled={loading} showRejected={false} />
+      {capability.available === false ? (
+        <Unavailable title="Classify is not available here" reason={capability.reason} />
+      ) : (
+        <FileDrop multiple label="Choose photos" onFiles={(files, rejected) => void run(files, rejected, model)} disabled={loading} showRejected={false} />
+      )}
       {running && <Loading what={`Classifying ${count} ${count === 1 ? 'photo' : 'photos'} with ${running.model}`} />}
       <ErrorMessage error={error} hints={MODEL_HINTS} title="The photos could not be classified" />
       {/* New photos replace the cards; the same photos again (another model) keep them, marked stale. */}
