@@ -251,7 +251,7 @@ describeBrowser('web explorer in chromium: classify and a trained model evaluati
     await session.checkAccessibility('models-evaluation-curve');
     if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
       await page.getByRole('heading', { name: 'Score threshold', level: 4 }).evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
-      await page.evaluate(() => window.scrollBy(0, -140));
+      await page.evaluate(() => window.scrollBy(0, -40));
       fs.mkdirSync(DOCS_IMAGES, { recursive: true });
       await page.screenshot({ path: path.join(DOCS_IMAGES, 'explorer-evaluation.png') });
     }

@@ -79,7 +79,7 @@ export default function ModelsPage() {
               </p>
               {chosen.mayChange && <DeleteModel key={chosen.id} id={chosen.id} />}
               {chosen.evaluation ? (
-                <Evaluation key={chosen.id} modelId={chosen.id} evaluation={chosen.evaluation} />
+                <Evaluation key={`evaluation-${chosen.id}`} modelId={chosen.id} evaluation={chosen.evaluation} />
               ) : (
                 <p className="muted">No evaluation: this model was not trained here.</p>
               )}
