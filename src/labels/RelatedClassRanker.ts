@@ -95,7 +95,7 @@ export class RelatedClassRanker<C extends LinkableClass = LinkableClass> {
       }
       for (const step of level) {
         if (step.down > 0 || step.up >= MAX_UP) continue;
-        for (const parent of this.wordnet.synset(step.offset).hypernyms) visit(parent, step.up + 1, false);
+        for (const parent of this.wordnet.synset(step.offset).hypernyms) visit(parent, step.up + 1, 0);
       }
       level = next;
     }
