@@ -4,6 +4,8 @@ import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { Model } from '../src/schema/classification';
 import { TrainingJobNode, TrainModelInput } from '../src/schema/training';
+import { TrainingEpoch } from '../src/schema/trainingEvents';
+import type { EpochReport } from '../src/training/epochReport';
 import type { TrainingJob } from '../src/training/trainingJob';
 import { assertJobId, DEFAULT_KEEP_FINISHED } from '../src/training/TrainingJobs';
 
@@ -54,5 +56,13 @@ export class TrainingResolver {
   @FieldResolver(() => Model, { nullable: true, description: 'The served model, once SUCCEEDED.' })
   model(@Root() job: TrainingJob, @Ctx() { services }: GatewayContext) {
     return job.status === 'SUCCEEDED' ? (services.models.list().find((model) => model.id === job.modelId) ?? null) : null;
+  }
+
+  @FieldResolver(() => [TrainingEpoch], {
+    description: 'Every finished epoch so far, in order (HEAD, then FINE_TUNE, then REFIT), kept with the job: a page opened later, on any replica, draws the whole curve.',
+  })
+  async history(@Root() job: TrainingJob, @Ctx() { services, caller }: GatewayContext): Promise<EpochReport[]> {
+    // An event's `job` comes without its history: read from the job itself (in memory or its record).
+    return job.history ?? (await services.training.lookup(job.id, caller))?.history ?? [];
   }
 }
