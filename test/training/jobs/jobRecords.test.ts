@@ -68,7 +68,7 @@ describe('job records', () => {
       const report = { epoch, epochs: 100, phase: 'head' as const, phaseEpoch: epoch, phaseEpochs: 100, loss: 1 / epoch };
       records.published({ jobId: running.id, sequence: ++sequence, kind: 'EPOCH', at: new Date(), epoch: report, job: { ...running, epoch, loss: report.loss } });
     }
-    records.published({ jobId: running.id, sequence: ++sequence, kind: 'STATUS', at: new Date(), job: { ...running, status: 'SUCCEEDED', finishedAt: new Date() } });
+    records.published({ jobId: running.id, sequence: sequence + 1, kind: 'STATUS', at: new Date(), job: { ...running, status: 'SUCCEEDED', finishedAt: new Date() } });
     await records.close();
     const stored = await store.read(running.id);
     expect(stored!.events.length).toBeLessThanOrEqual(64);
