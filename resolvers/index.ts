@@ -9,6 +9,7 @@ import { TrainingResolver } from './TrainingResolver';
 import { TrainingEventsResolver } from './TrainingEventsResolver';
 import { SimilarityResolver } from './SimilarityResolver';
 import { ModelEvaluationResolver } from './ModelEvaluationResolver';
+import { EvaluationResolver } from './EvaluationResolver';
 import { TrainingEpochResolver } from './TrainingEpochResolver';
 
 /** Every resolver class of the schema; the order fixes the order of fields in schema.graphql. */
@@ -22,6 +23,7 @@ export const resolvers: NonEmptyArray<new (...args: never[]) => object> = [
   TrainingResolver,
   SimilarityResolver,
   ModelEvaluationResolver,
+  EvaluationResolver,
   TrainingEventsResolver,
   TrainingEpochResolver,
 ];

@@ -12,6 +12,8 @@ import { EmbeddingCache } from './EmbeddingCache';
 import { EncoderPool } from './EncoderPool';
 import { embedDataset, type ImageEncoder } from './embedDataset';
 import { evaluate, type ModelEvaluation } from './evaluate';
+import { MAX_THUMBNAILS, testPhotoFiles } from './evaluationPhotos';
+import { thumbnailOf } from './thumbnail';
 import { predictThroughTop, type StepReport } from './fineTuneTop';
 import { epochPlanOf, fitEpochsOf, totalEpochsOf, type EpochReport } from './epochReport';
 import { disposeFit, fitClassifier, joinSplits, type FitOptions, type FittedClassifier } from './fitClassifier';
@@ -159,6 +161,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       maxImagePixels: options.maxImagePixels ?? 40_000_000,
       decodeConcurrency: options.decodeConcurrency,
       onProgress: (done, total) => report({ stage: 'embedding', progress: (EMBEDDING_SHARE * done) / total, done, total }),
+      thumbnails: { split: 'TEST', max: MAX_THUMBNAILS, make: (bytes) => thumbnailOf(bytes, options.maxImagePixels ?? 40_000_000) },
     }).finally(() => encoder.close?.());
     const { TRAIN: train, VALIDATION: validation, TEST: test } = embedded.splits;
     if (test.count === 0) throw new DatasetError('no TEST images to evaluate on: mark some rows TEST or leave splits empty to have them assigned');
@@ -191,6 +194,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
     // Scored as the saved model scores: with mirror images, each image and its mirror image averaged.
     const testScores = predictThroughTop(tf, top, fit.trained, test, settings.mirror);
     const evaluation = evaluate(testScores, test.targets, dataset.labels, dataset.multiLabel);
+    const photoFiles = testPhotoFiles(test, testScores, dataset, embedded.thumbnails, options.data);
     const trainAccuracy = evaluate(predictThroughTop(tf, top, fit.trained, train, settings.mirror), train.targets, dataset.labels, dataset.multiLabel).accuracy;
 
     // The refit: the same settings from the same starting weights (the backbone's layers are untouched
@@ -248,6 +252,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
         },
       },
       { owner: options.owner, jobId: options.jobId },
+      photoFiles,
     );
     seconds.total = (performance.now() - started) / 1000;
     report({ stage: 'saving', progress: 1 });
