@@ -1,28 +1,23 @@
-import { countAt, EVALUATION_THRESHOLD, averagePrecision, pairsOf, perClassAt, precisionRecallCurve, prf, round, unknownThreshold, type ScoredSet } from './thresholdMetrics';
+/** AutoML-style evaluation of a classifier's scores on the TEST split. */
+import {
+  countAt,
+  EVALUATION_THRESHOLD,
+  averagePrecision,
+  pairsOf,
+  perClassAt,
+  precisionRecallCurve,
+  prf,
+  round,
+  unknownThreshold,
+  type ClassMetrics,
+  type ConfidenceMetrics,
+  type ScoredSet,
+} from './thresholdMetrics';
 
 export { EVALUATION_THRESHOLD, averagePrecision } from './thresholdMetrics';
+export type { ClassMetrics, ConfidenceMetrics } from './thresholdMetrics';
 
 const clamp = (p: number) => Math.min(1 - 1e-7, Math.max(1e-7, p));
-
-/** AutoML-style evaluation of a classifier's scores on the TEST split. */
-
-export interface ClassMetrics {
-  label: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** TEST images that have this label. */
-  support: number;
-  /** Area under this label's precision-recall curve (average precision). */
-  auPrc: number;
-}
-
-export interface ConfidenceMetrics {
-  threshold: number;
-  precision: number;
-  recall: number;
-  f1: number;
-}
 
 export interface ConfusionMatrix {
   labels: string[];

@@ -1,5 +1,3 @@
-import type { ClassMetrics, ConfidenceMetrics } from './evaluate';
-
 /**
  * Metrics of TEST scores at any score threshold: the one home of their definitions, used by the
  * evaluation at 0.5 (evaluate.ts) and by the threshold slider, the curve and the "none of these classes"
@@ -9,6 +7,25 @@ import type { ClassMetrics, ConfidenceMetrics } from './evaluate';
 
 /** Score at which a label counts as predicted, for an evaluation's `perClass` and multi-label predictions. */
 export const EVALUATION_THRESHOLD = 0.5;
+
+/* The metric types live here, with their definitions; evaluate.ts re-exports them. */
+export interface ClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** TEST images that have this label. */
+  support: number;
+  /** Area under this label's precision-recall curve (average precision). */
+  auPrc: number;
+}
+
+export interface ConfidenceMetrics {
+  threshold: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
 
 /** Scores and 0/1 targets of `classes` labels per example, row-major. */
 export interface ScoredSet {
