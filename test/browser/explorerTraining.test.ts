@@ -245,7 +245,7 @@ describeBrowser('web explorer in chromium: training, evaluation, similar images'
         if (!route.request().postData()?.includes('"operationName":"ExplorerCapabilities"')) return route.fallback();
         const response = await route.fetch();
         const body = await response.json();
-        body.data.capabilities.training = { __typename: 'Capability', available: false, reason: 'TRAINING_DATA_ROOT is not set.' };
+        if (body.data?.capabilities) body.data.capabilities.training = { __typename: 'Capability', available: false, reason: 'TRAINING_DATA_ROOT is not set.' };
         await route.fulfill({ response, json: body });
       });
       await page.goto(`${origin}/training`);

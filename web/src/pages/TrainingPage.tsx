@@ -35,7 +35,8 @@ export default function TrainingPage() {
   }, [finished, refetch]);
   usePageOperation(jobId ? ExplorerTrainingJobDocument : ExplorerTrainingDatasetsDocument, jobId ? { id: jobId } : {});
   useAnnouncedStatus(job);
-  const jobRef = useFocusOnChange<HTMLElement>(jobId);
+  // A job started here (or picked from the list) takes the focus; one opened from a shared URL does not.
+  const jobRef = useFocusOnChange<HTMLElement>(jobId ?? 'none');
 
   return (
     <section>

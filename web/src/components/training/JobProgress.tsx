@@ -98,8 +98,8 @@ export function JobProgress({
       {events.length > 0 && (
         <details className="job-events">
           <summary>Events received ({events.length})</summary>
-          {/* Newest first, so the latest status stays in view. */}
-          <ol aria-label="Job events" reversed>
+          {/* Newest first, so the latest status stays in view; it scrolls, so the keyboard reaches it. */}
+          <ol aria-label="Job events" reversed tabIndex={0}>
             {[...events].reverse().map((event) => (
               <li key={event.sequence} data-kind={event.kind}>
                 <span className="muted">{new Date(event.at).toLocaleTimeString()}</span> {describeEvent(event)}
