@@ -1,11 +1,17 @@
-import { useMutation, useQuery } from '@apollo/client';
+import { useApolloClient, useMutation, useQuery } from '@apollo/client';
 import { useEffect, useRef } from 'react';
 import { PageTitle } from '../components/PageTitle';
 import { Empty, ErrorMessage, Loading } from '../components/States';
 import { JobList } from '../components/training/JobList';
 import { JobProgress } from '../components/training/JobProgress';
 import { TrainingForm } from '../components/training/TrainingForm';
-import { ExplorerCancelTrainingJobDocument, ExplorerTrainingDatasetsDocument, ExplorerTrainingJobDocument, ExplorerTrainingJobsDocument } from '../generated/graphql';
+import {
+  ExplorerCancelTrainingJobDocument,
+  ExplorerTrainingDatasetsDocument,
+  ExplorerTrainingJobDocument,
+  ExplorerTrainingJobsDocument,
+  ExplorerTrainingModelIdsDocument,
+} from '../generated/graphql';
 import { announce, useFocusOnChange } from '../lib/announce';
 import { useCapability } from '../lib/capabilities';
 import { formatPercent } from '../lib/format';
@@ -30,9 +36,13 @@ export default function TrainingPage() {
   const { job, loading, error, transport, events } = useTrainingJobProgress(jobId);
   const finished = isDone(job?.status);
   const { refetch } = jobs;
+  const client = useApolloClient();
   useEffect(() => {
-    if (finished) refetch().catch(() => undefined);
-  }, [finished, refetch]);
+    if (!finished) return;
+    refetch().catch(() => undefined);
+    // The model it wrote now takes its id: the form asks before replacing it.
+    client.refetchQueries({ include: [ExplorerTrainingModelIdsDocument] }).catch(() => undefined);
+  }, [finished, refetch, client]);
   usePageOperation(jobId ? ExplorerTrainingJobDocument : ExplorerTrainingDatasetsDocument, jobId ? { id: jobId } : {});
   useAnnouncedStatus(job);
   // A job started here (or picked from the list) takes the focus; one opened from a shared URL does not.
