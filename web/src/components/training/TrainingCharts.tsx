@@ -5,11 +5,46 @@ import { PHASE_NAMES, PHASES, type TrainingEpochView } from './trainingPhases';
 import './training.css';
 
 /** Line colours per phase (>= 3:1 on white, as WCAG asks of graphics); REFIT is dashed too, so colour is not the only cue. */
-const PHASE_STYLE: Record<TrainingPhase, { stroke: string; dash?: number[] }> = {
-  HEAD: { stroke: '#1664b4' },
-  FINE_TUNE: { stroke: '#a34d00' },
-  REFIT: { stroke: '#2b7a3d', dash: [6, 4] },
+const PHASE_STYLE: Record<TrainingPhase, { stroke: string; dash?: number[]; band: string }> = {
+  HEAD: { stroke: '#1664b4', band: '#eef4fb' },
+  FINE_TUNE: { stroke: '#a34d00', band: '#fbf1e6' },
+  REFIT: { stroke: '#2b7a3d', dash: [6, 4], band: '#edf6ef' },
 };
+
+/** A run of consecutive epochs of one phase, shaded behind the lines and named at its top. */
+interface Band {
+  phase: TrainingPhase;
+  from: number;
+  to: number;
+}
+
+function bandsOf(history: readonly TrainingEpochView[]): Band[] {
+  const bands: Band[] = [];
+  for (const entry of history) {
+    const last = bands[bands.length - 1];
+    if (last?.phase === entry.phase) last.to = entry.epoch;
+    else bands.push({ phase: entry.phase, from: entry.epoch, to: entry.epoch });
+  }
+  return bands;
+}
+
+function drawBands(plot: uPlot, bands: readonly Band[]): void {
+  const { ctx, bbox } = plot;
+  const ratio = window.devicePixelRatio || 1;
+  ctx.save();
+  ctx.font = `${12 * ratio}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  for (const band of bands) {
+    const left = Math.max(bbox.left, plot.valToPos(band.from - 0.5, 'x', true));
+    const right = Math.min(bbox.left + bbox.width, plot.valToPos(band.to + 0.5, 'x', true));
+    if (right <= left) continue;
+    ctx.fillStyle = PHASE_STYLE[band.phase].band;
+    ctx.fillRect(left, bbox.top, right - left, bbox.height);
+    ctx.fillStyle = '#1d2330';
+    ctx.fillText(PHASE_NAMES[band.phase], left + 4 * ratio, bbox.top + 4 * ratio, right - left - 8 * ratio);
+  }
+  ctx.restore();
+}
 const HEIGHT = 220;
 
 interface ChartSpec {
@@ -34,7 +69,7 @@ const CHARTS: ChartSpec[] = [
 
 /**
  * Training loss and validation accuracy per epoch (x: the job's overall epoch), one line per phase so
- * the legend names head, fine-tuning and refit. uPlot and its CSS are loaded on first draw: chart code
+ * the legend names head, fine-tuning and refit, over shaded bands named after their phase. uPlot and its CSS are loaded on first draw: chart code
  * stays out of the explorer's initial JS. The charts are images to assistive technology, described by
  * the text alternative the page shows next to them (`describedBy`).
  */
@@ -52,6 +87,9 @@ function Chart({ spec, history, describedBy }: { spec: ChartSpec; history: reado
   const target = useRef<HTMLDivElement>(null);
   const chart = useRef<{ plot: uPlot; phases: string } | null>(null);
   const [failed, setFailed] = useState(false);
+  // Read by the draw hook, so a redraw after setData shades the bands of the history it draws.
+  const bands = useRef<Band[]>([]);
+  bands.current = bandsOf(history);
   const phases = PHASES.filter((phase) => history.some((epoch) => epoch.phase === phase && spec.value(epoch) != null));
   const data = alignedData(history, phases, spec);
 
@@ -69,7 +107,11 @@ function Chart({ spec, history, describedBy }: { spec: ChartSpec; history: reado
       .then(([{ default: UPlot }]) => {
         if (cancelled) return;
         chart.current?.plot.destroy();
-        const plot = new UPlot(options(spec, phases, element.clientWidth), data, element);
+        const plot = new UPlot(
+          options(spec, phases, element.clientWidth, () => bands.current),
+          data,
+          element,
+        );
         chart.current = { plot, phases: key };
       })
       .catch(() => setFailed(true));
@@ -115,8 +157,9 @@ function alignedData(history: readonly TrainingEpochView[], phases: TrainingPhas
   return [x, ...series];
 }
 
-function options(spec: ChartSpec, phases: TrainingPhase[], width: number): uPlot.Options {
+function options(spec: ChartSpec, phases: TrainingPhase[], width: number, bands: () => readonly Band[]): uPlot.Options {
   return {
+    hooks: { drawClear: [(plot) => drawBands(plot, bands())] },
     width: Math.max(width, 200),
     height: HEIGHT,
     cursor: { drag: { x: false, y: false } },
