@@ -34,6 +34,7 @@ function drawBands(plot: uPlot, bands: readonly Band[]): void {
   ctx.save();
   ctx.font = `${12 * ratio}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
+  ctx.textAlign = 'left';
   for (const band of bands) {
     const left = Math.max(bbox.left, plot.valToPos(band.from - 0.5, 'x', true));
     const right = Math.min(bbox.left + bbox.width, plot.valToPos(band.to + 0.5, 'x', true));
