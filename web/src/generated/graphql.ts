@@ -56,7 +56,7 @@ export type TrainModelInput = {
 export type TrainingDatasetKind =
   /** A CSV file with one row per (photo path, label). */
   | 'CSV'
-  /** A folder whose sub-folders are the labels (optionally under TRAIN / VALIDATION / TEST split folders). */
+  /** A folder whose sub-folders are the labels (photos may sit deeper inside them); the split is assigned by training. */
   | 'FOLDER';
 
 /** Kinds of dataset warnings. */
