@@ -159,8 +159,7 @@ describeBrowser('web explorer in chromium: training, evaluation, similar images'
     if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
       // The README's picture of the page (1280 px wide: the dataset picker, the job and its charts), rewritten only when asked for.
       fs.mkdirSync(DOCS_IMAGES, { recursive: true });
-      const figuresBox = await job.getByRole('table', { name: 'Latest figures per phase' }).boundingBox();
-      const height = Math.ceil((figuresBox?.y ?? 1200) + (figuresBox?.height ?? 0) + 24);
+      const height = await page.evaluate(() => Math.ceil((document.querySelector('.training-figures')?.getBoundingClientRect().bottom ?? 1200) + window.scrollY + 24));
       await page.screenshot({ path: path.join(DOCS_IMAGES, 'explorer-training.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height } });
     }
 
