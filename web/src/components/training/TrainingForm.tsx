@@ -61,13 +61,12 @@ export function TrainingForm({ unavailable, onStarted }: { unavailable: boolean;
 
   const submit = () => {
     setSubmitted(true);
+    // The problem is read out where it shows: the id's live region, or the field the focus moves to.
     if (idProblem) {
-      announce(idProblem);
       (existing?.mayChange && !modelIdProblem(id) ? replaceRef : idRef).current?.focus();
       return;
     }
     if (datasetProblem) {
-      announce(datasetProblem);
       datasetRef.current?.querySelector<HTMLInputElement>('input')?.focus();
       return;
     }
