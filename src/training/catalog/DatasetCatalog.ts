@@ -68,7 +68,8 @@ export class DatasetCatalog {
 
   /** Up to SAMPLES_PER_CLASS thumbnails of the label's photos; files that cannot be decoded are skipped. */
   async samples(entry: CatalogClass): Promise<CatalogPhoto[]> {
-    const realRoot = await fs.realpath(this.root);
+    const realRoot = await fs.realpath(this.root).catch(() => undefined);
+    if (!realRoot) return [];
     const photos: CatalogPhoto[] = [];
     for (const source of entry.sampleSources) {
       if (photos.length >= SAMPLES_PER_CLASS) break;
@@ -93,12 +94,17 @@ export class DatasetCatalog {
   private async read(realRoot: string, candidate: DatasetCandidate): Promise<CatalogDataset> {
     const dataset = await this.readDataset(realRoot, candidate);
     const local = dataset.items.filter((item) => path.isAbsolute(item.source));
-    const classes = dataset.labels.map((label) => {
-      const sources = local.filter((item) => item.labels.includes(label)).map((item) => item.source);
-      return { label, photoCount: dataset.items.filter((item) => item.labels.includes(label)).length, sampleSources: sources.slice(0, SAMPLE_CANDIDATES) };
-    });
+    const classes = new Map<string, CatalogClass>(dataset.labels.map((label) => [label, { label, photoCount: 0, sampleSources: [] }]));
+    for (const item of dataset.items) {
+      for (const label of item.labels) {
+        const entry = classes.get(label)!;
+        entry.photoCount++;
+        if (path.isAbsolute(item.source) && entry.sampleSources.length < SAMPLE_CANDIDATES) entry.sampleSources.push(item.source);
+      }
+    }
     const duplicates = local.length <= MAX_HASHED_PHOTOS ? duplicateGroups(await this.hashAll(realRoot, local)) : [];
-    return { path: candidate.path, kind: candidate.kind, photoCount: dataset.items.length, classes, warnings: datasetWarnings(classes, duplicates) };
+    const listed = [...classes.values()];
+    return { path: candidate.path, kind: candidate.kind, photoCount: dataset.items.length, classes: listed, warnings: datasetWarnings(listed, duplicates) };
   }
 
   /** Exactly what trainModel reads for `data` (FOLDER) or `csv` (CSV), refusals included. */
