@@ -53,6 +53,7 @@ export function TrainingForm({ unavailable, onStarted }: { unavailable: boolean;
     const result = await train({ variables: { input } }).catch(() => undefined);
     const jobId = result?.data?.trainModel.id;
     if (jobId) {
+      setSubmitted(false);
       announce(`Training ${id} started`);
       onStarted(jobId);
       models.refetch().catch(() => undefined);
