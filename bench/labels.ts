@@ -9,7 +9,8 @@ const USAGE = `Usage: npm run bench:labels -- [--classes <classes.csv>] [--label
 Links a model's labels to Open Images classes the way the gateway does (WordNet read on demand, in
 slices that yield to the event loop) and prints: the time to build the class index, the time to link
 the labels, the coverage, how much of WordNet was read, the memory it took, and the longest the event
-loop was blocked meanwhile (what a concurrent request would have waited at most).
+loop was blocked meanwhile (what a concurrent request would have waited at most); then the time to rank
+each label's related classes (Label.relatedClasses) on first sight.
 
   --classes <file>   Label,Description CSV (default ../shared/data/openimages/classes.csv, else the demo classes)
   --labels <file>    a model's metadata.json with "labels" (default default-model/metadata.json)
@@ -59,10 +60,34 @@ runCli(
     console.log(
       `longest slice of linking work between two yields: ${ms(stats.longestSliceMilliseconds)}; longest event-loop gap seen meanwhile (includes the OS scheduling this process out): ${ms(longestStall)}`,
     );
+    const related = await timeRelatedClasses(linker, labels, table.links);
+    console.log(
+      `related classes (first sight of each label, unfiltered candidates): ${ms(related.total)} for ${labels.length} labels; median ${related.median.toFixed(2)} ms, ` +
+        `p99 ${related.p99.toFixed(1)} ms, max ${related.max.toFixed(1)} ms; WordNet read in all now: ${linker.stats().synsetsRead} synsets`,
+    );
     linker.close();
     if (table.linked === 0 && labels.length > 0) throw new CliFailure('no label linked: is the classes file right?');
   },
 );
+
+/** Label.relatedClasses' ranking per label, on first sight (then it is remembered). */
+async function timeRelatedClasses<C extends { label: string; description: string }>(
+  linker: LabelLinker<C>,
+  labels: string[],
+  links: ReadonlyArray<{ class: C } | null>,
+): Promise<{ total: number; median: number; p99: number; max: number }> {
+  const times: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < labels.length; i++) {
+    const one = performance.now();
+    await linker.relatedClasses(labels[i], links[i]?.class ?? null);
+    times.push(performance.now() - one);
+  }
+  const total = performance.now() - started;
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  return { total, median: at(0.5), p99: at(0.99), max: at(1) };
+}
 
 function readClasses(file: string): { label: string; description: string }[] {
   const lines = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/).slice(1);

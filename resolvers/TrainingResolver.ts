@@ -3,7 +3,10 @@ import { RateLimit } from '../src/graphql/rateLimit';
 import { RequiresScope } from '../src/auth/requiresScope';
 import type { GatewayContext } from '../src/context';
 import { Model } from '../src/schema/classification';
-import { TrainingJobNode, TrainModelInput } from '../src/schema/training';
+import { ModelEvaluation, TrainingJobNode, TrainModelInput } from '../src/schema/training';
+import { TrainingEpoch } from '../src/schema/trainingEvents';
+import type { EpochReport } from '../src/training/epochReport';
+import type { ServedEvaluation } from '../src/training/evaluationPhotos';
 import type { TrainingJob } from '../src/training/trainingJob';
 import { assertJobId, DEFAULT_KEEP_FINISHED } from '../src/training/TrainingJobs';
 
@@ -54,5 +57,21 @@ export class TrainingResolver {
   @FieldResolver(() => Model, { nullable: true, description: 'The served model, once SUCCEEDED.' })
   model(@Root() job: TrainingJob, @Ctx() { services }: GatewayContext) {
     return job.status === 'SUCCEEDED' ? (services.models.list().find((model) => model.id === job.modelId) ?? null) : null;
+  }
+
+  @FieldResolver(() => ModelEvaluation, { nullable: true, description: 'The TEST-split report, once SUCCEEDED.' })
+  evaluation(@Root() job: TrainingJob, @Ctx() { services }: GatewayContext): ServedEvaluation | null {
+    if (!job.evaluation) return null;
+    // Its TEST photos are in the served model's folder while that is the version this job wrote.
+    const origin = services.models.origin(job.modelId);
+    return { ...job.evaluation, photosIn: origin?.marker?.jobId === job.id ? origin.dir : undefined };
+  }
+
+  @FieldResolver(() => [TrainingEpoch], {
+    description: 'Every finished epoch so far, in order (HEAD, then FINE_TUNE, then REFIT), kept with the job: a page opened later, on any replica, draws the whole curve.',
+  })
+  async history(@Root() job: TrainingJob, @Ctx() { services, caller }: GatewayContext): Promise<EpochReport[]> {
+    // An event's `job` comes without its history: read from the job itself (in memory or its record).
+    return job.history ?? (await services.training.lookup(job.id, caller))?.history ?? [];
   }
 }

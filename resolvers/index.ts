@@ -10,6 +10,7 @@ import { TrainingEventsResolver } from './TrainingEventsResolver';
 import { SimilarityResolver } from './SimilarityResolver';
 import { CapabilitiesResolver } from './CapabilitiesResolver';
 import { ModelEvaluationResolver } from './ModelEvaluationResolver';
+import { EvaluationResolver } from './EvaluationResolver';
 import { TrainingEpochResolver } from './TrainingEpochResolver';
 import { TrainingDatasetResolver } from './TrainingDatasetResolver';
 
@@ -25,6 +26,7 @@ export const resolvers: NonEmptyArray<new (...args: never[]) => object> = [
   SimilarityResolver,
   CapabilitiesResolver,
   ModelEvaluationResolver,
+  EvaluationResolver,
   TrainingEventsResolver,
   TrainingEpochResolver,
   TrainingDatasetResolver,

@@ -7,6 +7,8 @@ const MAX_WORDNET_DISTANCE = 4;
 const MAX_UP = 3;
 /** Candidates kept per label: enough for the caller to find 5 with images among them. */
 const MAX_CANDIDATES = 60;
+/** Synsets read per label at most: people's hyponyms run to thousands (ballplayer -> person -> ...). */
+const MAX_SYNSETS_VISITED = 2000;
 
 /**
  * The classes near a label, most relevant first, whether or not they have images (the caller keeps the
@@ -79,7 +81,7 @@ export class RelatedClassRanker<C extends LinkableClass = LinkableClass> {
     for (let distance = 1; distance <= MAX_WORDNET_DISTANCE && level.length > 0 && found.length < MAX_CANDIDATES; distance++) {
       const next: typeof level = [];
       const visit = (offset: number, up: number, down: number) => {
-        if (seen.has(offset)) return;
+        if (seen.has(offset) || seen.size >= MAX_SYNSETS_VISITED) return;
         seen.add(offset);
         const synset = this.wordnet.synset(offset);
         if (isStop(synset)) return;

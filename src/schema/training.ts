@@ -220,11 +220,12 @@ export class TrainingJobNode {
   epoch?: number;
 
   @Field(() => Int, {
-    description: "Epochs in all: the input's `epochs` for the head, twice with `refitOnAllPhotos` (the evaluated fit, then the refit; counted once training begins).",
+    description:
+      "Epochs in all, as planned when the job was accepted (it never changes): the input's `epochs` for the head plus any fine-tuning ones, twice with `refitOnAllPhotos` (the evaluated fit, then the refit).",
   })
   epochs!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Training loss of the last finished epoch (or fine-tuning step); null until the first.' })
+  @Field(() => Float, { nullable: true, description: 'Training loss of the last finished epoch (the last of `history`); null until the first epoch ends.' })
   loss?: number;
 
   @Field(() => Float, {

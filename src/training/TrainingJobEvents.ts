@@ -1,5 +1,5 @@
 import type { EpochReport } from './epochReport';
-import type { TrainingJob } from './trainingJob';
+import { withoutHistory, type TrainingJob } from './trainingJob';
 import type { TrainProgress } from './trainClassifier';
 
 /**
@@ -19,7 +19,7 @@ export interface TrainingJobEvent {
   step?: number;
   steps?: number;
   epoch?: EpochReport;
-  /** The job as it is right after this event (status, progress, ETA, evaluation once SUCCEEDED). */
+  /** The job as it is right after this event (status, progress, ETA, evaluation once SUCCEEDED), without its history. */
   job: TrainingJob;
 }
 
@@ -45,7 +45,7 @@ export class TrainingJobEvents {
 
   publish(job: TrainingJob, kind: TrainingJobEventKind, detail: Pick<TrainingJobEvent, 'stage' | 'step' | 'steps' | 'epoch'> = {}): void {
     const sequence = (this.latest.get(job.id)?.sequence ?? 0) + 1;
-    const event: TrainingJobEvent = { jobId: job.id, sequence, kind, at: new Date(), ...detail, job: { ...job } };
+    const event: TrainingJobEvent = { jobId: job.id, sequence, kind, at: new Date(), ...detail, job: withoutHistory(job) };
     this.latest.set(job.id, event);
     for (const listener of this.listeners) listener(event);
     for (const watcher of this.watchers.get(job.id) ?? []) watcher.push(event);

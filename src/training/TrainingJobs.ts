@@ -4,12 +4,14 @@ import { WorkerChannel } from '../workers/WorkerChannel';
 import type { Caller } from '../auth/caller';
 import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
-import { JobStopped, applyProgress, cancelReason, cancelledJob, checkAdmission, jobNotFound, mayControl } from './jobAccess';
+import { FailedInWorker, JobStopped, applyProgress, cancelReason, cancelledJob, checkAdmission, jobNotFound, mayControl } from './jobAccess';
+import { epochPlanFor, totalEpochsOf } from './epochReport';
 import type { JobRecords } from './jobs/JobRecords';
 import { watchRecord } from './jobs/watchRecord';
 import type { TrainingJob } from './trainingJob';
 import { TrainingJobEvents, type TrainingJobEvent } from './TrainingJobEvents';
 import type { TrainOptions, TrainProgress, TrainResult } from './trainClassifier';
+import { TrainingEta } from './trainingEta';
 import { trainOptionsFor, type TrainModelRequest, type TrainingRequestSettings } from './trainingRequest';
 import { jobErrorMessage, trainingFailureOf, type TrainingFailure } from './trainingFailure';
 import type { TrainingProtocol } from './training.protocol';
@@ -47,6 +49,7 @@ interface Entry {
   job: TrainingJob;
   options: TrainOptions;
   worker?: WorkerChannel<TrainingProtocol>;
+  eta?: TrainingEta;
   /** Ends a running job from outside (cancel, deadline): terminates its worker, so run() rejects with this reason. */
   stop?: (status: 'FAILED' | 'CANCELLED', reason: string) => void;
 }
@@ -57,13 +60,6 @@ const log = logger.child({ component: 'training' });
 
 /** Finished jobs kept for `get` and `list` unless `keepFinished` says otherwise. */
 export const DEFAULT_KEEP_FINISHED = 100;
-
-/** A failure the worker already described. */
-class FailedInWorker extends Error {
-  constructor(readonly failure: TrainingFailure) {
-    super(failure.detail);
-  }
-}
 
 /**
  * Training jobs, one at a time in a worker thread (so the event loop and inference stay responsive),
@@ -103,7 +99,7 @@ export class TrainingJobs {
     if (this.options.outputFolder) options.out = this.options.outputFolder(id);
     // The checks above awaited: another request may meanwhile have taken the last place, or the same model id.
     this.checkAdmission(request.modelId, caller);
-    const job: TrainingJob = { id, modelId: request.modelId, owner: caller.id, status: 'QUEUED', progress: 0, epochs: options.epochs!, createdAt: new Date() };
+    const job: TrainingJob = { id, modelId: request.modelId, owner: caller.id, status: 'QUEUED', progress: 0, epochs: totalEpochsOf(epochPlanFor(options)), createdAt: new Date() };
     const entry: Entry = { job, options };
     this.entries.set(job.id, entry); // counted by checkAdmission while its record is written
     const run = this.options.runJobs !== false || !this.options.records;
@@ -165,10 +161,9 @@ export class TrainingJobs {
   }
 
   /**
-   * Stops a queued or running job of the caller's (or any, for an admin): CANCELLED, nothing written.
-   * A job that already ended is returned as it is; an unknown or foreign id is TRAINING_JOB_NOT_FOUND.
+   * Stops a queued or running job of the caller's (any, for an admin), wherever it runs (another replica's
+   * through its record): CANCELLED, nothing written. A job that already ended is returned as it is.
    */
-  /** Cancels a job of `caller`'s (any, for an admin), wherever it runs: another replica's through its record. */
   async cancel(id: string, caller: Caller): Promise<TrainingJob> {
     const entry = this.entries.get(id);
     const record = entry ? undefined : await this.options.records?.read(id);
@@ -226,10 +221,11 @@ export class TrainingJobs {
     const { job } = entry;
     job.status = 'RUNNING';
     job.startedAt = new Date();
+    entry.eta = new TrainingEta(epochPlanFor(entry.options), job.startedAt.getTime());
     this.events.publish(job, 'STATUS');
     const worker = WorkerChannel.spawn<TrainingProtocol>(path.join(__dirname, 'training.worker'), undefined, {
       name: 'training worker',
-      onEvent: (progress) => this.onProgress(job, progress),
+      onEvent: (progress) => this.onProgress(entry, progress),
     });
     entry.worker = worker;
     // A promise settles once: a late 'exit' after 'done' or 'failed' changes nothing.
@@ -264,9 +260,9 @@ export class TrainingJobs {
     );
   }
 
-  private onProgress(job: TrainingJob, progress: TrainProgress): void {
+  private onProgress({ job, eta }: Entry, progress: TrainProgress): void {
     const previousStage = job.stage;
-    applyProgress(job, progress);
+    applyProgress(job, progress, eta!);
     this.events.progressed(job, progress, previousStage);
   }
 

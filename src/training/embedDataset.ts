@@ -29,6 +29,8 @@ export interface ImageEncoder {
 
 export interface EmbeddedDataset {
   splits: Record<Split, SplitData>;
+  /** Thumbnails made of the images of `thumbnails.split`, by source. */
+  thumbnails: Map<string, Buffer>;
   failures: Array<{ source: string; message: string }>;
   /** Vectors computed now; the rest came from the cache. */
   computed: number;
@@ -53,6 +55,8 @@ export interface EmbedDatasetOptions {
    */
   decodeConcurrency?: number;
   onProgress?(done: number, total: number): void;
+  /** Small JPEGs of (at most `max`) images of one split, made from the bytes read for embedding (kept with the evaluation). */
+  thumbnails?: { split: Split; max: number; make(bytes: Buffer): Promise<Buffer | undefined> };
 }
 
 const AUGMENTATION_VERSION = 'a1';
@@ -85,6 +89,7 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
   const perCopy = options.mirror ? 2 : 1;
   const failures: EmbeddedDataset['failures'] = [];
   const vectors: Vector[] = [];
+  const thumbnails = new Map<string, Buffer>();
   let computed = 0;
   let cached = 0;
   const gate = options.decodeConcurrency ? new DecodeGate(options.decodeConcurrency, Number.MAX_SAFE_INTEGER) : undefined;
@@ -94,7 +99,7 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
   for (let start = 0; start < dataset.items.length; start += batchSize) {
     const chunk = dataset.items.slice(start, start + batchSize);
     const prepared: Prepared[] = [];
-    const outcomes = await Promise.allSettled(chunk.map((item) => prepare(item, options, decode)));
+    const outcomes = await Promise.allSettled(chunk.map((item) => prepare(item, options, decode, thumbnails)));
     outcomes.forEach((outcome, i) => {
       if (outcome.status === 'fulfilled') prepared.push(outcome.value);
       else failures.push({ source: chunk[i].source, message: (outcome.reason as Error).message });
@@ -129,13 +134,23 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
     options.onProgress?.(Math.min(start + batchSize, dataset.items.length), dataset.items.length);
   }
   failures.sort((a, b) => (a.source < b.source ? -1 : 1));
-  return { splits: splitData(vectors, dataset.labels, featureSize), failures, computed, cached };
+  return { splits: splitData(vectors, dataset.labels, featureSize), thumbnails, failures, computed, cached };
 }
 
 /** Reads one image, looks its vectors up in the cache, and decodes (and augments) it only if some are missing. */
-async function prepare(item: DatasetItem, options: EmbedDatasetOptions, decode: (bytes: Buffer, inputSize: number) => Promise<DecodedImage>): Promise<Prepared> {
+async function prepare(
+  item: DatasetItem,
+  options: EmbedDatasetOptions,
+  decode: (bytes: Buffer, inputSize: number) => Promise<DecodedImage>,
+  thumbnails: Map<string, Buffer>,
+): Promise<Prepared> {
   const { inputSize, size: featureSize } = options.encoder;
   const bytes = await options.reader.read(item.source);
+  const wanted = options.thumbnails;
+  if (wanted && item.split === wanted.split && thumbnails.size < wanted.max) {
+    const thumbnail = await wanted.make(bytes);
+    if (thumbnail && thumbnails.size < wanted.max) thumbnails.set(item.source, thumbnail);
+  }
   const hash = sha256(bytes);
   const copies = item.split === 'TRAIN' ? options.augment : 0;
   const prepared: Prepared = { item, hash, features: [], misses: [] };

@@ -1,22 +1,23 @@
 /** AutoML-style evaluation of a classifier's scores on the TEST split. */
+import {
+  countAt,
+  EVALUATION_THRESHOLD,
+  averagePrecision,
+  pairsOf,
+  perClassAt,
+  precisionRecallCurve,
+  prf,
+  round,
+  unknownThreshold,
+  type ClassMetrics,
+  type ConfidenceMetrics,
+  type ScoredSet,
+} from './thresholdMetrics';
 
-export interface ClassMetrics {
-  label: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** TEST images that have this label. */
-  support: number;
-  /** Area under this label's precision-recall curve (average precision). */
-  auPrc: number;
-}
+export { EVALUATION_THRESHOLD, averagePrecision } from './thresholdMetrics';
+export type { ClassMetrics, ConfidenceMetrics } from './thresholdMetrics';
 
-export interface ConfidenceMetrics {
-  threshold: number;
-  precision: number;
-  recall: number;
-  f1: number;
-}
+const clamp = (p: number) => Math.min(1 - 1e-7, Math.max(1e-7, p));
 
 export interface ConfusionMatrix {
   labels: string[];
@@ -40,9 +41,12 @@ export interface ModelEvaluation {
   confusionMatrix: ConfusionMatrix;
   /** Micro-averaged precision / recall over (image, label) pairs at thresholds 0.05, 0.10, ... 0.95. */
   confidenceMetrics: ConfidenceMetrics[];
+  /** The same at 0.00, 0.01, ... 1.00 (101 points); absent in evaluations written before it was kept. */
+  precisionRecallCurve?: ConfidenceMetrics[];
+  /** Top score below which a photo is better called "none of these classes" (thresholdMetrics.unknownThreshold); absent before it was kept. */
+  unknownThreshold?: number;
 }
 
-export const EVALUATION_THRESHOLD = 0.5;
 export const CONFIDENCE_THRESHOLDS = Array.from({ length: 19 }, (_, i) => round((i + 1) * 0.05));
 
 /**
@@ -77,13 +81,9 @@ export function evaluate(scores: Float32Array, targets: Float32Array, labels: st
     }
   }
 
-  const perClass = labels.map((label, c) => {
-    const pairs = Array.from({ length: examples }, (_, row) => ({ score: at(row, c), positive: truth(row, c) }));
-    const counts = countAt(pairs, EVALUATION_THRESHOLD);
-    return { label, ...prf(counts), support: counts.positives, auPrc: round(averagePrecision(pairs)) };
-  });
-  const allPairs: Pair[] = [];
-  for (let row = 0; row < examples; row++) for (let c = 0; c < classes; c++) allPairs.push({ score: at(row, c), positive: truth(row, c) });
+  const scored: ScoredSet = { scores, targets, classes, multiLabel };
+  const perClass = perClassAt(scored, labels, EVALUATION_THRESHOLD);
+  const allPairs = pairsOf(scored);
 
   return {
     split: 'TEST',
@@ -96,67 +96,9 @@ export function evaluate(scores: Float32Array, targets: Float32Array, labels: st
     perClass,
     confusionMatrix: { labels: [...labels], matrix },
     confidenceMetrics: CONFIDENCE_THRESHOLDS.map((threshold) => ({ threshold, ...prf(countAt(allPairs, threshold)) })),
+    precisionRecallCurve: precisionRecallCurve(scored),
+    unknownThreshold: round(unknownThreshold(scored)),
   };
-}
-
-interface Pair {
-  score: number;
-  positive: boolean;
-}
-
-interface Counts {
-  truePositives: number;
-  predicted: number;
-  positives: number;
-}
-
-function countAt(pairs: Pair[], threshold: number): Counts {
-  let truePositives = 0;
-  let predicted = 0;
-  let positives = 0;
-  for (const pair of pairs) {
-    const hit = pair.score >= threshold;
-    if (hit) predicted++;
-    if (pair.positive) positives++;
-    if (hit && pair.positive) truePositives++;
-  }
-  return { truePositives, predicted, positives };
-}
-
-function prf({ truePositives, predicted, positives }: Counts): { precision: number; recall: number; f1: number } {
-  const precision = predicted ? truePositives / predicted : 0;
-  const recall = positives ? truePositives / positives : 0;
-  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-  return { precision: round(precision), recall: round(recall), f1: round(f1) };
-}
-
-/** Area under the precision-recall curve as a step function (average precision); tied scores form one step. */
-export function averagePrecision(pairs: Pair[]): number {
-  const positives = pairs.filter((pair) => pair.positive).length;
-  if (positives === 0) return 0;
-  const sorted = [...pairs].sort((a, b) => b.score - a.score);
-  let truePositives = 0;
-  let seen: number;
-  let area = 0;
-  for (let i = 0; i < sorted.length;) {
-    let j = i;
-    let gained = 0;
-    while (j < sorted.length && sorted[j].score === sorted[i].score) {
-      if (sorted[j].positive) gained++;
-      j++;
-    }
-    truePositives += gained;
-    seen = j;
-    area += (gained / positives) * (truePositives / seen);
-    i = j;
-  }
-  return area;
-}
-
-const clamp = (p: number) => Math.min(1 - 1e-7, Math.max(1e-7, p));
-
-function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }
 
 /** The report stored in a model's metadata.json, if it has the shape written by training; null otherwise. */

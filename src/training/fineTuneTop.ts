@@ -85,6 +85,8 @@ export async function fineTuneTop(
       onEpoch?.({
         epoch: options.epochOffset + epoch,
         epochs: options.totalEpochs,
+        phaseEpoch: epoch,
+        phaseEpochs: options.epochs,
         loss: lossSum / train.count,
         accuracy: correct / train.count,
         phase: 'fine-tune',

@@ -46,7 +46,7 @@ export async function fitClassifier(
   const headTrain = withMirrored(pooled(train));
   const standardizer = Standardizer.fit(headTrain);
   const standardValidation = validation && validation.count > 0 ? standardizer.apply(pooled(validation)) : undefined;
-  const headEpoch = (epoch: EpochReport) => onEpoch({ ...epoch, epoch: epochOffset + epoch.epoch, epochs: totalEpochs });
+  const headEpoch = (epoch: EpochReport) => onEpoch({ ...epoch, epoch: epochOffset + epoch.epoch, epochs: totalEpochs, phaseEpoch: epoch.epoch, phaseEpochs: settings.epochs });
   const trained = await trainHead(tf, head, standardizer.apply(headTrain), standardValidation, headOptions, headEpoch);
   standardizer.foldInto(tf, head[0]);
   if (top && settings.fineTuneEpochs > 0) {

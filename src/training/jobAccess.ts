@@ -1,6 +1,8 @@
 import { hasScope, type Caller } from '../auth/caller';
 import { ErrorCode, GatewayError, inputPrefix, quoteInput } from '../errors';
+import { withEpoch } from './epochReport';
 import type { TrainProgress } from './trainClassifier';
+import type { TrainingEta } from './trainingEta';
 import { jobErrorMessage, type TrainingFailure } from './trainingFailure';
 import type { TrainingJob } from './trainingJob';
 
@@ -14,6 +16,13 @@ export class JobStopped extends Error {
   ) {
     super(message);
     this.failure = { code: status === 'CANCELLED' ? ErrorCode.TrainingCancelled : ErrorCode.TrainingTimeout, detail: message, safeMessage: message };
+  }
+}
+
+/** A failure the worker already described. */
+export class FailedInWorker extends Error {
+  constructor(readonly failure: TrainingFailure) {
+    super(failure.detail);
   }
 }
 
@@ -68,18 +77,19 @@ export function checkAdmission(active: TrainingJob[], modelId: string, caller: C
   }
 }
 
-/** A progress report from the training thread, applied to the job: stage, progress, epoch figures, ETA. */
-export function applyProgress(job: TrainingJob, progress: TrainProgress): void {
+/**
+ * A progress report from the training thread, applied to the job: stage, progress, epoch figures (loss
+ * only from finished epochs, so the job's loss is always its history's last), history, ETA.
+ */
+export function applyProgress(job: TrainingJob, progress: TrainProgress, eta: TrainingEta, now = Date.now()): void {
   job.stage = progress.stage;
   job.progress = progress.progress;
   if (progress.epoch) {
     job.epoch = progress.epoch.epoch;
-    job.epochs = progress.epoch.epochs; // the head's epochs plus the fine-tuning ones
+    job.epochs = progress.epoch.epochs;
     job.loss = progress.epoch.loss;
     job.validationAccuracy = progress.epoch.validationAccuracy;
-  } else if (progress.step) {
-    job.loss = progress.step.loss;
+    job.history = withEpoch(job.history, progress.epoch);
   }
-  const elapsed = (Date.now() - job.startedAt!.getTime()) / 1000;
-  job.etaSeconds = progress.progress > 0.02 ? (elapsed * (1 - progress.progress)) / progress.progress : undefined;
+  job.etaSeconds = eta.update(progress, now);
 }

@@ -12,8 +12,10 @@ import { EmbeddingCache } from './EmbeddingCache';
 import { EncoderPool } from './EncoderPool';
 import { embedDataset, type ImageEncoder } from './embedDataset';
 import { evaluate, type ModelEvaluation } from './evaluate';
+import { MAX_THUMBNAILS, testPhotoFiles } from './evaluationPhotos';
+import { thumbnailOf } from './thumbnail';
 import { predictThroughTop, type StepReport } from './fineTuneTop';
-import type { EpochReport } from './epochReport';
+import { epochPlanOf, fitEpochsOf, totalEpochsOf, type EpochReport } from './epochReport';
 import { disposeFit, fitClassifier, joinSplits, type FitOptions, type FittedClassifier } from './fitClassifier';
 import { TrainableTop } from './TrainableTop';
 import { withTrainingDefaults } from './trainingDefaults';
@@ -86,6 +88,8 @@ export interface TrainProgress {
   epoch?: EpochReport;
   /** Each mini-batch while fine-tuning (its epochs are slow enough to want more than one report each). */
   step?: StepReport;
+  /** While training: the refit's examples over the evaluated fit's (it learns on every labelled image), for the ETA. */
+  refitScale?: number;
 }
 
 export interface TrainResult {
@@ -157,22 +161,25 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       maxImagePixels: options.maxImagePixels ?? 40_000_000,
       decodeConcurrency: options.decodeConcurrency,
       onProgress: (done, total) => report({ stage: 'embedding', progress: (EMBEDDING_SHARE * done) / total, done, total }),
+      thumbnails: { split: 'TEST', max: MAX_THUMBNAILS, make: (bytes) => thumbnailOf(bytes, options.maxImagePixels ?? 40_000_000) },
     }).finally(() => encoder.close?.());
     const { TRAIN: train, VALIDATION: validation, TEST: test } = embedded.splits;
     if (test.count === 0) throw new DatasetError('no TEST images to evaluate on: mark some rows TEST or leave splits empty to have them assigned');
     const embeddingDone = performance.now();
 
-    const fineTuneEpochs = top ? settings.fineTuneEpochs : 0;
-    const fitEpochs = settings.epochs + fineTuneEpochs;
-    const totalEpochs = fitEpochs * (settings.refitOnAllPhotos ? 2 : 1);
+    const plan = epochPlanOf(settings, top !== undefined);
+    const fineTuneEpochs = plan.fineTune;
+    const fitEpochs = fitEpochsOf(plan);
+    const totalEpochs = totalEpochsOf(plan);
     const history: EpochReport[] = [];
     const stageOf = (epoch: number) => (epoch > fitEpochs ? 'refitting' : 'training');
+    const refitScale = settings.refitOnAllPhotos && train.count > 0 ? (train.count + validation.count + test.count) / train.count : undefined;
     const onEpoch = (epoch: EpochReport) => {
       history.push(epoch);
-      report({ stage: stageOf(epoch.epoch), progress: EMBEDDING_SHARE + (TRAINING_SHARE * epoch.epoch) / totalEpochs, epoch });
+      report({ stage: stageOf(epoch.epoch), progress: EMBEDDING_SHARE + (TRAINING_SHARE * epoch.epoch) / totalEpochs, epoch, refitScale });
     };
     const onStep = (step: StepReport) =>
-      report({ stage: stageOf(step.epoch), progress: EMBEDDING_SHARE + (TRAINING_SHARE * (step.epoch - 1 + step.step / step.steps)) / totalEpochs, step });
+      report({ stage: stageOf(step.epoch), progress: EMBEDDING_SHARE + (TRAINING_SHARE * (step.epoch - 1 + step.step / step.steps)) / totalEpochs, step, refitScale });
     const fitOptions: FitOptions = {
       settings: { ...settings, fineTuneEpochs },
       multiLabel: dataset.multiLabel,
@@ -187,6 +194,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
     // Scored as the saved model scores: with mirror images, each image and its mirror image averaged.
     const testScores = predictThroughTop(tf, top, fit.trained, test, settings.mirror);
     const evaluation = evaluate(testScores, test.targets, dataset.labels, dataset.multiLabel);
+    const photoFiles = testPhotoFiles(test, testScores, dataset, embedded.thumbnails, options.data);
     const trainAccuracy = evaluate(predictThroughTop(tf, top, fit.trained, train, settings.mirror), train.targets, dataset.labels, dataset.multiLabel).accuracy;
 
     // The refit: the same settings from the same starting weights (the backbone's layers are untouched
@@ -201,7 +209,15 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
       top = fineTuneFrom ? TrainableTop.between(tf, backbone.full, fineTuneFrom, backbone.info.featureLayer) : undefined;
       const all = joinSplits([train, validation, test]);
       refitImages = new Set(all.sources).size; // TRAIN's augmented copies share their image's source
-      fit = await fitClassifier(tf, top, all, undefined, { ...fitOptions, epochOffset: fitEpochs }, (epoch) => onEpoch({ ...epoch, refit: true }), onStep);
+      fit = await fitClassifier(
+        tf,
+        top,
+        all,
+        undefined,
+        { ...fitOptions, epochOffset: fitEpochs },
+        (epoch) => onEpoch({ ...epoch, refit: true, phaseEpoch: epoch.epoch - fitEpochs, phaseEpochs: fitEpochs }),
+        onStep,
+      );
     }
     top?.writeBack();
     const trainingDone = performance.now();
@@ -236,6 +252,7 @@ export async function trainClassifier(tf: Tf, options: TrainOptions, onProgress?
         },
       },
       { owner: options.owner, jobId: options.jobId },
+      photoFiles,
     );
     seconds.total = (performance.now() - started) / 1000;
     report({ stage: 'saving', progress: 1 });

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors';
+import type { EpochReport } from './epochReport';
 import type { ModelEvaluation } from './evaluate';
 import type { TrainStage } from './trainClassifier';
 
@@ -17,8 +18,11 @@ export interface TrainingJob {
   stage?: TrainStage;
   /** 0 to 1. */
   progress: number;
+  /** The last finished epoch, over the whole run. */
   epoch?: number;
+  /** Every epoch the run plans (head, fine-tuning, refit), from the moment it is accepted. */
   epochs: number;
+  /** The last finished epoch's training loss (the mean over its batches, as `history` has it). */
   loss?: number;
   validationAccuracy?: number;
   etaSeconds?: number;
@@ -31,4 +35,15 @@ export interface TrainingJob {
   createdAt: Date;
   startedAt?: Date;
   finishedAt?: Date;
+  /**
+   * Every finished epoch, in order (at most MAX_HISTORY). Kept on the job and in its shared record, not
+   * copied into each event's `job` (TrainingJobEvents strips it): events stay small.
+   */
+  history?: EpochReport[];
+}
+
+/** The job as an event carries it: without its history. */
+export function withoutHistory(job: TrainingJob): TrainingJob {
+  const { history: _history, ...rest } = job;
+  return rest;
 }

@@ -28,11 +28,19 @@ export class ForeignModelFolderError extends Error {
 /**
  * Writes a TF.js layers model folder that MODEL_DIR, MODELS_DIR and `classify(model:)` load as is:
  * model.json + weights.bin (one shard), metadata.json, and evaluation.json (the same report as
- * metadata.json's "evaluation"), and the gateway marker (.gateway-model.json). The folder is written
+ * metadata.json's "evaluation"), `extraFiles` (the evaluation's TEST photos), and the gateway marker (.gateway-model.json). The folder is written
  * beside `dir` and renamed into place, so a reader never sees half a model. An existing `dir` is replaced
  * only when it carries the marker: a folder the gateway did not write is never removed.
  */
-export async function writeModelFolder(tf: Tf, model: LayersModel, dir: string, metadata: TrainedModelMetadata, by: { owner?: string; jobId?: string } = {}): Promise<void> {
+export async function writeModelFolder(
+  tf: Tf,
+  model: LayersModel,
+  dir: string,
+  metadata: TrainedModelMetadata,
+  by: { owner?: string; jobId?: string } = {},
+  /** More files of the model (the evaluation's TEST photos), by name. */
+  extraFiles: Record<string, Buffer> = {},
+): Promise<void> {
   const target = path.resolve(dir);
   // A leading dot: model discovery skips it if the process stops half-way.
   const staging = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}-${Date.now()}`);
@@ -55,6 +63,7 @@ export async function writeModelFolder(tf: Tf, model: LayersModel, dir: string, 
     );
     await fs.writeFile(path.join(staging, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
     await fs.writeFile(path.join(staging, 'evaluation.json'), `${JSON.stringify(metadata.evaluation, null, 2)}\n`);
+    for (const [name, content] of Object.entries(extraFiles)) await fs.writeFile(path.join(staging, name), content);
     await writeGatewayMarker(staging, by);
     if (await isForeignPath(target)) throw new ForeignModelFolderError(`${target} exists and was not written by the gateway: it is left as it is`);
     await fs.rm(target, { recursive: true, force: true });

@@ -26,6 +26,16 @@ describe('LabelLinker: links computed once, off the request path', () => {
     linker.close();
   });
 
+  it('ranks related classes on first sight of a label and remembers them; never the linked class', async () => {
+    const linker = new LabelLinker(classes);
+    const coffee = await linker.classFor('espresso');
+    const related = await linker.relatedClasses('espresso', coffee);
+    expect(related.map((record) => record.description)).toEqual(['Coffee cup']);
+    expect(await linker.relatedClasses('espresso', coffee)).toBe(related);
+    expect(related).not.toContain(coffee);
+    linker.close();
+  });
+
   it('keeps answering correctly when it forgets names beyond its bound', async () => {
     const linker = new LabelLinker(classes, { maxRememberedNames: 2 });
     await linker.prepare(labels);

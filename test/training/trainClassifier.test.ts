@@ -70,7 +70,15 @@ describe('trainClassifier (head on frozen features, then the backbone top fine-t
     expect(result.embeddings).toEqual({ computed: 72, cached: 0 }); // every image and its mirror image
     expect(result.evaluation.accuracy).toBeGreaterThanOrEqual(0.85);
 
-    expect(fs.readdirSync(out).sort()).toEqual(['.gateway-model.json', 'evaluation.json', 'metadata.json', 'model.json', 'weights.bin']);
+    expect(fs.readdirSync(out).sort()).toEqual([
+      '.gateway-model.json',
+      'evaluation-photos.json',
+      'evaluation-thumbnails.bin',
+      'evaluation.json',
+      'metadata.json',
+      'model.json',
+      'weights.bin',
+    ]);
     const metadata = readJson(path.join(out, 'metadata.json'));
     expect(metadata).toMatchObject({ labels: ['blue', 'green', 'red'], inputSize: 32, inputRange: [-1, 1], outputs: 'probabilities', multiLabel: false });
     expect(metadata.training).toMatchObject({ fineTunedFrom: 'add_9', fineTuneEpochs: 3, mirror: true });

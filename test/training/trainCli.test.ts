@@ -51,7 +51,15 @@ describe('npm run train (dist/scripts/train.js, built by the test setup)', () =>
     expect(stdout).toMatch(/ {2}red +precision \d\.\d{3} recall \d\.\d{3} f1 \d\.\d{3} support 2/);
     expect(stdout).toMatch(/time: embedding \d+\.\d s, training \d+\.\d s, total \d+\.\d s; CPU \d+\.\d s/);
     expect(stdout).toContain(`model written to ${out}`);
-    expect(fs.readdirSync(out).sort()).toEqual(['.gateway-model.json', 'evaluation.json', 'metadata.json', 'model.json', 'weights.bin']);
+    expect(fs.readdirSync(out).sort()).toEqual([
+      '.gateway-model.json',
+      'evaluation-photos.json',
+      'evaluation-thumbnails.bin',
+      'evaluation.json',
+      'metadata.json',
+      'model.json',
+      'weights.bin',
+    ]);
   });
 
   it('explains its usage on --help, and in one line (exit 2, no stack) for a missing input or an unknown option', async () => {

@@ -17,7 +17,12 @@ const JOB = `query($id: ID!) {
       perClass { label precision recall f1 support auPrc }
       confusionMatrix { labels matrix }
       confidenceMetrics { threshold precision recall f1 }
+      precisionRecallCurve { threshold precision recall }
+      unknownThreshold
+      atThreshold(threshold: 0.5) { threshold precision recall f1 unlabelled perClass { label precision recall } }
+      photos(first: 500) { path trueLabels predictedLabel score scores thumbnail }
     }
+    history { epoch epochs phase phaseEpoch phaseEpochs loss }
     model { id labels }
   }
 }`;
@@ -53,7 +58,7 @@ describe('trainModel / trainingJob through the gateway', () => {
     const input = { modelId: 'colours', data: 'colours', backbone: 'tiny', epochs: 20, batchSize: 8, learningRate: 0.01, testFraction: 0.3, seed: 3 };
     const { body } = await gw.graphql(TRAIN, { input });
     expect(body.errors).toBeUndefined();
-    expect(body.data.trainModel).toMatchObject({ modelId: 'colours', status: expect.stringMatching(/QUEUED|RUNNING/), epochs: 20 });
+    expect(body.data.trainModel).toMatchObject({ modelId: 'colours', status: expect.stringMatching(/QUEUED|RUNNING/), epochs: 40 }); // planned from the start: the head's 20, then the refit's
 
     const latencies: number[] = [];
     const stages = new Set<string>();
@@ -76,6 +81,29 @@ describe('trainModel / trainingJob through the gateway', () => {
     expect(job.evaluation).toMatchObject({ examples: 9, multiLabel: false, confusionMatrix: { labels: ['blue', 'green', 'red'] } });
     expect(job.evaluation.accuracy).toBeGreaterThanOrEqual(0.8);
     expect(job.evaluation.confidenceMetrics).toHaveLength(19);
+    // The whole epoch history, phases numbered within themselves; the job's loss is its last epoch's.
+    expect(job.history).toHaveLength(40);
+    expect(job.history.map((epoch: { phase: string; phaseEpoch: number }) => `${epoch.phase}${epoch.phaseEpoch}`)).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => `HEAD${i + 1}`),
+      ...Array.from({ length: 20 }, (_, i) => `REFIT${i + 1}`),
+    ]);
+    expect(new Set(job.history.map((epoch: { phaseEpochs: number }) => epoch.phaseEpochs))).toEqual(new Set([20]));
+    expect(job.loss).toBe(job.history.at(-1).loss);
+    // The TEST photos kept with the evaluation: relative paths, thumbnails, a curve, metrics at a threshold.
+    const { photos, precisionRecallCurve, atThreshold, unknownThreshold, confidenceMetrics } = job.evaluation;
+    expect(precisionRecallCurve).toHaveLength(101);
+    expect(precisionRecallCurve[50]).toMatchObject({ threshold: 0.5, precision: confidenceMetrics[9].precision, recall: confidenceMetrics[9].recall });
+    expect(atThreshold).toMatchObject({ threshold: 0.5, precision: confidenceMetrics[9].precision, recall: confidenceMetrics[9].recall });
+    expect(atThreshold.perClass).toEqual(job.evaluation.perClass.map(({ label, precision, recall }: Record<string, unknown>) => ({ label, precision, recall })));
+    expect(unknownThreshold).toBeGreaterThan(0);
+    expect(unknownThreshold).toBeLessThanOrEqual(1);
+    expect(photos).toHaveLength(9);
+    for (const photo of photos) {
+      expect(photo.path).toMatch(/^(red|green|blue)\/[^/]+$/);
+      expect(photo.trueLabels).toEqual([photo.path.split('/')[0]]);
+      expect(photo.scores).toHaveLength(3);
+      expect(photo.thumbnail).toMatch(/^data:image\/jpeg;base64,\/9j\//);
+    }
     expect(new Date(job.finishedAt).getTime()).toBeGreaterThanOrEqual(new Date(job.startedAt).getTime());
     // Training runs in a worker thread: the gateway kept answering while it ran.
     expect(latencies.length).toBeGreaterThan(0);
@@ -92,6 +120,17 @@ describe('trainModel / trainingJob through the gateway', () => {
     const { body: models } = await gw.graphql('{ models { id evaluation { accuracy examples perClass { label support } } } }');
     expect(models.data.models).toEqual([{ id: 'colours', evaluation: { accuracy: job.evaluation.accuracy, examples: 9, perClass: expect.any(Array) } }]);
     expect(fs.existsSync(path.join(root, 'models', 'colours', '1', 'evaluation.json'))).toBe(true);
+    // A confusion-matrix cell opens its photos: as many as the cell counts, through the served model too.
+    const CELL = `query($t: String, $p: String) { models { evaluation { confusionMatrix { labels matrix } photos(trueLabel: $t, predictedLabel: $p) { path } } } }`;
+    const { labels, matrix } = job.evaluation.confusionMatrix;
+    for (const [t, trueLabel] of labels.entries()) {
+      for (const [p, predictedLabel] of labels.entries()) {
+        const { body: cell } = await gw.graphql(CELL, { t: trueLabel, p: predictedLabel });
+        expect(cell.data.models[0].evaluation.photos).toHaveLength(matrix[t][p]);
+      }
+    }
+    const { body: bad } = await gw.graphql('{ models { evaluation { atThreshold(threshold: 1.5) { precision } } } }');
+    expect(bad.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'threshold' });
     expect(JSON.parse(fs.readFileSync(path.join(root, 'models', 'colours', '1', '.gateway-model.json'), 'utf8'))).toMatchObject({ writtenBy: 'openimages-gateway', jobId: job.id });
   });
 

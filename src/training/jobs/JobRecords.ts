@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { ErrorCode } from '../../errors';
 import { logger } from '../../logger';
+import { withEpoch } from '../epochReport';
 import type { TrainOptions } from '../trainClassifier';
 import type { TrainingJobEvent } from '../TrainingJobEvents';
 import type { TrainingJob } from '../trainingJob';
@@ -15,7 +16,7 @@ export interface JobRecordsOptions {
   keepFinished: number;
 }
 
-/** Events kept in a record: enough for a late watcher to follow, few enough to rewrite each heartbeat. */
+/** Events kept in a record: enough for a late watcher to follow, few enough to rewrite each heartbeat (the job's epoch history is kept whole, in `job.history`). */
 const KEPT_EVENTS = 64;
 const FLUSH_DELAY_MS = 100;
 
@@ -79,7 +80,9 @@ export class JobRecords {
       const progress = events.findIndex((kept) => kept.kind === 'PROGRESS');
       events.splice(progress >= 0 ? progress : 0, 1);
     }
-    entry.record = { ...entry.record, job: { ...event.job }, events };
+    // Events carry the job without its history: the record keeps the whole of it, for any replica to draw.
+    const history = event.kind === 'EPOCH' && event.epoch ? withEpoch(entry.record.job.history, event.epoch) : entry.record.job.history;
+    entry.record = { ...entry.record, job: { ...event.job, ...(history ? { history } : {}) }, events };
     entry.dirty = true;
     if (event.kind === 'STATUS') this.flush(event.jobId);
     else entry.flushTimer ??= setTimeout(() => this.flush(event.jobId), FLUSH_DELAY_MS);

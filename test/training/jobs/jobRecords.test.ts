@@ -58,4 +58,23 @@ describe('job records', () => {
     expect(Date.now() - Date.parse(stored!.heartbeatAt!)).toBeLessThan(1000);
     await records.close();
   });
+
+  it('keeps the whole epoch history in the record (events carry the job without it), through a write and a read', async () => {
+    const records = new JobRecords(store, { heartbeatMs: 60_000, leaseMs: 10_000, keepFinished: 10 });
+    const running = job(`${ID}9`);
+    await records.created(running, { data: { kind: 'folder', dir: '/d' }, out: '/o' }, true);
+    let sequence = 0;
+    for (let epoch = 1; epoch <= 100; epoch++) {
+      const report = { epoch, epochs: 100, phase: 'head' as const, phaseEpoch: epoch, phaseEpochs: 100, loss: 1 / epoch };
+      records.published({ jobId: running.id, sequence: ++sequence, kind: 'EPOCH', at: new Date(), epoch: report, job: { ...running, epoch, loss: report.loss } });
+    }
+    records.published({ jobId: running.id, sequence: sequence + 1, kind: 'STATUS', at: new Date(), job: { ...running, status: 'SUCCEEDED', finishedAt: new Date() } });
+    await records.close();
+    const stored = await store.read(running.id);
+    expect(stored!.events.length).toBeLessThanOrEqual(64);
+    expect(stored!.job.history).toHaveLength(100);
+    expect(stored!.job.history!.map((epoch) => epoch.epoch)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(stored!.job.history!.at(-1)).toEqual({ epoch: 100, epochs: 100, phase: 'head', phaseEpoch: 100, phaseEpochs: 100, loss: 0.01 });
+    expect(stored!.job.status).toBe('SUCCEEDED');
+  });
 });
