@@ -2,7 +2,7 @@ import { useApolloClient, useQuery } from '@apollo/client';
 import { addTypenameToDocument } from '@apollo/client/utilities';
 import { print } from 'graphql';
 import { createClient } from 'graphql-sse';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ExplorerTrainingJobDocument, ExplorerTrainingJobEventsDocument, type ExplorerTrainingJobEventsSubscription, type ExplorerTrainingJobQuery } from '../generated/graphql';
 import { authorizationHeaders, useCredential } from './auth';
 
@@ -11,6 +11,7 @@ const POLL_MS = 1000;
 const LOG_LIMIT = 50;
 
 export type TrainingJobView = NonNullable<ExplorerTrainingJobQuery['trainingJob']>;
+type HistoryEntry = TrainingJobView['history'][number];
 export type TrainingJobEvent = ExplorerTrainingJobEventsSubscription['trainingJobEvents'];
 /** How the job is followed: over the event stream, or by polling once the stream could not be had. */
 export type ProgressTransport = 'stream' | 'polling';
@@ -26,19 +27,23 @@ export const isDone = (status: string | undefined) => status === 'SUCCEEDED' || 
  * CSP's connect-src 'self' holds), with the `apollo-require-preflight` header the gateway's CSRF
  * rule demands of streams as of every request, and the signed-in credential (lib/auth). Each event's
  * `job` is written into the Apollo cache, so the page and the job list show status, epoch, loss,
- * accuracy, ETA and the final evaluation as they come. When the stream cannot be had (503 OVERLOADED, a proxy that drops it) or ends before
- * the job does, it falls back to polling `trainingJob` every second until the job is done.
+ * accuracy, ETA and the final evaluation as they come; each EPOCH event's epoch is appended to the
+ * job's `history` there (read once with the job, so the charts start whole after a reload). When the
+ * stream cannot be had (503 OVERLOADED, a proxy that drops it) or ends before the job does, it falls
+ * back to polling `trainingJob` (history included) every second until the job is done.
  * The page reads { job, loading, error, transport, events }.
  */
 export function useTrainingJobProgress(id: string | null) {
   const client = useApolloClient();
   // Signing in or out reopens the stream as the new caller.
   const credential = useCredential();
-  const { data, loading, error, startPolling, stopPolling } = useQuery(ExplorerTrainingJobDocument, {
+  const { data, loading, error, startPolling, stopPolling, refetch } = useQuery(ExplorerTrainingJobDocument, {
     variables: { id: id ?? '' },
     skip: !id,
     fetchPolicy: 'network-only',
   });
+  const refetchRef = useRef(refetch);
+  refetchRef.current = refetch;
   const job = data?.trainingJob ?? undefined;
   const done = isDone(job?.status);
   const [followed, setFollowed] = useState<{ id: string; transport: ProgressTransport; events: TrainingJobEvent[] } | null>(null);
@@ -61,7 +66,12 @@ export function useTrainingJobProgress(id: string | null) {
           const event = result.data?.trainingJobEvents;
           if (!event) return fallBack();
           finished = isDone(event.job.status);
-          client.writeQuery({ query: ExplorerTrainingJobDocument, variables: { id }, data: { trainingJob: event.job } });
+          // The event's job carries no history: the epochs read with the job, plus this event's.
+          const cached = client.readQuery({ query: ExplorerTrainingJobDocument, variables: { id } })?.trainingJob;
+          const history = withEpoch(cached?.history ?? [], event.kind === 'EPOCH' ? event.epoch : null);
+          client.writeQuery({ query: ExplorerTrainingJobDocument, variables: { id }, data: { trainingJob: { ...event.job, history: history.entries } } });
+          // A late subscriber starts at the latest event: epochs that ended between the read and it are read again.
+          if (history.gap) refetchRef.current().catch(() => undefined);
           if (event.kind === 'STATUS' || event.kind === 'EPOCH') {
             setFollowed((state) => (state?.id === id ? { ...state, events: [...state.events, event].slice(-LOG_LIMIT) } : state));
           }
@@ -85,4 +95,11 @@ export function useTrainingJobProgress(id: string | null) {
   }, [id, done, error, transport, startPolling, stopPolling]);
 
   return { job, loading: loading && !data, error, transport, events: current?.events ?? [] };
+}
+
+/** `history` with `epoch` appended when it is the next one; `gap` when epochs before it are missing. */
+function withEpoch(history: readonly HistoryEntry[], epoch: HistoryEntry | null | undefined): { entries: HistoryEntry[]; gap: boolean } {
+  const last = history.length > 0 ? history[history.length - 1].epoch : 0;
+  if (!epoch || epoch.epoch <= last) return { entries: [...history], gap: false };
+  return { entries: [...history, epoch], gap: epoch.epoch > last + 1 };
 }
