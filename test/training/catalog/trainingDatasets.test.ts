@@ -122,6 +122,19 @@ describe('trainingDatasets', () => {
     expect(body.data.trainingDatasets[0].classes[0]).toEqual({ label: 'blue', photoCount: 5 });
   });
 
+  it('answers one dataset by path, and carries at most 300 thumbnails in one answer', async () => {
+    const one = await gw.graphql(`{ trainingDatasets(path: "colours") { path } }`, undefined, as('trainer'));
+    expect(one.body.data.trainingDatasets).toEqual([{ path: 'colours' }]);
+    // 101 labels of 3 photos: 303 possible samples, the last label's cut to what the budget leaves.
+    for (let i = 0; i < 101; i++) await writePhotos(path.join(root, 'many', `label-${String(i).padStart(3, '0')}`), i % 2 ? 'red' : 'green', 3, 10 + i);
+    const many = await gw.graphql(`{ trainingDatasets(path: "many") { classes { samples { path } } } }`, undefined, as('trainer'));
+    expect(many.body.errors).toBeUndefined();
+    const counts = many.body.data.trainingDatasets[0].classes.map((entry: { samples: unknown[] }) => entry.samples.length);
+    expect(counts).toHaveLength(101);
+    expect(counts.reduce((sum: number, n: number) => sum + n, 0)).toBe(300);
+    fs.rmSync(path.join(root, 'many'), { recursive: true });
+  });
+
   it('needs the train scope', async () => {
     const { body } = await gw.graphql(LISTING, undefined, as('reader'));
     expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
