@@ -78,7 +78,7 @@ function visits(): Visit[] {
     { name: 'similar', open: (page, origin) => openAndSettle(page, `${origin}/similar`) },
     {
       name: 'not-found',
-      open: async (page, origin) => {
+      open: async (page) => {
         // The gateway answers index.html only for the explorer's own paths: an unknown one is reached by a link inside the app.
         await page.evaluate(() => {
           window.history.pushState(null, '', '/no-such-page');
@@ -190,7 +190,10 @@ function accessibilitySuite(device: Device) {
       await page.keyboard.press('Tab');
       const focused = () => page.evaluate(() => ({ text: document.activeElement?.textContent, current: document.activeElement?.getAttribute('aria-current') }));
       await expect(focused()).resolves.toEqual({ text: 'Classes', current: 'page' });
-      await page.locator('header').getByRole('link', { name: /^(Open in GraphiQL|GraphQL playground)$/ }).waitFor();
+      await page
+        .locator('header')
+        .getByRole('link', { name: /^(Open in GraphiQL|GraphQL playground)$/ })
+        .waitFor();
       await page.locator('header').getByRole('button', { name: 'Sign in' }).waitFor();
       await expect(smallTargets(page)).resolves.toEqual([]);
       await session.shoot('accessibility-menu-open');
@@ -241,7 +244,10 @@ function accessibilitySuite(device: Device) {
       await page.locator('main table tbody tr').first().waitFor();
       await page.getByLabel('Search classes').fill('cup');
       await page.getByRole('button', { name: 'Search', exact: true }).tap();
-      await page.getByTestId('live-region').getByText(/^\d+ classes shown of \d+$/).waitFor();
+      await page
+        .getByTestId('live-region')
+        .getByText(/^\d+ classes shown of \d+$/)
+        .waitFor();
       await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe('TABLE');
     });
   }
