@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { shippedModelDir } from '../../src/paths';
 import { hasSharedData, noticeSkipped, OPEN_IMAGES_DIR, PHOTOS_DIR } from '../support/sharedData';
-import { executablePath, openExplorer, type Device, type ExplorerSession } from './explorerHarness';
+import { ARTIFACTS, executablePath, openExplorer, type AxeFinding, type Device, type ExplorerSession } from './explorerHarness';
 
 const runnable = !!executablePath && hasSharedData && fs.existsSync(path.join(shippedModelDir(), 'model.json'));
 if (!executablePath && !process.env.CI) {
@@ -135,6 +135,7 @@ function accessibilitySuite(device: Device) {
   let page: Page;
   let origin: string;
   const measured: Record<string, { headerHeight: number; scrollWidth: number; small: string[] }> = {};
+  const findings: Record<string, AxeFinding[]> = {};
 
   beforeAll(async () => {
     session = await openExplorer(() => ({ DATA_DIR: OPEN_IMAGES_DIR, DEFAULT_MODEL: 'shipped' }), { device });
@@ -147,7 +148,7 @@ function accessibilitySuite(device: Device) {
     for (const visit of visits()) {
       await visit.open(page, origin);
       await settled(page);
-      await session.checkAccessibility(visit.name);
+      findings[visit.name] = await session.checkAccessibility(visit.name);
       await session.shoot(`accessibility-${visit.name}`);
       if (device === 'phone') {
         measured[visit.name] = await page.evaluate(() => ({
@@ -158,6 +159,8 @@ function accessibilitySuite(device: Device) {
         measured[visit.name].small = await smallTargets(page);
       }
     }
+    // Every finding, the moderate and minor ones too, kept beside the screenshots for whoever polishes a page.
+    fs.writeFileSync(path.join(ARTIFACTS, `axe-findings-${device}.json`), JSON.stringify(findings, null, 2));
     if (device === 'phone') {
       for (const [name, figures] of Object.entries(measured)) {
         expect({ name, headerFits: figures.headerHeight <= PHONE_HEADER_MAX, noSidewaysScroll: figures.scrollWidth <= 390, smallTargets: figures.small }).toEqual({
