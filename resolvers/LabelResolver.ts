@@ -14,4 +14,12 @@ export class LabelResolver {
   class(@Root() label: Prediction, @Ctx() { metadata }: GatewayContext) {
     return metadata.classForLabel(label.name, label.mid);
   }
+
+  @FieldResolver(() => [ClassNode], {
+    description:
+      "Other Open Images classes near this label that have images in the loaded data, most relevant first (at most 5): other classes the label names, classes whose name contains the linked class's name (Coffee -> Coffee cup), then classes up and down the WordNet hierarchy. Never the linked `class` itself; empty when none has images.",
+  })
+  relatedClasses(@Root() label: Prediction, @Ctx() { metadata }: GatewayContext) {
+    return metadata.relatedClassesForLabel(label.name, label.mid);
+  }
 }

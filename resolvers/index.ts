@@ -8,8 +8,10 @@ import { RelationResolver } from './RelationResolver';
 import { TrainingResolver } from './TrainingResolver';
 import { TrainingEventsResolver } from './TrainingEventsResolver';
 import { SimilarityResolver } from './SimilarityResolver';
+import { CapabilitiesResolver } from './CapabilitiesResolver';
 import { ModelEvaluationResolver } from './ModelEvaluationResolver';
 import { TrainingEpochResolver } from './TrainingEpochResolver';
+import { TrainingDatasetResolver } from './TrainingDatasetResolver';
 
 /** Every resolver class of the schema; the order fixes the order of fields in schema.graphql. */
 export const resolvers: NonEmptyArray<new (...args: never[]) => object> = [
@@ -21,7 +23,9 @@ export const resolvers: NonEmptyArray<new (...args: never[]) => object> = [
   LabelResolver,
   TrainingResolver,
   SimilarityResolver,
+  CapabilitiesResolver,
   ModelEvaluationResolver,
   TrainingEventsResolver,
   TrainingEpochResolver,
+  TrainingDatasetResolver,
 ];

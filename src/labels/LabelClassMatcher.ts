@@ -111,6 +111,27 @@ export class LabelClassMatcher<C extends LinkableClass = LinkableClass> {
     return this.bySynset.size;
   }
 
+  /** The classes named exactly by each synonym of a label, in synonym order (for related classes). */
+  classesNamedBy(label: string): C[] {
+    return splitSynonyms(label).flatMap((synonym) => this.exactName([synonym]) ?? []);
+  }
+
+  /** The synsets a label means (see labelSynsets); empty when WordNet does not know it. */
+  synsetsOfLabel(label: string): number[] {
+    const synonyms = splitSynonyms(label);
+    return synonyms.length === 0 ? [] : this.labelSynsets(synonyms);
+  }
+
+  /** The class that names a synset, if any. */
+  classOfSynset(offset: number): C | undefined {
+    return this.bySynset.get(offset)?.record;
+  }
+
+  /** The synsets a class names (after claimInSlices). */
+  synsetsOfClass(record: C): number[] {
+    return [...this.bySynset].flatMap(([offset, claim]) => (claim.record === record ? [offset] : []));
+  }
+
   link(label: string): LabelLink<C> | null {
     const synonyms = splitSynonyms(label);
     if (synonyms.length === 0) return null;
@@ -267,7 +288,7 @@ export class LabelClassMatcher<C extends LinkableClass = LinkableClass> {
   }
 }
 
-function isStop(synset: NounSynset): boolean {
+export function isStop(synset: NounSynset): boolean {
   return synset.lemmas.some((lemma) => STOP_LEMMAS.has(lemma.toLowerCase()));
 }
 

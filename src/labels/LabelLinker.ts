@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { LabelClassMatcher, type LabelLink, type LinkableClass } from './LabelClassMatcher';
+import { RelatedClassRanker } from './RelatedClassRanker';
 import { WordNetNouns } from './WordNetNouns';
 
 /** Work cut short by `close()` (the gateway is stopping): not a failure worth reporting. */
@@ -37,6 +38,8 @@ export interface LabelLinkerOptions {
  */
 export class LabelLinker<C extends LinkableClass = LinkableClass> {
   private matcher?: Promise<LabelClassMatcher<C>>;
+  private ranker?: RelatedClassRanker<C>;
+  private readonly rememberedRelated = new Map<string, readonly C[]>();
   private readonly tables = new Map<string, Promise<LinkTable<C>>>();
   private readonly remembered = new Map<string, LabelLink<C> | null>();
   private readonly wordnet: WordNetNouns;
@@ -70,6 +73,22 @@ export class LabelLinker<C extends LinkableClass = LinkableClass> {
     const byMid = mid ? this.byLabel.get(mid) : undefined;
     if (byMid) return byMid;
     return (await this.link(name))?.class ?? null;
+  }
+
+  /**
+   * The classes near a label, most relevant first, with or without images (RelatedClassRanker), never
+   * `linked` (the label's class). Ranked on first sight of the label and remembered.
+   */
+  async relatedClasses(name: string, linked: C | null): Promise<readonly C[]> {
+    const key = `${name}\u0000${linked?.label ?? ''}`;
+    const known = this.rememberedRelated.get(key);
+    if (known) return known;
+    const matcher = await this.ready();
+    this.ranker ??= new RelatedClassRanker(this.classes, matcher, this.wordnet);
+    const related = this.ranker.rank(name, linked);
+    if (this.rememberedRelated.size >= this.maxRemembered) this.rememberedRelated.delete(this.rememberedRelated.keys().next().value!);
+    this.rememberedRelated.set(key, related);
+    return related;
   }
 
   /**

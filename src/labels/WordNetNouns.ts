@@ -8,6 +8,8 @@ export interface NounSynset {
   lemmas: string[];
   /** Hypernyms (`@`) and instance hypernyms (`@i`), in the file's order. */
   hypernyms: number[];
+  /** Hyponyms (`~`) and instance hyponyms (`~i`): the kinds of this thing, in the file's order. */
+  hyponyms: number[];
   /** Part holonyms (`#p`): the wholes this is a part of ("lampshade" -> "lamp"). */
   partOf: number[];
   /** WordNet's lexicographer file: 5 noun.animal, 6 noun.artifact, 13 noun.food, 18 noun.person, 20 noun.plant, ... */
@@ -219,12 +221,14 @@ function parseDataLine(line: Buffer): NounSynset {
   for (let i = 0; i < wordCount; i++, at += 2) lemmas.push(fields[at].replace(/_/g, ' '));
   const pointerCount = Number(fields[at++]);
   const hypernyms: number[] = [];
+  const hyponyms: number[] = [];
   const partOf: number[] = [];
   for (let i = 0; i < pointerCount; i++, at += 4) {
     const [symbol, target, pos] = [fields[at], fields[at + 1], fields[at + 2]];
     if (pos !== 'n') continue;
     if (symbol === '@' || symbol === '@i') hypernyms.push(Number(target));
+    else if (symbol === '~' || symbol === '~i') hyponyms.push(Number(target));
     else if (symbol === '#p') partOf.push(Number(target));
   }
-  return { offset, lemmas, hypernyms, partOf, lexFile: Number(fields[1]), gloss: bar < 0 ? '' : text.slice(bar + 3).trim() };
+  return { offset, lemmas, hypernyms, hyponyms, partOf, lexFile: Number(fields[1]), gloss: bar < 0 ? '' : text.slice(bar + 3).trim() };
 }

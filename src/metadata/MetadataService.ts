@@ -19,6 +19,7 @@ export interface RelationSearch {
 const MAX_PATTERN_LENGTH = 200;
 const MAX_IMAGE_IDS = 1000;
 const MAX_SEARCH_CLASSES = 100;
+const MAX_RELATED_CLASSES = 5;
 
 /**
  * The metadata operations of one GraphQL request: argument checks, the catalog, and the
@@ -136,6 +137,22 @@ export class MetadataService {
    */
   classForLabel(name: string, mid?: string | null): Promise<ClassRecord | null> {
     return this.labelLinks.classFor(name, mid);
+  }
+
+  /**
+   * Other classes near a label that have images in the loaded data, most relevant first (src/labels/
+   * RelatedClassRanker), so a link never leads only to an empty class. Image counts come from the
+   * catalog in memory: no store query, however many labels a response holds.
+   */
+  async relatedClassesForLabel(name: string, mid?: string | null): Promise<ClassRecord[]> {
+    const linked = await this.labelLinks.classFor(name, mid);
+    const related: ClassRecord[] = [];
+    for (const candidate of await this.labelLinks.relatedClasses(name, linked)) {
+      const record = this.catalog.classByLabel(candidate.label);
+      if (record && record.imageCount > 0 && record.label !== linked?.label) related.push(record);
+      if (related.length === MAX_RELATED_CLASSES) break;
+    }
+    return related;
   }
 }
 

@@ -7,7 +7,7 @@ import { PLAYGROUND_CSS } from './page';
 
 /**
  * The files the playground page loads, all from this process: GraphiQL's own prebuilt bundle
- * and CSS, React's UMD builds, graphql-sse's browser client, and the small setup script. An allowlist, never a path from
+ * and CSS, its explorer plugin, React's UMD builds, graphql-sse's browser client, and the small setup script. An allowlist, never a path from
  * the request.
  */
 export interface PlaygroundAsset {
@@ -31,6 +31,9 @@ const SOURCES: Record<string, { contentType: string; file: () => string }> = {
   'react-dom.production.min.js': { contentType: JS, file: () => path.join(packageDir('react-dom'), 'umd', 'react-dom.production.min.js') },
   'graphiql.min.js': { contentType: JS, file: () => path.join(packageDir('graphiql'), 'graphiql.min.js') },
   'graphiql.min.css': { contentType: CSS, file: () => path.join(packageDir('graphiql'), 'graphiql.min.css') },
+  // The explorer plugin (a field picker in the sidebar): UMD on the globals React, GraphiQL.React, GraphiQL.GraphQL.
+  'graphiql-plugin-explorer.umd.js': { contentType: JS, file: () => path.join(packageDir('@graphiql/plugin-explorer'), 'dist', 'index.umd.js') },
+  'graphiql-plugin-explorer.css': { contentType: CSS, file: () => path.join(packageDir('@graphiql/plugin-explorer'), 'dist', 'style.css') },
   // graphql-sse's browser client (UMD, global `graphqlSse`): GraphiQL runs subscriptions through it.
   'graphql-sse.min.js': { contentType: JS, file: () => path.join(packageDir('graphql-sse'), 'umd', 'graphql-sse.min.js') },
 };

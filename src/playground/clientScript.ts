@@ -3,7 +3,8 @@ import { EXAMPLE_TABS } from './exampleTabs.generated';
 /**
  * The browser-side setup, served as /graphql/assets/playground.js: the page's CSP forbids
  * inline scripts, so this cannot live in the HTML. Plain ES2017 on the globals that the UMD
- * bundles define (React, ReactDOM, GraphiQL).
+ * bundles define (React, ReactDOM, GraphiQL, GraphiQLPluginExplorer: the explorer plugin, a
+ * field picker in the sidebar).
  *
  * The fetcher sends `apollo-require-preflight` so Apollo's CSRF prevention lets GraphiQL's
  * requests through. Subscriptions go through graphql-sse's client (GraphQL over Server-Sent
@@ -60,7 +61,8 @@ export const PLAYGROUND_SCRIPT = `(function () {
   var props = {
     fetcher: fetcher,
     defaultTabs: ${JSON.stringify(EXAMPLE_TABS)},
-    defaultEditorToolsVisibility: true
+    defaultEditorToolsVisibility: true,
+    plugins: [GraphiQLPluginExplorer.explorerPlugin()]
   };
   if (params.get('query')) {
     props.query = params.get('query');

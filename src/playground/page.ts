@@ -12,10 +12,12 @@ export const PLAYGROUND_HTML = `<!doctype html>
     <title>Open Images GraphQL gateway</title>
     <link rel="icon" href="data:," />
     <link rel="stylesheet" href="${ASSETS_PATH}/graphiql.min.css" />
+    <link rel="stylesheet" href="${ASSETS_PATH}/graphiql-plugin-explorer.css" />
     <link rel="stylesheet" href="${ASSETS_PATH}/playground.css" />
     <script defer src="${ASSETS_PATH}/react.production.min.js"></script>
     <script defer src="${ASSETS_PATH}/react-dom.production.min.js"></script>
     <script defer src="${ASSETS_PATH}/graphiql.min.js"></script>
+    <script defer src="${ASSETS_PATH}/graphiql-plugin-explorer.umd.js"></script>
     <script defer src="${ASSETS_PATH}/graphql-sse.min.js"></script>
     <script defer src="${ASSETS_PATH}/playground.js"></script>
   </head>

@@ -1,4 +1,5 @@
 import type { ImageAnnotatorClient, protos } from '@google-cloud/vision';
+import type { GoogleAuth } from 'google-gax';
 import type { GatewayConfig } from '../config';
 import { ErrorCode, GatewayError } from '../errors';
 import { logger } from '../logger';
@@ -33,6 +34,7 @@ const log = logger.child({ component: 'vision' });
  */
 export class VisionLabeler {
   private client?: Promise<ImageAnnotatorClient>;
+  private credentials?: Promise<GoogleAuth | undefined>;
   private closed = false;
 
   private constructor(
@@ -52,6 +54,27 @@ export class VisionLabeler {
     for (let i = 0; i < images.length; i += VISION_BATCH_LIMIT) chunks.push(images.slice(i, i + VISION_BATCH_LIMIT));
     const answers = await Promise.all(chunks.map((chunk) => this.annotate(client, chunk, maxResults)));
     return answers.flat();
+  }
+
+  /**
+   * Whether labelDetection can call Cloud Vision here, by the decision a call makes (VISION_API_ENDPOINT, or
+   * Application Default Credentials found), reached once and remembered as the client is. The reason names
+   * what to set, never a server path.
+   */
+  async availability(): Promise<{ available: boolean; reason?: string }> {
+    try {
+      if (this.closed) throw new GatewayError(ErrorCode.ShuttingDown, 'The Vision client is shutting down.');
+      await this.findCredentials();
+      return { available: true };
+    } catch (error) {
+      const unavailable = error instanceof GatewayError && error.code === ErrorCode.VisionUnavailable;
+      if (unavailable && !this.config.credentialsFile) return { available: false, reason: error.message };
+      const what = unavailable ? 'the key file GOOGLE_APPLICATION_CREDENTIALS names could not be used' : 'the Vision client could not be started';
+      return {
+        available: false,
+        reason: `Cloud Vision is not configured: ${what} (see the gateway log). Set GOOGLE_APPLICATION_CREDENTIALS to a service account key file, or VISION_API_ENDPOINT to a Vision-compatible endpoint.`,
+      };
+    }
   }
 
   async close(): Promise<void> {
@@ -99,15 +122,39 @@ export class VisionLabeler {
   }
 
   private async buildClient(): Promise<ImageAnnotatorClient> {
+    const auth = await this.findCredentials();
     // Loaded on first use: the Vision client and its protos take seconds to load, which `npm start` should not wait for.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the Vision client takes seconds to load and most gateways never call it
     const { ImageAnnotatorClient } = require('@google-cloud/vision') as typeof import('@google-cloud/vision');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, with the Vision client above (google-gax comes with it)
-    const { GoogleAuth, grpc } = require('google-gax') as typeof import('google-gax');
-    if (this.config.apiEndpoint) {
-      const { host, port } = parseEndpoint(this.config.apiEndpoint);
+    if (!auth) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, with the Vision client above (google-gax comes with it)
+      const { grpc } = require('google-gax') as typeof import('google-gax');
+      const { host, port } = parseEndpoint(this.config.apiEndpoint!);
       return new ImageAnnotatorClient({ apiEndpoint: host, port, sslCreds: grpc.credentials.createInsecure() });
     }
+    return new ImageAnnotatorClient({ auth });
+  }
+
+  /**
+   * The credentials the client will use: none with VISION_API_ENDPOINT, else Application Default Credentials,
+   * or a VISION_UNAVAILABLE error saying what to set. Only google-gax's auth is loaded for it, not the Vision
+   * client, so `availability()` answers sooner than a first call.
+   */
+  private findCredentials(): Promise<GoogleAuth | undefined> {
+    this.credentials ??= this.discoverCredentials().catch((error: unknown) => {
+      setTimeout(() => (this.credentials = undefined), CREDENTIALS_RECHECK_MS).unref();
+      throw error;
+    });
+    return this.credentials;
+  }
+
+  private async discoverCredentials(): Promise<GoogleAuth | undefined> {
+    if (this.config.apiEndpoint) {
+      parseEndpoint(this.config.apiEndpoint);
+      return undefined;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: google-gax takes a second to load and most gateways never call Vision
+    const { GoogleAuth } = require('google-gax') as typeof import('google-gax');
     const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-vision'] });
     const deadline = Math.min(this.config.timeoutMs, CREDENTIALS_DISCOVERY_MS);
     try {
@@ -135,7 +182,7 @@ export class VisionLabeler {
           'service account key file (or run `gcloud auth application-default login`), or set VISION_API_ENDPOINT to a Vision-compatible endpoint.',
       );
     }
-    return new ImageAnnotatorClient({ auth });
+    return auth;
   }
 }
 

@@ -19,12 +19,14 @@ const EXPECTED: Record<string, string> = {
   trainingJob: 'read',
   trainingJobs: 'read',
   trainingJobEvents: 'read',
+  capabilities: 'read',
   classify: 'classify',
   labelDetection: 'classify',
   similarImages: 'classify',
   trainModel: 'train',
   cancelTrainingJob: 'train',
   deleteModel: 'train',
+  trainingDatasets: 'train',
 };
 
 describe('scopes declared on the schema', () => {

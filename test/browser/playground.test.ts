@@ -116,6 +116,53 @@ describeBrowser('GraphiQL playground in chromium', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('has the explorer plugin in the sidebar: it lists the Query fields, and a click adds one to the editor', async () => {
+    await page.goto(gw.url);
+    await page.locator('.graphiql-query-editor .CodeMirror').waitFor({ state: 'visible', timeout: 20_000 });
+    await page.getByRole('button', { name: 'Show GraphiQL Explorer' }).click();
+    const explorer = page.locator('.graphiql-explorer-root');
+    await explorer.waitFor({ timeout: 10_000 });
+    // The root fields of Query, each a checkbox-like row; a click selects it into the current operation.
+    await explorer.locator('[data-field-name="classes"]').first().waitFor({ timeout: 10_000 });
+    await explorer.locator('[data-field-name="relationTypes"]').first().click();
+    // An object field opens its own fields; picking one makes the selection runnable.
+    await explorer.locator('.graphiql-explorer-relationTypes [data-field-name="name"]').first().click();
+    const editorText = await page.waitForFunction(
+      () => {
+        const text = (document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue();
+        return /relationTypes\s*\{\s*name\s*\}/.test(text) ? text : undefined;
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
+    expect(await editorText.jsonValue()).toMatch(/^query \w+/);
+    await page.getByRole('button', { name: /execute query/i }).click();
+    const result = await page.waitForFunction(() => {
+      const text = (document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror: { getValue(): string } } | null)?.CodeMirror.getValue() ?? '';
+      return text.startsWith('{') ? text : undefined;
+    });
+    const body = JSON.parse((await result.jsonValue()) as string);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.relationTypes.map((type: { name: string }) => type.name)).toContain('holds');
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'playground-explorer.png') });
+  });
+
+  it('opens a ?query= link (with a fragment, variables and operation name) in the editor and runs it as it is', async () => {
+    const query = `query LinkedCat($label: ID!) {\n  class(label: $label) {\n    ...ClassFields\n  }\n}\n\nfragment ClassFields on Class {\n  label\n  description\n}`;
+    const params = new URLSearchParams({ query, variables: JSON.stringify({ label: '/m/01yrx' }, null, 2), operationName: 'LinkedCat' });
+    await page.goto(`${gw.url}?${params.toString()}`);
+    await page.locator('.graphiql-tab').getByText('LinkedCat', { exact: true }).waitFor({ timeout: 20_000 });
+    const values = await page.evaluate(() => {
+      const text = (selector: string) => (document.querySelector(selector) as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue();
+      return { query: text('.graphiql-query-editor .CodeMirror'), variables: text('.graphiql-editor-tool .CodeMirror') };
+    });
+    expect(values.query).toBe(query);
+    expect(JSON.parse(values.variables)).toEqual({ label: '/m/01yrx' });
+    await page.getByRole('button', { name: /execute query/i }).click();
+    await page.locator('.graphiql-response').getByText('"Cat"').waitFor({ timeout: 15_000 });
+  });
+
   it('loads nothing from outside the gateway and breaks no content-security rule', () => {
     expect(foreignRequests).toEqual([]);
     expect(problems).toEqual([]);

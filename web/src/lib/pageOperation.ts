@@ -1,4 +1,4 @@
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, TypeNode } from 'graphql';
 import { print } from 'graphql';
 import { useEffect, useSyncExternalStore } from 'react';
 
@@ -6,7 +6,8 @@ import { useEffect, useSyncExternalStore } from 'react';
  * The GraphQL operation the current page shows, so the shell can offer "Open in GraphiQL" with the
  * same document and variables filled in. A page calls `usePageOperation(document, variables)`; the
  * last page to call it owns the link until it unmounts. Uploads cannot travel in a URL: File values
- * become null, and `hasUploads` says so.
+ * become null, and `hasUploads` says so (also before a file is chosen: the operation takes an Upload).
+ * The query is `print(document)`: the generated documents carry their fragments, so it runs as it is.
  */
 export interface PageOperation {
   query: string;
@@ -38,6 +39,17 @@ function withoutFiles(value: unknown, found: { uploads: boolean }): unknown {
   return value;
 }
 
+function namedType(type: TypeNode): string {
+  return type.kind === 'NamedType' ? type.name.value : namedType(type.type);
+}
+
+/** Whether the operation declares a variable of the Upload scalar (multipart requests, which a link cannot carry). */
+function takesUploads(document: DocumentNode): boolean {
+  return document.definitions.some(
+    (definition) => definition.kind === 'OperationDefinition' && (definition.variableDefinitions ?? []).some((variable) => namedType(variable.type) === 'Upload'),
+  );
+}
+
 function operationNameOf(document: DocumentNode): string | undefined {
   const operation = document.definitions.find((definition) => definition.kind === 'OperationDefinition');
   return operation && operation.kind === 'OperationDefinition' ? operation.name?.value : undefined;
@@ -50,7 +62,7 @@ export function usePageOperation(document: DocumentNode | null, variables: Recor
   const key = document ? `${print(document)}\n${JSON.stringify(cleaned)}` : '';
   useEffect(() => {
     if (!document) return undefined;
-    const operation: PageOperation = { query: print(document), variables: cleaned, operationName: operationNameOf(document), hasUploads: found.uploads };
+    const operation: PageOperation = { query: print(document), variables: cleaned, operationName: operationNameOf(document), hasUploads: found.uploads || takesUploads(document) };
     publish(operation);
     return () => {
       if (current === operation) publish(null);

@@ -4,11 +4,13 @@ import { Empty, ErrorMessage, Loading } from '../components/States';
 import { Thumbnail } from '../components/Thumbnail';
 import { ExplorerImageDocument } from '../generated/graphql';
 import { formatCount, searchHref } from '../lib/format';
+import { usePageOperation } from '../lib/pageOperation';
 import { Link, useLocation } from '../lib/router';
 
 export default function ImagePage() {
   const { path } = useLocation();
   const id = decodeURIComponent(path.slice('/images/'.length));
+  usePageOperation(ExplorerImageDocument, { id });
   const { data, loading, error } = useQuery(ExplorerImageDocument, { variables: { id } });
   const image = data?.image;
   return (

@@ -1,10 +1,14 @@
 import { useMutation } from '@apollo/client';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { FileDrop } from '../components/FileDrop';
 import { LabelResults } from '../components/LabelResults';
 import { PageTitle } from '../components/PageTitle';
 import { ErrorMessage, Loading } from '../components/States';
 import { ExplorerLabelDetectionDocument } from '../generated/graphql';
+import { announce } from '../lib/announce';
+import { useCapability } from '../lib/capabilities';
+import { usePageOperation } from '../lib/pageOperation';
+import { Unavailable } from '../components/Unavailable';
 
 const VISION_HINTS = {
   VISION_UNAVAILABLE:
@@ -17,6 +21,12 @@ const VISION_HINTS = {
 export default function LabelDetectionPage() {
   const [files, setFiles] = useState<File[]>([]);
   const [detect, { data, loading, error, reset }] = useMutation(ExplorerLabelDetectionDocument);
+  usePageOperation(ExplorerLabelDetectionDocument, { files, maxResults: 5 });
+  // Known before any upload: a gateway without Vision says so on arrival (undefined while unknown: as before).
+  const capability = useCapability('labelDetection');
+  useEffect(() => {
+    if (data) announce(`Labels for ${data.labelDetection.length} ${data.labelDetection.length === 1 ? 'photo' : 'photos'}`);
+  }, [data]);
   const run = (chosen: File[]) => {
     setFiles(chosen);
     reset();
@@ -26,7 +36,11 @@ export default function LabelDetectionPage() {
     <section>
       <PageTitle title="Label detection">Label detection with Cloud Vision</PageTitle>
       <p>The same as Classify, with labels from the Google Cloud Vision API (its labels carry Knowledge Graph ids, the ids Open Images uses).</p>
-      <FileDrop multiple label="Choose photos" onFiles={run} disabled={loading} />
+      {capability.available === false ? (
+        <Unavailable title="Label detection is not available here" reason={capability.reason} />
+      ) : (
+        <FileDrop multiple label="Choose photos" onFiles={run} disabled={loading} />
+      )}
       {loading && <Loading what="Asking Cloud Vision" />}
       <ErrorMessage error={error} hints={VISION_HINTS} title="Label detection failed" />
       {data && <LabelResults files={files} results={data.labelDetection} />}

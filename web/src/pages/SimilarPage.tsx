@@ -6,8 +6,12 @@ import { PageTitle } from '../components/PageTitle';
 import { Empty, ErrorMessage, Loading } from '../components/States';
 import { Thumbnail } from '../components/Thumbnail';
 import { ExplorerSimilarImagesDocument } from '../generated/graphql';
+import { announce } from '../lib/announce';
+import { useCapability } from '../lib/capabilities';
 import { imageHref } from '../lib/format';
+import { usePageOperation } from '../lib/pageOperation';
 import { Link } from '../lib/router';
+import { Unavailable } from '../components/Unavailable';
 
 export default function SimilarPage() {
   const [file, setFile] = useState<File | null>(null);
@@ -16,19 +20,29 @@ export default function SimilarPage() {
   const preview = useMemo(() => (file ? URL.createObjectURL(file) : null), [file]);
   useEffect(() => () => void (preview && URL.revokeObjectURL(preview)), [preview]);
   const results = data?.similarImages ?? [];
+  usePageOperation(ExplorerSimilarImagesDocument, { file, first: 24 });
+  // Known before any upload: a gateway without an embeddings index says so on arrival (undefined while unknown: as before).
+  const capability = useCapability('similarImages');
+  useEffect(() => {
+    if (data) announce(data.similarImages.length === 0 ? 'No neighbours found' : `${data.similarImages.length} similar images found`);
+  }, [data]);
   return (
     <section>
       <PageTitle title="Similar images">Similar images</PageTitle>
       <p>Find the images of the gateway’s embeddings file that look most like a photo of yours.</p>
-      <FileDrop
-        multiple={false}
-        label="Choose a photo"
-        disabled={loading}
-        onFiles={([chosen]) => {
-          setFile(chosen);
-          search({ variables: { file: chosen, first: 24 } }).catch(() => undefined);
-        }}
-      />
+      {capability.available === false ? (
+        <Unavailable title="Similar images are not available here" reason={capability.reason} />
+      ) : (
+        <FileDrop
+          multiple={false}
+          label="Choose a photo"
+          disabled={loading}
+          onFiles={([chosen]) => {
+            setFile(chosen);
+            search({ variables: { file: chosen, first: 24 } }).catch(() => undefined);
+          }}
+        />
+      )}
       {preview && (
         <p className="query-image">
           <FilePreview key={preview} url={preview} />
