@@ -234,7 +234,8 @@ function accessibilitySuite(device: Device) {
       await expect(region.evaluate((box) => box === document.activeElement)).resolves.toBe(true);
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('ArrowRight');
-      await expect(region.evaluate((box) => box.scrollLeft)).resolves.toBeGreaterThan(0);
+      // Keyboard scrolling is animated: wait for it to move.
+      await page.waitForFunction(() => (document.querySelector('[role="region"][aria-label="Classes table"]')?.scrollLeft ?? 0) > 0, undefined, { timeout: 5_000 });
       await session.shoot('accessibility-scroll-region');
       await page.setViewportSize({ width: 390, height: 844 });
       // Once it fits again it is a plain box: no stop for Tab, no cue.

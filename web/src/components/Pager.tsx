@@ -20,7 +20,7 @@ export function Pager({
 }) {
   const from = shown === 0 ? 0 : (page - 1) * pageSize + 1;
   return (
-    <nav className="pager" aria-label="Pages">
+    <nav className="pager" aria-label="Result pages">
       <span className="pager-range">
         {shown === 0 ? 'No results' : `${from.toLocaleString('en-US')}–${(from + shown - 1).toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`}
         {page > 1 && ` · page ${page}`}
