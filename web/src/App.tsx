@@ -1,9 +1,8 @@
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import { LiveRegion } from './components/LiveRegion';
-import { OpenInGraphiQL } from './components/OpenInGraphiQL';
-import { SignIn } from './components/SignIn';
+import { SiteHeader } from './components/SiteHeader';
 import { Loading } from './components/States';
-import { Link, useLocation } from './lib/router';
+import { useLocation } from './lib/router';
 
 /** Every page is its own chunk, loaded when first visited; the shell stays small. */
 interface Page {
@@ -41,26 +40,7 @@ export function App() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="top">
-        <Link href="/" className="brand">
-          Open Images explorer
-        </Link>
-        <nav aria-label="Pages">
-          <ul>
-            {PAGES.map((page) => (
-              <li key={page.path}>
-                <Link href={page.path} aria-current={page === current ? 'page' : undefined}>
-                  {page.name}
-                </Link>
-              </li>
-            ))}
-            <li>
-              <OpenInGraphiQL />
-            </li>
-          </ul>
-        </nav>
-        <SignIn />
-      </header>
+      <SiteHeader pages={PAGES} current={current} />
       <main id="main">
         <Suspense fallback={<Loading what="Loading the page" />}>
           <Current />

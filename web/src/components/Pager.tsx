@@ -1,6 +1,7 @@
 /**
  * Cursor paging forward: `after` and the page number live in the URL, so a page can be shared.
- * Cursors only go forward; "First page" starts over.
+ * Cursors only go forward; "First page" starts over. The page announces what arrived (lib/announce),
+ * so the range here is not a live region of its own.
  */
 export function Pager({
   page,
@@ -19,8 +20,8 @@ export function Pager({
 }) {
   const from = shown === 0 ? 0 : (page - 1) * pageSize + 1;
   return (
-    <nav className="pager" aria-label="Pages">
-      <span className="pager-range" aria-live="polite">
+    <nav className="pager" aria-label="Result pages">
+      <span className="pager-range">
         {shown === 0 ? 'No results' : `${from.toLocaleString('en-US')}–${(from + shown - 1).toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`}
         {page > 1 && ` · page ${page}`}
       </span>

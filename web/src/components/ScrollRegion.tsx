@@ -13,8 +13,10 @@ export function ScrollRegion({ label, children }: { label: string; children: Rea
     if (!box) return undefined;
     const measure = () => setOverflows(box.scrollWidth > box.clientWidth + 1);
     measure();
+    // The box resizes with the screen, its content with the rows a new page brings.
     const observer = new ResizeObserver(measure);
     observer.observe(box);
+    if (box.firstElementChild) observer.observe(box.firstElementChild);
     return () => observer.disconnect();
   }, []);
   return (

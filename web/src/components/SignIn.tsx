@@ -13,6 +13,7 @@ export function SignIn() {
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState('');
   const input = useRef<HTMLInputElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
 
   const previous = useRef(credential);
   useEffect(() => {
@@ -23,8 +24,12 @@ export function SignIn() {
   }, [credential, client]);
 
   useEffect(() => onOpenSignIn(() => setOpen(true)), []);
+  const wasOpen = useRef(open);
   useEffect(() => {
     if (open) input.current?.focus();
+    // Closing the form from inside it (Escape, Cancel, submit) would drop the focus on the page's body.
+    else if (wasOpen.current && (document.activeElement === document.body || !document.activeElement)) toggle.current?.focus();
+    wasOpen.current = open;
   }, [open]);
 
   const who = credential ? describeCredential(credential) : undefined;
@@ -38,7 +43,7 @@ export function SignIn() {
         <span className="sign-in-who">Not signed in</span>
       )}{' '}
       {!open && (
-        <button type="button" className="header-button" onClick={() => setOpen(true)}>
+        <button ref={toggle} type="button" className="header-button" onClick={() => setOpen(true)}>
           {credential ? 'Switch' : 'Sign in'}
         </button>
       )}{' '}
@@ -71,7 +76,10 @@ export function SignIn() {
             placeholder="Paste it here"
             onChange={(event) => setDraft(event.target.value)}
             onKeyDown={(event) => {
-              if (event.key === 'Escape') setOpen(false);
+              if (event.key !== 'Escape') return;
+              // Handled here: the header's menu, which holds this form on a phone, stays open.
+              event.preventDefault();
+              setOpen(false);
             }}
           />
           <button type="submit">Sign in</button>

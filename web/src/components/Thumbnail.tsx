@@ -9,9 +9,16 @@ export function Thumbnail({ id, url, alt, size = 'small' }: { id: string; url: s
   return (
     <span className={`thumb thumb-${size} thumb-${state}`}>
       {state !== 'loaded' && (
-        <span className="thumb-placeholder" aria-hidden={state === 'loading'}>
-          <span className="thumb-id">{id}</span>
-          {state === 'failed' && <span className="thumb-note">image unavailable</span>}
+        // The id is the placeholder's visible text ("image unavailable" is drawn by styles.css, so a link
+        // named "Image <id>" still contains all its visible words). A decorative thumbnail (alt="", in a
+        // link that names the image) hides it from screen readers; a meaningful one is an image named as missing.
+        <span
+          className="thumb-placeholder"
+          {...(state === 'failed' && alt !== '' ? { role: 'img', 'aria-label': `${alt ?? `Image ${id}`} (image unavailable)` } : { 'aria-hidden': true })}
+        >
+          <span className="thumb-id" aria-hidden="true">
+            {id}
+          </span>
         </span>
       )}
       {state !== 'failed' && (

@@ -2,8 +2,10 @@ import { useQuery } from '@apollo/client';
 import { useEffect, useState } from 'react';
 import { PageTitle } from '../components/PageTitle';
 import { connectionPage, Pager } from '../components/Pager';
+import { ScrollRegion } from '../components/ScrollRegion';
 import { Empty, ErrorMessage, Loading } from '../components/States';
 import { ExplorerClassesDocument, ExplorerRelationTypesDocument } from '../generated/graphql';
+import { announce, useFocusOnChange } from '../lib/announce';
 import { formatCount, searchHref } from '../lib/format';
 import { Link, useQueryState } from '../lib/router';
 
@@ -30,6 +32,14 @@ export default function ClassesPage() {
   const total = data?.classes.totalCount ?? 0;
   // By name, the server pages (a connection); by image count, the page sorts one window of matches itself.
   const nextCursor = byName ? (data ? connectionPage(data.classes).nextCursor : null) : page * PAGE_SIZE < all.length ? String(page + 1) : null;
+  const shownTotal = byName ? total : Math.min(total, all.length);
+
+  // Arrived results are read out; a new search or page (not a sort change, made in a select) also takes the focus.
+  const summary = data ? (rows.length ? `${formatCount(rows.length)} classes shown of ${formatCount(shownTotal)}` : `No class matches “${search}”`) : null;
+  useEffect(() => {
+    if (summary) announce(summary);
+  }, [summary, search, sort, page]);
+  const results = useFocusOnChange<HTMLTableElement>(data ? `${search}|${after ?? ''}|${page}` : null);
 
   return (
     <div className="two-columns">
@@ -58,8 +68,8 @@ export default function ClassesPage() {
         <ErrorMessage error={error} />
         {data && rows.length === 0 && <Empty>{search ? `No class with images matches “${search}”.` : 'No classes have images yet.'}</Empty>}
         {rows.length > 0 && (
-          <div className="table-wrap">
-            <table className="data-table" aria-describedby="classes-caption">
+          <ScrollRegion label="Classes table">
+            <table ref={results} tabIndex={-1} className="data-table classes-table" aria-describedby="classes-caption">
               <caption id="classes-caption" className="visually-hidden">
                 Open Images classes with their number of images
               </caption>
@@ -86,13 +96,13 @@ export default function ClassesPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
         {data && (
           <Pager
             page={page}
             pageSize={PAGE_SIZE}
-            total={byName ? total : Math.min(total, all.length)}
+            total={shownTotal}
             shown={rows.length}
             nextCursor={nextCursor}
             onPage={(cursor, nextPage) => setParams(byName ? { after: cursor, page: nextPage > 1 ? String(nextPage) : null } : { page: nextPage > 1 ? String(nextPage) : null })}
@@ -114,7 +124,7 @@ function RelationTypes() {
       <ErrorMessage error={error} />
       {data && data.relationTypes.length === 0 && <Empty>No relations in the dataset.</Empty>}
       {data && data.relationTypes.length > 0 && (
-        <div className="table-wrap">
+        <ScrollRegion label="Relation types table">
           <table className="data-table">
             <thead>
               <tr>
@@ -135,7 +145,7 @@ function RelationTypes() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
     </section>
   );
