@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { shippedModelDir } from '../../src/paths';
 import { hasSharedData, noticeSkipped, OPEN_IMAGES_DIR, PHOTOS_DIR } from '../support/sharedData';
-import { ARTIFACTS, executablePath, openExplorer, type AxeFinding, type Device, type ExplorerSession } from './explorerHarness';
+import { ARTIFACTS, executablePath, openAnotherDevice, openExplorer, type AxeFinding, type Device, type ExplorerSession } from './explorerHarness';
 
 const runnable = !!executablePath && hasSharedData && fs.existsSync(path.join(shippedModelDir(), 'model.json'));
 if (!executablePath && !process.env.CI) {
@@ -130,6 +130,11 @@ function smallTargets(page: Page): Promise<string[]> {
   }, TARGET);
 }
 
+/** One gateway for both devices: the desktop session owns it, the phone's browser borrows it. */
+let desktop: Promise<ExplorerSession> | undefined;
+const desktopSession = () => (desktop ??= openExplorer(() => ({ DATA_DIR: OPEN_IMAGES_DIR, DEFAULT_MODEL: 'shipped' }), { device: 'desktop' }));
+afterAll(async () => (await desktop?.catch(() => undefined))?.close(), 60_000);
+
 function accessibilitySuite(device: Device) {
   let session: ExplorerSession;
   let page: Page;
@@ -138,11 +143,12 @@ function accessibilitySuite(device: Device) {
   const findings: Record<string, AxeFinding[]> = {};
 
   beforeAll(async () => {
-    session = await openExplorer(() => ({ DATA_DIR: OPEN_IMAGES_DIR, DEFAULT_MODEL: 'shipped' }), { device });
+    session = device === 'desktop' ? await desktopSession() : await openAnotherDevice(await desktopSession(), device);
     ({ page, origin } = session);
   }, 180_000);
 
-  afterAll(() => session?.close());
+  // The desktop session (and the gateway) closes once both suites are done.
+  afterAll(() => (device === 'desktop' ? undefined : session?.close()));
 
   it(`every page passes axe-core (no serious or critical violation)${device === 'phone' ? ', fits the screen and has 44 px targets' : ''}`, async () => {
     for (const visit of visits()) {

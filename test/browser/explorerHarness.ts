@@ -89,6 +89,31 @@ export async function openExplorer(
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'explorer-'));
   const thumbs = await startThumbnailHost();
   const gw = await startGateway({ INFERENCE_WORKERS: '1', IMAGE_URL_TEMPLATE: `${thumbs.origin}/images/{id}.jpg`, ...(await env(tempDir)) });
+  return openBrowser({ gw, thumbs, tempDir, device, owned: true });
+}
+
+/**
+ * A second browser on the gateway of `session` (e.g. a phone beside a desktop): one gateway start fewer.
+ * Its close() closes only its browser; the gateway goes with `session`, which must be closed after it.
+ */
+export async function openAnotherDevice(session: ExplorerSession, device: Device): Promise<ExplorerSession> {
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'explorer-'));
+  return openBrowser({ gw: session.gw, thumbs: { origin: session.thumbnailOrigin, close: async () => undefined }, tempDir, device, owned: false });
+}
+
+async function openBrowser({
+  gw,
+  thumbs,
+  tempDir,
+  device,
+  owned,
+}: {
+  gw: RunningGateway;
+  thumbs: { origin: string; close(): Promise<void> };
+  tempDir: string;
+  device: Device;
+  owned: boolean;
+}): Promise<ExplorerSession> {
   const origin = new URL(gw.url).origin;
   const context: BrowserContext = await chromium.launchPersistentContext(path.join(tempDir, 'chromium'), {
     executablePath,
@@ -139,8 +164,10 @@ export async function openExplorer(
     },
     async close() {
       await context.close();
-      await gw.close();
-      await thumbs.close();
+      if (owned) {
+        await gw.close();
+        await thumbs.close();
+      }
       fs.rmSync(tempDir, { recursive: true, force: true });
     },
   };
