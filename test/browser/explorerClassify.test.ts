@@ -4,7 +4,7 @@ import type { Page, Request } from 'playwright-core';
 import { shippedModelDir } from '../../src/paths';
 import { FLOWERS_DIR, hasSharedData, noticeSkipped, OPEN_IMAGES_DIR, PHOTOS_DIR } from '../support/sharedData';
 import { hasFlowers } from '../training/support/images';
-import { ARTIFACTS, executablePath, openExplorer, type ExplorerSession } from './explorerHarness';
+import { ARTIFACTS, executablePath, openAnotherDevice, openExplorer, type ExplorerSession } from './explorerHarness';
 
 const runnable = !!executablePath && hasSharedData && hasFlowers && fs.existsSync(path.join(shippedModelDir(), 'model.json'));
 if (!hasSharedData || !hasFlowers) noticeSkipped('explorer classify/evaluation browser test (needs the Open Images data and the flower photos)');
@@ -288,7 +288,7 @@ describeBrowser('web explorer in chromium: classify and a trained model evaluati
   }, 60_000);
 
   it('Phone: no drag-and-drop wording, 44 px targets, and the evaluation with its curve', async () => {
-    const phone = await openExplorer(() => ({ DATA_DIR: OPEN_IMAGES_DIR, DEFAULT_MODEL: 'shipped', MODELS_DIR: path.join(session.tempDir, 'models') }), { device: 'phone' });
+    const phone = await openAnotherDevice(session, 'phone');
     try {
       await phone.page.goto(`${phone.origin}/classify`);
       const drop = phone.page.getByTestId('drop-zone');
