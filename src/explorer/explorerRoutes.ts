@@ -35,6 +35,13 @@ export function explorerRoutes(build: ExplorerBuild | undefined, imageUrlTemplat
   };
   router.get(EXPLORER_PAGES, sendPage);
   router.get('/images/:id', sendPage);
+  // A person who mistypes a page gets the explorer's own "Page not found" (status 404) rather than the
+  // API's JSON; API clients, assets and /graphql fall through to the API's 404.
+  router.get(/^\/(?!graphql(?:\/|$)|assets\/)/, (req, res, next) => {
+    if (!build || req.accepts(['json', 'html']) !== 'html') return next();
+    res.status(404);
+    sendPage(req, res, next);
+  });
 
   router.get('/assets/:name', (req, res) => {
     const file = build?.assets.get(req.params.name);

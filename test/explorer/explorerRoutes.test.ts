@@ -62,9 +62,18 @@ describe('explorer routes', () => {
     }
   });
 
-  it('leaves /graphql to the API and unknown paths to 404', async () => {
+  it('leaves /graphql to the API and unknown paths to 404: the explorer page (its "Page not found") for a browser, JSON for the rest', async () => {
     expect((await gw.graphql('{ relationTypes { name } }')).status).toBe(200);
-    expect((await fetch(`${origin}/no-such-page`)).status).toBe(404);
+    const api = await fetch(`${origin}/no-such-page`);
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toMatch(/json/);
+    const browser = await fetch(`${origin}/no-such-page`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(browser.status).toBe(404);
+    expect(browser.headers.get('content-security-policy')).toBe(explorerCsp('https://images.example.org/i/{id}.jpg'));
+    expect(await browser.text()).toContain('/assets/index-AbCd1234.js');
+    const asset = await fetch(`${origin}/assets/other.js`, { headers: { accept: 'text/html' } });
+    expect(asset.status).toBe(404);
+    expect(await asset.text()).toBe('Not found');
   });
 
   it('says how to build the explorer when it is not built', async () => {
