@@ -12,6 +12,9 @@ const describeBrowser = executablePath || process.env.CI ? describe : describe.s
 
 const STORAGE_KEY = 'explorer.credential';
 const MODEL = 'auth-colours';
+/** Trained by the same key through the API, after the page listed the models. */
+const ELSEWHERE = 'elsewhere-colours';
+const TRAIN_MODEL = 'mutation ($input: TrainModelInput!) { trainModel(input: $input) { id } }';
 
 /**
  * Signing in to the explorer on a production gateway, where anonymous callers may only read and
@@ -169,11 +172,7 @@ describeBrowser('web explorer in chromium: signing in', () => {
     await page.waitForFunction(() => document.activeElement?.id === 'train-replace');
     expect(page.url()).toBe(firstJob);
     // The gateway itself refuses the reuse without `replace` (the page's "Replace it" answers that when its model list is stale).
-    const refused = await session.gw.graphql(
-      'mutation ($input: TrainModelInput!) { trainModel(input: $input) { id } }',
-      { input: { modelId: MODEL, data: 'colours', epochs: 200 } },
-      { authorization: `Bearer ${trainerKey}` },
-    );
+    const refused = await session.gw.graphql(TRAIN_MODEL, { input: { modelId: MODEL, data: 'colours', epochs: 200 } }, { authorization: `Bearer ${trainerKey}` });
     expect(refused.body.errors?.map((error: { extensions?: { code?: string } }) => error.extensions?.code)).toEqual(['MODEL_EXISTS']);
     expect(refused.body.data?.trainModel ?? null).toBeNull();
 
@@ -192,6 +191,32 @@ describeBrowser('web explorer in chromium: signing in', () => {
     await expect(job.getByRole('button', { name: 'Cancel this job' }).count()).resolves.toBe(0);
     await shoot('auth-training-cancelled');
   }, 60_000);
+
+  it('a model the key trained elsewhere since the page listed the models: the gateway answers MODEL_EXISTS, and "Replace it" starts the job', async () => {
+    const asTrainer = { authorization: `Bearer ${trainerKey}` };
+    const trained = await session.gw.graphql(TRAIN_MODEL, { input: { modelId: ELSEWHERE, data: 'colours', epochs: 2 } }, asTrainer);
+    const id: string = trained.body.data.trainModel.id;
+    for (let status = 'QUEUED'; status !== 'SUCCEEDED'; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      const { body } = await session.gw.graphql('query ($id: ID!) { trainingJob(id: $id) { status } }', { id }, asTrainer);
+      status = body.data.trainingJob.status;
+      expect(['QUEUED', 'RUNNING', 'SUCCEEDED']).toContain(status);
+    }
+
+    const previousJob = page.url();
+    await fillTraining(ELSEWHERE, '2');
+    // The page's list of models predates it: nothing asks first, so the gateway's refusal is what the page shows.
+    await expect(trainingForm().getByLabel(`Replace my model “${ELSEWHERE}”`).count()).resolves.toBe(0);
+    await trainingForm().getByRole('button', { name: 'Start training' }).click();
+    const exists = startRefusal('MODEL_EXISTS');
+    await exists.getByText('You already have a model with this id').waitFor();
+    await exists.getByRole('button', { name: 'Replace it' }).click();
+    await page.waitForURL((url) => url.href !== previousJob && /job=/.test(url.href));
+    await exists.waitFor({ state: 'detached' });
+    await page.locator('.job').getByText('SUCCEEDED', { exact: true }).waitFor({ timeout: 60_000 });
+    // Removed again: the Models test below finds only the page's model and the default.
+    const deleted = await session.gw.graphql('mutation ($id: ID!) { deleteModel(id: $id) }', { id: ELSEWHERE }, asTrainer);
+    expect(deleted.body.errors).toBeUndefined();
+  }, 90_000);
 
   it('Models: the trainer may delete the model it trained, after confirming', async () => {
     await page.locator('header nav').getByRole('link', { name: 'Models', exact: true }).click();
