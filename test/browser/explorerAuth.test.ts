@@ -12,6 +12,9 @@ const describeBrowser = executablePath || process.env.CI ? describe : describe.s
 
 const STORAGE_KEY = 'explorer.credential';
 const MODEL = 'auth-colours';
+/** Trained by the same key through the API, after the page listed the models. */
+const ELSEWHERE = 'elsewhere-colours';
+const TRAIN_MODEL = 'mutation ($input: TrainModelInput!) { trainModel(input: $input) { id } }';
 
 /**
  * Signing in to the explorer on a production gateway, where anonymous callers may only read and
@@ -28,12 +31,15 @@ describeBrowser('web explorer in chromium: signing in', () => {
   const stored = () => page.evaluate((key) => ({ session: sessionStorage.getItem(key), local: Object.values({ ...localStorage }) }), STORAGE_KEY);
   const header = () => page.locator('header .sign-in');
   const trainingForm = () => page.locator('form.training-form');
+  /** The refusal shown where the dataset list would be (listing the datasets needs `train` too). */
+  const listRefusal = (code: string) => trainingForm().locator(`:scope > div > [role="alert"][data-code="${code}"]`);
+  /** The refusal of starting a job, under the form's button. */
+  const startRefusal = (code: string) => trainingForm().locator(`:scope > [role="alert"][data-code="${code}"]`);
 
-  /** Fills the training form; the page's heading is awaited first (pages are lazy chunks). */
-  async function fillTraining(modelId: string, data: string, epochs: string): Promise<void> {
+  /** Fills the model id and epochs; the page's heading is awaited first (pages are lazy chunks). */
+  async function fillTraining(modelId: string, epochs: string): Promise<void> {
     await page.getByRole('heading', { name: 'Train a classifier' }).waitFor();
     await trainingForm().getByLabel('Model id').fill(modelId);
-    await trainingForm().getByLabel('Folder under the training root').fill(data);
     await trainingForm().getByLabel('Epochs').fill(epochs);
   }
 
@@ -68,11 +74,17 @@ describeBrowser('web explorer in chromium: signing in', () => {
 
   it('anonymous: starting a training job is FORBIDDEN, with the scope it needs and a way to sign in', async () => {
     await page.goto(`${origin}/training`);
-    await fillTraining(MODEL, 'colours', '3');
     await header().getByText('Not signed in').waitFor();
+    await fillTraining(MODEL, '3');
+    // Where the datasets would be listed, the page says why they are not, and a typed path is the way in.
+    const listForbidden = listRefusal('FORBIDDEN');
+    await listForbidden.getByText(/`trainingDatasets` needs the `train` scope\. Anonymous callers have: classify, read\./).waitFor();
+    await listForbidden.getByText(/Sign in with a token or API key that has the/).waitFor();
+    await expect(trainingForm().getByRole('radio', { name: 'Another path' }).isChecked()).resolves.toBe(true);
+    await trainingForm().getByLabel('Folder or CSV under the training root').fill('colours');
     await shoot('auth-signed-out');
     await trainingForm().getByRole('button', { name: 'Start training' }).click();
-    const alert = page.locator('[role="alert"][data-code="FORBIDDEN"]');
+    const alert = startRefusal('FORBIDDEN');
     await alert.getByText('You are not allowed to do this').waitFor();
     await alert.getByText(/`trainModel` needs the `train` scope\. Anonymous callers have: classify, read\./).waitFor();
     await alert.getByText(/Sign in with a token or API key that has the/).waitFor();
@@ -84,7 +96,7 @@ describeBrowser('web explorer in chromium: signing in', () => {
 
   it('a wrong key or an unverifiable token is refused (UNAUTHENTICATED), with sign in again and sign out', async () => {
     // The FORBIDDEN message opens the header's sign-in, its field focused.
-    await page.locator('[role="alert"][data-code="FORBIDDEN"]').getByRole('button', { name: 'Sign in' }).click();
+    await startRefusal('FORBIDDEN').getByRole('button', { name: 'Sign in' }).click();
     const field = header().getByLabel('Token or API key');
     await expect(field.evaluate((input) => input === document.activeElement)).resolves.toBe(true);
     await expect(field.getAttribute('type')).resolves.toBe('password');
@@ -102,8 +114,15 @@ describeBrowser('web explorer in chromium: signing in', () => {
     await refused.getByRole('button', { name: 'Sign out' }).waitFor();
     // The list the anonymous caller was served is not shown under the refusal.
     await expect(jobs.getByText('No job since the gateway started.').count()).resolves.toBe(0);
+    await listRefusal('UNAUTHENTICATED')
+      .getByText(/The gateway said: unknown API key\./)
+      .waitFor();
+    // The typed path is kept: starting is refused too, and the anonymous refusal makes way for it.
     await trainingForm().getByRole('button', { name: 'Start training' }).click();
-    await page.locator('.training-form + [role="alert"][data-code="UNAUTHENTICATED"]').waitFor();
+    await startRefusal('UNAUTHENTICATED')
+      .getByText(/The gateway said: unknown API key\./)
+      .waitFor();
+    await expect(startRefusal('FORBIDDEN').count()).resolves.toBe(0);
     await shoot('auth-unauthenticated');
 
     // A JWT's subject is shown (read for display only); this gateway has no identity provider to verify it.
@@ -125,7 +144,12 @@ describeBrowser('web explorer in chromium: signing in', () => {
     await expect(stored()).resolves.toEqual({ session: trainerKey, local: [] });
     await page.getByText('No job since the gateway started.').waitFor();
 
-    await fillTraining(MODEL, 'colours', '3');
+    // The datasets are listed again, for the key: the refusal gives way to the radio cards.
+    await fillTraining(MODEL, '3');
+    await trainingForm()
+      .getByRole('radio', { name: /^colours\b/ })
+      .check();
+    await expect(listRefusal('UNAUTHENTICATED').count()).resolves.toBe(0);
     await trainingForm().getByRole('button', { name: 'Start training' }).click();
     await page.waitForURL(/job=/);
     const job = page.locator('.job');
@@ -137,15 +161,25 @@ describeBrowser('web explorer in chromium: signing in', () => {
     await expect(page.locator('[role="alert"][data-code="FORBIDDEN"], [role="alert"][data-code="UNAUTHENTICATED"]').count()).resolves.toBe(0);
   }, 180_000);
 
-  it('training into its own model again answers MODEL_EXISTS; "Replace it" starts the job, which can be cancelled', async () => {
+  it('training into its own model again asks before replacing it (the gateway answers MODEL_EXISTS without `replace`); the job can be cancelled', async () => {
     const firstJob = page.url();
-    await fillTraining(MODEL, 'colours', '200');
+    await fillTraining(MODEL, '200');
+    // The model it trained now holds the id: nothing starts until the replacement is confirmed.
+    const replace = trainingForm().getByLabel(`Replace my model “${MODEL}”`);
+    await replace.waitFor();
     await trainingForm().getByRole('button', { name: 'Start training' }).click();
-    const exists = page.locator('[role="alert"][data-code="MODEL_EXISTS"]');
-    await exists.getByText('You already have a model with this id').waitFor();
-    await exists.getByRole('button', { name: 'Replace it' }).click();
+    await page.locator('#train-model-problem').getByText(`Tick “Replace my model “${MODEL}”” to replace it, or choose another id.`).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'train-replace');
+    expect(page.url()).toBe(firstJob);
+    // The gateway itself refuses the reuse without `replace` (the page's "Replace it" answers that when its model list is stale).
+    const refused = await session.gw.graphql(TRAIN_MODEL, { input: { modelId: MODEL, data: 'colours', epochs: 200 } }, { authorization: `Bearer ${trainerKey}` });
+    expect(refused.body.errors?.map((error: { extensions?: { code?: string } }) => error.extensions?.code)).toEqual(['MODEL_EXISTS']);
+    expect(refused.body.data?.trainModel ?? null).toBeNull();
+
+    await replace.check();
+    await trainingForm().getByRole('button', { name: 'Replace and start training' }).click();
     await page.waitForURL((url) => url.href !== firstJob && /job=/.test(url.href));
-    await exists.waitFor({ state: 'detached' });
+    await expect(page.locator('#train-model-problem').innerText()).resolves.toBe('');
     const job = page.locator('.job');
     await job.getByRole('button', { name: 'Cancel this job' }).click();
     await job.getByText('CANCELLED', { exact: true }).waitFor({ timeout: 30_000 });
@@ -157,6 +191,32 @@ describeBrowser('web explorer in chromium: signing in', () => {
     await expect(job.getByRole('button', { name: 'Cancel this job' }).count()).resolves.toBe(0);
     await shoot('auth-training-cancelled');
   }, 60_000);
+
+  it('a model the key trained elsewhere since the page listed the models: the gateway answers MODEL_EXISTS, and "Replace it" starts the job', async () => {
+    const asTrainer = { authorization: `Bearer ${trainerKey}` };
+    const trained = await session.gw.graphql(TRAIN_MODEL, { input: { modelId: ELSEWHERE, data: 'colours', epochs: 2 } }, asTrainer);
+    const id: string = trained.body.data.trainModel.id;
+    for (let status = 'QUEUED'; status !== 'SUCCEEDED'; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      const { body } = await session.gw.graphql('query ($id: ID!) { trainingJob(id: $id) { status } }', { id }, asTrainer);
+      status = body.data.trainingJob.status;
+      expect(['QUEUED', 'RUNNING', 'SUCCEEDED']).toContain(status);
+    }
+
+    const previousJob = page.url();
+    await fillTraining(ELSEWHERE, '2');
+    // The page's list of models predates it: nothing asks first, so the gateway's refusal is what the page shows.
+    await expect(trainingForm().getByLabel(`Replace my model “${ELSEWHERE}”`).count()).resolves.toBe(0);
+    await trainingForm().getByRole('button', { name: 'Start training' }).click();
+    const exists = startRefusal('MODEL_EXISTS');
+    await exists.getByText('You already have a model with this id').waitFor();
+    await exists.getByRole('button', { name: 'Replace it' }).click();
+    await page.waitForURL((url) => url.href !== previousJob && /job=/.test(url.href));
+    await exists.waitFor({ state: 'detached' });
+    await page.locator('.job').getByText('SUCCEEDED', { exact: true }).waitFor({ timeout: 60_000 });
+    // Removed again: the Models test below finds only the page's model and the default.
+    const deleted = await session.gw.graphql('mutation ($id: ID!) { deleteModel(id: $id) }', { id: ELSEWHERE }, asTrainer);
+    expect(deleted.body.errors).toBeUndefined();
+  }, 90_000);
 
   it('Models: the trainer may delete the model it trained, after confirming', async () => {
     await page.locator('header nav').getByRole('link', { name: 'Models', exact: true }).click();
@@ -185,8 +245,9 @@ describeBrowser('web explorer in chromium: signing in', () => {
     await header().getByRole('button', { name: 'Sign out' }).click();
     await header().getByText('Not signed in').waitFor();
     await expect(stored()).resolves.toEqual({ session: null, local: [] });
-    // The jobs were the key's: anonymous callers see none of them.
+    // The jobs were the key's: anonymous callers see none of them, nor the datasets.
     await page.getByText('No job since the gateway started.').waitFor();
+    await listRefusal('FORBIDDEN').waitFor();
     // And a reload stays signed out.
     await page.reload();
     await page.getByRole('heading', { name: 'Train a classifier' }).waitFor();
