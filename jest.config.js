@@ -12,6 +12,7 @@ module.exports = {
   testTimeout: 120000,
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   globalSetup: '<rootDir>/test/globalSetup.ts',
-  // Suites start servers, DuckDB instances and worker pools: two at a time fits a 2-core machine.
-  maxWorkers: 2,
+  // Suites start servers, DuckDB instances, worker pools and browsers and wait on them a good part of the time:
+  // three at a time keep a 2-core machine busier than two (`npm test` runs the lint and type checks beside them).
+  maxWorkers: 3,
 };

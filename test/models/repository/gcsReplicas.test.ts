@@ -76,5 +76,5 @@ describe('replicas sharing a gs:// repository', () => {
       for (const worker of workers) worker.kill('SIGKILL');
       await serving.process.stop();
     }
-  }, 30_000);
+  }, 120_000);
 });

@@ -98,7 +98,7 @@ describe('replicas sharing a repository folder', () => {
     expect(failed).toMatchObject({ status: 'FAILED', errorCode: 'TRAINING_INTERRUPTED', error: expect.stringMatching(/^interrupted/) });
     expect((await replicas[2].graphql(JOB, { id })).data.trainingJob).toEqual(failed);
     expect(fs.existsSync(path.join(repository, 'doomed'))).toBe(false);
-  }, 30_000);
+  }, 120_000);
 
   it('cancels a job from any replica: one running on A through B, one only queued (TRAINING_WORKER=false) before a worker claims it', async () => {
     const [a, b, c] = replicas;
@@ -122,7 +122,7 @@ describe('replicas sharing a repository folder', () => {
     } finally {
       await Promise.all([serving.process.stop(), other.process.stop()]);
     }
-  }, 30_000);
+  }, 120_000);
 
   it('a serving replica with TRAINING_WORKER=false only queues; of two `npm run worker` processes exactly one claims the job, and the replica serves the model', async () => {
     // A repository of their own: the replicas above train (TRAINING_WORKER defaults to true) and would claim the job.
@@ -142,5 +142,5 @@ describe('replicas sharing a repository folder', () => {
       for (const worker of workers) worker.kill('SIGKILL');
       await serving.process.stop();
     }
-  }, 30_000);
+  }, 120_000);
 });
