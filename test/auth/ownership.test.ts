@@ -86,6 +86,11 @@ describe('ownership of training jobs and trained models', () => {
     const models = async (who: string) => (await gw.graphql(MODELS, undefined, as(who))).body.data.models.find((model: any) => model.id === 'alices');
     expect(await models('alice')).toMatchObject({ version: 1, trained: true, mayChange: true });
     expect(await models('bob')).toMatchObject({ trained: true, mayChange: false });
+    // The evaluation's TEST photos are training data: an anonymous caller (read, classify) gets the metrics, not them.
+    const anonymous = (await gw.graphql('{ models { id evaluation { accuracy photos { path } } } }')).body;
+    const index = anonymous.data.models.findIndex((model: any) => model.id === 'alices');
+    expect(anonymous.errors).toEqual([expect.objectContaining({ path: ['models', index, 'evaluation', 'photos'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    expect((await gw.graphql('{ models { id evaluation { accuracy } } }')).body.data.models[index].evaluation.accuracy).toEqual(expect.any(Number));
 
     const replaceByBob = await gw.graphql(TRAIN, { input: input('alices', { replace: true }) }, as('bob'));
     expect(replaceByBob.body.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringMatching(/belongs to another caller/) });
