@@ -1,5 +1,8 @@
-import { Arg, Args, Float, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Float, FieldResolver, Resolver, Root } from 'type-graphql';
+import { hasScope } from '../src/auth/caller';
 import { RequiresScope } from '../src/auth/requiresScope';
+import type { GatewayContext } from '../src/context';
+import { ErrorCode, GatewayError } from '../src/errors';
 import { EvaluatedPhoto, EvaluationPhotosArgs, ThresholdMetrics } from '../src/schema/evaluation';
 import { ConfidenceMetrics, ModelEvaluation } from '../src/schema/training';
 import { cachedEvaluationPhotos, curveOf, filterPhotos, thresholdMetricsOf, unknownThresholdOf, type ServedEvaluation } from '../src/training/evaluationPhotos';
@@ -39,11 +42,14 @@ export class EvaluationResolver {
   @RequiresScope('train')
   @FieldResolver(() => [EvaluatedPhoto], {
     description:
-      'The TEST photos as they were evaluated (kept with the evaluation), in TEST order; with `trueLabel` and `predictedLabel`: the photos of that confusion-matrix cell.\n\n' +
+      'The TEST photos as they were evaluated (kept with the evaluation), in TEST order; with `trueLabel` and `predictedLabel`: the photos of that confusion-matrix cell. They are training data: only the caller who trained the model (and admins) may see them; others get FORBIDDEN.\n\n' +
       // Written here: the schema adds the scope line to root fields only.
       'Needs the `train` scope (or `admin`).',
   })
-  async photos(@Root() evaluation: ServedEvaluation, @Args() { trueLabel, predictedLabel, first }: EvaluationPhotosArgs) {
+  async photos(@Root() evaluation: ServedEvaluation, @Args() { trueLabel, predictedLabel, first }: EvaluationPhotosArgs, @Ctx() { caller }: GatewayContext) {
+    if (evaluation.photosOwner && evaluation.photosOwner !== caller.id && !hasScope(caller, 'admin')) {
+      throw new GatewayError(ErrorCode.Forbidden, "These TEST photos are another caller's training data: only the model's owner and admins see them.");
+    }
     return filterPhotos(await photosOf(evaluation), { trueLabel, predictedLabel, first: first ?? 50 });
   }
 }

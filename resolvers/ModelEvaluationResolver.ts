@@ -15,6 +15,6 @@ export class ModelEvaluationResolver {
   evaluation(@Root() model: ModelInfo, @Ctx() { services }: GatewayContext): ServedEvaluation | null {
     const evaluation = asModelEvaluation(model.evaluation);
     // The served version's folder holds its TEST photos (EvaluationResolver reads them there).
-    return evaluation && { ...evaluation, photosIn: services.models.origin(model.id)?.dir };
+    return evaluation && { ...evaluation, photosIn: services.models.origin(model.id)?.dir, photosOwner: model.owner };
   }
 }

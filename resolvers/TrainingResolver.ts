@@ -64,7 +64,7 @@ export class TrainingResolver {
     if (!job.evaluation) return null;
     // Its TEST photos are in the served model's folder while that is the version this job wrote.
     const origin = services.models.origin(job.modelId);
-    return { ...job.evaluation, photosIn: origin?.marker?.jobId === job.id ? origin.dir : undefined };
+    return { ...job.evaluation, photosIn: origin?.marker?.jobId === job.id ? origin.dir : undefined, photosOwner: job.owner };
   }
 
   @FieldResolver(() => [TrainingEpoch], {

@@ -41,7 +41,8 @@ export interface EvaluationPhotos {
 }
 
 /** An evaluation as the API serves it: with the model folder its TEST photos are kept in, when known. */
-export type ServedEvaluation = ModelEvaluation & { photosIn?: string };
+/** `photosIn`: the model folder holding its TEST photos; `photosOwner`: who trained it (they are that caller's training data). */
+export type ServedEvaluation = ModelEvaluation & { photosIn?: string; photosOwner?: string };
 
 /** The two files of a set of TEST photos, to write into a model folder. */
 export function evaluationPhotoFiles(set: ScoredSet, labels: string[], paths: string[], thumbnails: ReadonlyMap<number, Buffer>): Record<string, Buffer> {

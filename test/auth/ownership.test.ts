@@ -91,6 +91,15 @@ describe('ownership of training jobs and trained models', () => {
     const index = anonymous.data.models.findIndex((model: any) => model.id === 'alices');
     expect(anonymous.errors).toEqual([expect.objectContaining({ path: ['models', index, 'evaluation', 'photos'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
     expect((await gw.graphql('{ models { id evaluation { accuracy } } }')).body.data.models[index].evaluation.accuracy).toEqual(expect.any(Number));
+    // With `train`, still only the owner and admins: bob sees the metrics of alice's model, not her photos.
+    const PHOTOS = '{ models { id evaluation { accuracy photos(first: 500) { path } } } }';
+    const ofBob = (await gw.graphql(PHOTOS, undefined, as('bob'))).body;
+    expect(ofBob.errors).toEqual([expect.objectContaining({ path: ['models', index, 'evaluation', 'photos'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    for (const who of ['alice', 'ops']) {
+      const { body } = await gw.graphql(PHOTOS, undefined, as(who));
+      expect({ who, errors: body.errors }).toEqual({ who, errors: undefined });
+      expect(body.data.models[index].evaluation.photos.length).toBeGreaterThan(0);
+    }
 
     const replaceByBob = await gw.graphql(TRAIN, { input: input('alices', { replace: true }) }, as('bob'));
     expect(replaceByBob.body.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringMatching(/belongs to another caller/) });
