@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ErrorCode, GatewayError } from '../errors';
 import type { ModelEvaluation } from './evaluate';
 import { EVALUATION_THRESHOLD, KEPT_NAMED, metricsAt, precisionRecallCurve, topOf, unknownThreshold, type ScoredSet, type ThresholdMetrics } from './thresholdMetrics';
+import { asJpegDataUrl } from './thumbnail';
 
 /**
  * The TEST photos of an evaluation, kept in the model folder beside evaluation.json (so they travel with
@@ -110,7 +111,7 @@ export async function readEvaluationPhotos(dir: string): Promise<EvaluationPhoto
       predictedLabel: file.labels[top.label],
       score: top.score,
       scores: photo.scores,
-      thumbnail: photo.thumbnail && start + length <= thumbnails.length ? `data:image/jpeg;base64,${thumbnails.subarray(start, start + length).toString('base64')}` : null,
+      thumbnail: photo.thumbnail && start + length <= thumbnails.length ? asJpegDataUrl(thumbnails.subarray(start, start + length)) : null,
     };
   });
   return { labels: file.labels, set: { scores, targets, classes, multiLabel: file.multiLabel }, photos };

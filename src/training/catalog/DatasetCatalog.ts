@@ -12,7 +12,7 @@ import type { CatalogClass, CatalogDataset, CatalogPhoto } from './catalogTypes'
 import { datasetWarnings, duplicateGroups } from './datasetWarnings';
 import { discoverDatasets, type DatasetCandidate } from './discoverDatasets';
 import { FileKeyedCache } from './fileKeyedCache';
-import { thumbnailOf } from './thumbnails';
+import { sampleThumbnail } from './thumbnails';
 
 export const SAMPLES_PER_CLASS = 3;
 /** Files of a label tried for its samples: a broken one is skipped for the next. */
@@ -73,7 +73,7 @@ export class DatasetCatalog {
     const photos: CatalogPhoto[] = [];
     for (const source of entry.sampleSources) {
       if (photos.length >= SAMPLES_PER_CLASS) break;
-      const thumbnail = await this.thumbnails.get(source, (file) => this.fileWork.run(1, async () => thumbnailOf(await this.reader.read(file), this.settings)));
+      const thumbnail = await this.thumbnails.get(source, (file) => this.fileWork.run(1, async () => sampleThumbnail(await this.reader.read(file), this.settings)));
       if (thumbnail) photos.push({ path: relativePath(realRoot, source), thumbnail });
     }
     return photos;
